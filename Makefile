@@ -1,0 +1,22 @@
+# Single entry point for day-to-day tasks. CI runs `scripts/test.sh` (the same checks as `lint` + the tests).
+
+.PHONY: run test lint format bench
+
+run:
+	uv run campaigns serve
+
+test:
+	bash scripts/test.sh
+
+lint:
+	uv run ruff check .
+	uv run ruff format --check .
+	uv run lint-imports --no-logo
+	uv run mypy
+
+format:
+	uv run ruff format .
+	uv run ruff check --fix .
+
+bench:
+	bash bench/lookup.sh

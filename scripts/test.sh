@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs the whole check suite: lint, format, import contracts, types, tests.
+# Works on a fresh machine with Python 3.11 and pip; installs uv if it is missing.
+# Extra arguments are passed to pytest (e.g. `scripts/test.sh -k lifecycle`).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+if ! command -v uv >/dev/null 2>&1; then
+    step "installing uv"
+    # Plain install works inside a virtualenv; Debian's system Python (PEP 668) needs a user install.
+    python3 -m pip install --quiet uv 2>/dev/null \
+        || python3 -m pip install --quiet --user uv 2>/dev/null \
+        || python3 -m pip install --quiet --user --break-system-packages uv
+    # `python3 -m site --user-base` exits non-zero when user site-packages are disabled (e.g. in a venv).
+    PATH="$(python3 -c 'import site; print(site.getuserbase())')/bin:${PATH}"
+    export PATH
+    command -v uv >/dev/null 2>&1 || { echo "uv was installed but is not on PATH" >&2; exit 1; }
+fi
+
+# Never re-resolve dependencies here: the lock file is the contract.
+export UV_LOCKED=1
+
+if [[ -n "${CI:-}" ]]; then
+    export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}"
+fi
+
+step "uv sync --locked"
+uv sync --locked
+
+step "ruff check"
+uv run ruff check .
+
+step "ruff format --check"
+uv run ruff format --check .
+
+step "lint-imports"
+uv run lint-imports --no-logo
+
+step "mypy"
+uv run mypy
+
+step "pytest${HYPOTHESIS_PROFILE:+ (HYPOTHESIS_PROFILE=${HYPOTHESIS_PROFILE})}"
+uv run pytest "$@"

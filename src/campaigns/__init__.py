@@ -1,0 +1,1 @@
+"""Presale campaign service."""

@@ -1,0 +1,57 @@
+"""Errors the use cases raise about stored state (the domain's errors cover the rules)."""
+
+from __future__ import annotations
+
+from campaigns.domain.errors import CampaignError
+
+
+class NotFound(CampaignError):
+    code = "NOT_FOUND"
+    default_message = "Nothing was found here."
+
+
+class CampaignNotFound(NotFound):
+    code = "CAMPAIGN_NOT_FOUND"
+    default_message = "No campaign matches."
+
+
+class MarketNotFound(NotFound):
+    code = "MARKET_NOT_FOUND"
+    default_message = "No market matches."
+
+
+class PromoterNotFound(NotFound):
+    code = "PROMOTER_NOT_FOUND"
+    default_message = "No promoter matches."
+
+
+class VersionMismatch(CampaignError):
+    """The caller's `If-Match` names a version that is no longer current."""
+
+    code = "VERSION_MISMATCH"
+    default_message = "The campaign changed since you read it; read it again and retry."
+
+
+class ConcurrentUpdate(CampaignError):
+    """A compare-and-set write lost to another writer; the store is unchanged."""
+
+    code = "VERSION_MISMATCH"
+    default_message = "The campaign was changed concurrently; read it again and retry."
+
+
+class DependencyUnavailable(CampaignError):
+    """An adapter could not reach its server; the caller may retry later."""
+
+    code = "DEPENDENCY_UNAVAILABLE"
+    default_message = "A dependency of the service is unavailable."
+
+
+class DeliveryRejected(CampaignError):
+    """A sink refused an entry for good (a poison message): it is parked, not retried forever."""
+
+    code = "DELIVERY_REJECTED"
+    default_message = "A sink rejected an event."
+
+    def __init__(self, entry_id: str, message: str | None = None) -> None:
+        super().__init__(message)
+        self.entry_id = entry_id

@@ -1,0 +1,281 @@
+"""Ports: what the use cases need from the outside world, as typing.Protocol classes.
+
+Each adapter subclasses its port explicitly so mypy checks conformance. Contracts worth knowing:
+"not found" is `None`, never an exception; writes inside a UnitOfWork become visible together
+with their outbox entries on `commit()`, or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Protocol, Self
+
+import msgspec
+
+from campaigns.domain.campaign import Campaign, CampaignType, Status
+from campaigns.domain.events import AnyEvent
+from campaigns.domain.market import Contact, EventStatus, Market, Promoter
+
+
+class Clock(Protocol):
+    def now(self) -> dt.datetime:
+        """The current instant, timezone-aware UTC."""
+        ...
+
+
+class IdFactory(Protocol):
+    def new_id(self) -> str:
+        """A new unique 24-hex-character id (MongoDB ObjectId format)."""
+        ...
+
+    def new_salt(self) -> bytes:
+        """Fresh random bytes for salting a password hash."""
+        ...
+
+
+class SortDirection(enum.StrEnum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+class CampaignSort(enum.StrEnum):
+    CREATED = "date.created"
+    UPDATED = "date.updated"
+    NAME = "name"
+    STATUS = "status"
+    OPEN = "date.open"
+    CLOSE = "date.close"
+
+
+class CampaignQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """Filters of the campaign list; `readable_ids` None means no restriction (supreme)."""
+
+    text: str | None = None
+    type: CampaignType | None = None
+    schema_version: str | None = None
+    artist_id: str | None = None
+    status: Status | None = None
+    readable_ids: frozenset[str] | None = None
+    sort_by: CampaignSort = CampaignSort.CREATED
+    direction: SortDirection = SortDirection.DESC
+    page: int = 0
+    page_size: int = 10
+
+
+class CampaignPage(msgspec.Struct, frozen=True, kw_only=True):
+    campaigns: list[Campaign]
+    total: int
+
+
+class CampaignRepository(Protocol):
+    async def get(self, campaign_id: str) -> Campaign | None: ...
+
+    async def get_by_site(self, site: str) -> Campaign | None:
+        """The campaign holding `site` (`domain.site`), whatever its status."""
+        ...
+
+    async def add(self, campaign: Campaign) -> None:
+        """Insert a new campaign (its `version` is 1).
+
+        Raises:
+            DomainAlreadyClaimed: another stored campaign holds the same non-null `domain.site`.
+        """
+        ...
+
+    async def update(self, campaign: Campaign) -> None:
+        """Compare-and-set: store `campaign` only if the stored version is `campaign.version - 1`.
+
+        Raises:
+            ConcurrentUpdate: the stored version differs (or the campaign is gone).
+            DomainAlreadyClaimed: another stored campaign holds the same non-null `domain.site`.
+        """
+        ...
+
+    async def find_due(self, now: dt.datetime, *, after: tuple[dt.datetime, str] | None, limit: int) -> list[Campaign]:
+        """Campaigns whose next scheduled transition is due at `now`, in (due instant, id) order.
+
+        `after` is the (due instant, id) of the last campaign of the previous page. The cost grows
+        with the number due, not the number stored.
+        """
+        ...
+
+    async def search(self, query: CampaignQuery) -> CampaignPage: ...
+
+    async def find_linked_to_event(self, event_id: str, campaign_ids: Sequence[str]) -> list[Campaign]:
+        """Campaigns in `campaign_ids` or listing `event_id` in `eventIds`, with a presale window, not DRAFT/PREVIEW."""
+        ...
+
+    async def find_in_presale_window(self, start: dt.datetime, end: dt.datetime) -> list[Campaign]:
+        """Campaigns whose presale window overlaps [start, end]."""
+        ...
+
+    async def ids_with_categories(self, category_ids: Sequence[str]) -> list[str]: ...
+
+    async def ping(self) -> None:
+        """Raise DependencyUnavailable when the store cannot answer."""
+        ...
+
+
+class MarketRepository(Protocol):
+    async def get(self, market_id: str) -> Market | None: ...
+
+    async def list_for_campaign(self, campaign_id: str) -> list[Market]: ...
+
+    async def add(self, market: Market) -> None:
+        """Raises MarketNameTaken when the campaign already has a market with this name."""
+        ...
+
+    async def update(self, market: Market) -> None:
+        """Raises MarketNameTaken as `add` does; an absent market is a no-op."""
+        ...
+
+    async def delete(self, market_id: str) -> None: ...
+
+    async def campaign_ids_for_event(self, event_id: str) -> list[str]:
+        """Ids of campaigns having a market whose `event.ids` contains `event_id`."""
+        ...
+
+
+class PromoterRepository(Protocol):
+    async def get(self, promoter_id: str) -> Promoter | None: ...
+
+    async def list_all(self) -> list[Promoter]: ...
+
+    async def add(self, promoter: Promoter) -> None:
+        """Raises PromoterNameTaken when the name is taken."""
+        ...
+
+    async def update(self, promoter: Promoter) -> None: ...
+
+    async def delete(self, promoter_id: str) -> None: ...
+
+
+class ContactRepository(Protocol):
+    async def get(self, contact_id: str) -> Contact | None: ...
+
+    async def search(self, text: str | None, *, page: int, page_size: int) -> tuple[list[Contact], int]:
+        """Contacts whose name, email or keywords contain `text` (case-insensitive), and the total."""
+        ...
+
+    async def upsert(self, contact: Contact) -> None: ...
+
+
+class EventStatusRepository(Protocol):
+    async def find(self, status: str | None, until: dt.datetime | None) -> list[EventStatus]: ...
+
+    async def upsert(self, record: EventStatus) -> None: ...
+
+
+class OutboxEntry(msgspec.Struct, frozen=True, kw_only=True):
+    """A committed event waiting for delivery; `id` is stable across retries for consumer de-duplication."""
+
+    id: str
+    sequence: int
+    event: AnyEvent
+    attempts: int = 0
+
+
+class Outbox(Protocol):
+    def append(self, events: Sequence[AnyEvent]) -> None:
+        """Stage events; they are written in the same transaction as the unit of work's changes."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One atomic change: repositories plus the outbox, committed together or not at all."""
+
+    campaigns: CampaignRepository
+    markets: MarketRepository
+    promoters: PromoterRepository
+    contacts: ContactRepository
+    event_statuses: EventStatusRepository
+    outbox: Outbox
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Roll back whatever was not committed."""
+        ...
+
+    async def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...
+
+
+class OutboxStats(msgspec.Struct, frozen=True, kw_only=True):
+    backlog: int
+    parked: int
+    oldest_pending_at: dt.datetime | None
+
+
+class OutboxStore(Protocol):
+    """The relay's view of the outbox: read in sequence order, then acknowledge."""
+
+    async def pending(self, limit: int) -> list[OutboxEntry]:
+        """Undelivered, unparked entries in commit (sequence) order."""
+        ...
+
+    async def mark_delivered(self, entry_ids: Sequence[str]) -> None: ...
+
+    async def record_failure(self, entry_id: str, *, error: str, park: bool) -> None:
+        """Count a failed attempt; a parked entry is skipped until an operator requeues it."""
+        ...
+
+    async def stats(self) -> OutboxStats: ...
+
+
+class EventSink(Protocol):
+    """A destination of committed events (Kinesis, SQS, Redis, CDN, a local file)."""
+
+    name: str
+
+    async def deliver(self, entries: Sequence[OutboxEntry]) -> None:
+        """Deliver all `entries` or raise; delivering an entry twice must be harmless."""
+        ...
+
+
+class CampaignCache(Protocol):
+    """Short-lived copies of campaigns for the fan-facing lookup by domain."""
+
+    async def get_by_site(self, site: str) -> Campaign | None: ...
+
+    async def put(self, campaign: Campaign) -> None: ...
+
+    async def evict(self, sites: Sequence[str]) -> None: ...
+
+
+class CdnPurger(Protocol):
+    async def purge(self, surrogate_keys: Sequence[str]) -> None:
+        """Soft-purge every response tagged with one of the keys."""
+        ...
+
+
+class ArtistSummary(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    name: str
+    discovery_id: str
+    image_url: str | None = None
+
+
+class VenueSummary(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    name: str
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+    timezone: str | None = None
+
+
+class DiscoveryCatalog(Protocol):
+    """Ticketmaster Discovery search; raises DependencyUnavailable when it cannot answer."""
+
+    async def search_artists(self, text: str, *, page: int, page_size: int) -> list[ArtistSummary]: ...
+
+    async def search_venues(self, text: str, *, page: int, page_size: int) -> list[VenueSummary]: ...

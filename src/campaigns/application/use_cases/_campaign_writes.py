@@ -1,0 +1,70 @@
+"""What creating and updating a campaign share: turning a client document into a valid campaign."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import msgspec
+
+from campaigns.application.ports import IdFactory, UnitOfWork
+from campaigns.domain.campaign import MUTABLE_FIELDS, Campaign, Status
+from campaigns.domain.documents import campaign_from_document
+from campaigns.domain.errors import FieldError, ValidationFailed
+from campaigns.domain.permissions import hash_password
+from campaigns.domain.policies import ensure_domain_free
+from campaigns.domain.validation import ensure_valid_campaign
+
+READ_ONLY_FIELDS = frozenset({"id", "version", "statusHistory"})
+"""Fields a client may echo back from a read; they are ignored, never written."""
+
+PASSWORD_FIELD = "password"
+
+OBJECT_FIELDS = frozenset({"artist", "domain", "tour", "date", "options", "content", "faqs", "slack", "schema"})
+"""Fields merged key by key on update, so a client must send them as objects."""
+
+
+class ClientDocument(msgspec.Struct, frozen=True, kw_only=True):
+    """A client's campaign body split into its parts: the document, the status and the password."""
+
+    fields: dict[str, Any]
+    status: str | None
+    password: str | None
+    password_given: bool
+
+
+def split_client_document(body: Mapping[str, Any]) -> ClientDocument:
+    """Reject unknown top-level fields and separate `status` and the write-only `password`."""
+    unknown = [key for key in body if key not in MUTABLE_FIELDS | READ_ONLY_FIELDS | {PASSWORD_FIELD}]
+    if unknown:
+        raise ValidationFailed([FieldError(field=key, message="Unknown field.") for key in sorted(unknown)])
+    password = body.get(PASSWORD_FIELD)
+    if password is not None and (not isinstance(password, str) or not password):
+        raise ValidationFailed([FieldError(field=PASSWORD_FIELD, message="Expected a non-empty string or null.")])
+    status = body.get("status")
+    if status is not None and status not in Status.__members__:
+        raise ValidationFailed([FieldError(field="status", message=f"Expected one of {', '.join(Status)}.")])
+    for key, value in body.items():
+        if key in OBJECT_FIELDS and value is not None and not isinstance(value, Mapping):
+            raise ValidationFailed([FieldError(field=key, message="Expected an object.")])
+    fields = {key: value for key, value in body.items() if key not in READ_ONLY_FIELDS | {PASSWORD_FIELD, "status"}}
+    return ClientDocument(fields=fields, status=status, password=password, password_given=PASSWORD_FIELD in body)
+
+
+def build_campaign(document: Mapping[str, Any]) -> Campaign:
+    """Type-check and validate a full campaign document; raises ValidationFailed naming fields."""
+    campaign = campaign_from_document(document)
+    ensure_valid_campaign(campaign)
+    return campaign
+
+
+def password_hash_for(client: ClientDocument, current: str | None, ids: IdFactory) -> str | None:
+    if not client.password_given:
+        return current
+    return hash_password(client.password, ids.new_salt()) if client.password else None
+
+
+async def ensure_site_available(uow: UnitOfWork, campaign: Campaign) -> None:
+    """The early, friendly answer; the store's unique index decides concurrent claims."""
+    if campaign.site:
+        ensure_domain_free(campaign.site, await uow.campaigns.get_by_site(campaign.site), campaign.id)

@@ -1,0 +1,51 @@
+"""Event ids and category ids of campaigns whose presale window overlaps a range."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from campaigns.application.ports import UnitOfWorkFactory
+from campaigns.domain.errors import FieldError, InvalidQuery
+
+
+class PresaleIdKind(enum.Enum):
+    EVENT_IDS = "eventIds"
+    CATEGORY_IDS = "categoryIds"
+
+
+class FindPresaleWindowIds:
+    """Ids (event or category) of campaigns whose presale window overlaps [start, end].
+
+    - Both dates are required and the range must not end before it starts.
+    - Event ids come from the campaigns' `eventIds` and their markets; each is listed once, first seen first.
+    """
+
+    def __init__(self, *, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def execute(
+        self, kind: PresaleIdKind, start: dt.datetime | None, end: dt.datetime | None
+    ) -> list[str]:
+        missing = [
+            FieldError(field=name, message="Required.", code="INVALID_QUERY")
+            for name, value in (("presaleQueryStartDate", start), ("presaleQueryEndDate", end))
+            if value is None
+        ]
+        if missing:
+            raise InvalidQuery(missing)
+        assert start is not None and end is not None  # noqa: S101 - checked just above
+        if end < start:
+            raise InvalidQuery(
+                [FieldError(field="presaleQueryEndDate", message="Must not be before the start.", code="INVALID_QUERY")]
+            )
+        ids: list[str] = []
+        async with self._uow() as uow:
+            for campaign in await uow.campaigns.find_in_presale_window(start, end):
+                if kind is PresaleIdKind.CATEGORY_IDS:
+                    ids.extend([campaign.categoryId] if campaign.categoryId else [])
+                    continue
+                ids.extend(campaign.eventIds)
+                for market in await uow.markets.list_for_campaign(campaign.id):
+                    ids.extend(market.event_ids)
+        return list(dict.fromkeys(ids))

@@ -1,0 +1,54 @@
+"""The fan-facing lookup of a campaign by its domain."""
+
+from __future__ import annotations
+
+import msgspec
+
+from campaigns.application.errors import CampaignNotFound
+from campaigns.application.ports import CampaignCache, UnitOfWorkFactory
+from campaigns.domain.campaign import Campaign
+from campaigns.domain.documents import select_locale
+from campaigns.domain.permissions import Principal, ensure_visible_by_domain, ensure_visible_status
+
+
+class DomainLookup(msgspec.Struct, frozen=True, kw_only=True):
+    site: str
+    locale: str | None = None
+    show_all_locales: bool = False
+    password: str | None = None
+
+
+class GetCampaignByDomain:
+    """Find the campaign a registration site shows.
+
+    - Any valid token may ask; OPEN and CLOSED campaigns are shown to everyone, other statuses
+      only to callers who may read the campaign.
+    - A campaign with a password also needs the matching `password`.
+    - One content locale is returned (the requested one, else the default) unless all are asked for.
+    - Reads go through the campaign cache first: this is the service's hottest path.
+    """
+
+    def __init__(self, *, uow: UnitOfWorkFactory, cache: CampaignCache) -> None:
+        self._uow = uow
+        self._cache = cache
+
+    async def execute(self, principal: Principal, lookup: DomainLookup) -> Campaign:
+        campaign = await self.find(lookup.site)
+        ensure_visible_by_domain(principal, campaign, lookup.password)
+        return campaign if lookup.show_all_locales else select_locale(campaign, lookup.locale)
+
+    async def status(self, principal: Principal, site: str) -> Campaign:
+        """The campaign behind `site` for a status check: the visibility rule without the password."""
+        campaign = await self.find(site)
+        ensure_visible_status(principal, campaign)
+        return campaign
+
+    async def find(self, site: str) -> Campaign:
+        campaign = await self._cache.get_by_site(site)
+        if campaign is None:
+            async with self._uow() as uow:
+                campaign = await uow.campaigns.get_by_site(site)
+            if campaign is None:
+                raise CampaignNotFound
+            await self._cache.put(campaign)
+        return campaign

@@ -1,0 +1,24 @@
+"""List and search campaigns."""
+
+from __future__ import annotations
+
+import msgspec
+
+from campaigns.application.ports import CampaignPage, CampaignQuery, UnitOfWorkFactory
+from campaigns.domain.permissions import Principal
+
+
+class ListCampaigns:
+    """Search the campaigns the caller may read.
+
+    - Non-supreme callers only ever see campaigns granted to them.
+    - Pages count from 0.
+    """
+
+    def __init__(self, *, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def execute(self, principal: Principal, query: CampaignQuery) -> CampaignPage:
+        scoped = msgspec.structs.replace(query, readable_ids=principal.readable_campaign_ids())
+        async with self._uow() as uow:
+            return await uow.campaigns.search(scoped)

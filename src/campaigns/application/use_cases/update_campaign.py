@@ -1,0 +1,110 @@
+"""Update a campaign: a partial document, a status change, or both."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import msgspec
+
+from campaigns.application.errors import CampaignNotFound, VersionMismatch
+from campaigns.application.ports import CampaignCache, Clock, IdFactory, UnitOfWorkFactory
+from campaigns.application.use_cases._campaign_writes import (
+    ensure_site_available,
+    password_hash_for,
+    split_client_document,
+)
+from campaigns.domain.campaign import Campaign, Status
+from campaigns.domain.documents import campaign_document, campaign_from_document, deep_merge
+from campaigns.domain.errors import FieldError, ValidationFailed
+from campaigns.domain.events import AnyEvent, CampaignUpdated
+from campaigns.domain.lifecycle import change_status
+from campaigns.domain.permissions import Operation, Principal
+from campaigns.domain.validation import ensure_valid_campaign
+
+
+class UpdateCampaign:
+    """Apply a partial update to a campaign.
+
+    - Needs `write` on the campaign (`admin` when the status changes); an ungranted campaign
+      answers like a forbidden one, whether it exists or not.
+    - Objects merge deeply; arrays and scalars replace; `null` clears.
+    - `If-Match` (the version a client read) must still be current, else nothing is written.
+    - The merged document is validated in full; a new domain must be free.
+    - A status change follows the lifecycle rules and is recorded in `statusHistory`.
+    - The write is compare-and-set on the version, with its events in the same transaction.
+    - An update that changes nothing writes nothing.
+    - This process's cached copy is dropped at once; other caches follow the outbox.
+    """
+
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, ids: IdFactory, cache: CampaignCache) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._ids = ids
+        self._cache = cache
+
+    async def execute(
+        self, principal: Principal, campaign_id: str, body: Mapping[str, Any], *, if_match: int | None = None
+    ) -> Campaign:
+        principal.ensure(Operation.WRITE, campaign_id)
+        client = split_client_document(body)
+        target = Status(client.status) if client.status else None
+        async with self._uow() as uow:
+            current = await uow.campaigns.get(campaign_id)
+            if current is None:
+                raise CampaignNotFound
+            if if_match is not None and if_match != current.version:
+                raise VersionMismatch
+            now = self._clock.now()
+            document = deep_merge(campaign_document(current), client.fields)
+            updated = msgspec.structs.replace(
+                campaign_from_document(document), passwordHash=password_hash_for(client, current.passwordHash, self._ids)
+            )
+            events: list[AnyEvent] = []
+            changed_fields = _changed_fields(current, updated)
+            if target is not None and target is not current.status:
+                principal.ensure(Operation.CHANGE_STATUS, campaign_id)
+                transition = change_status(
+                    updated, target, now, by=principal.actor, is_supreme=principal.supreme, new_site=updated.site
+                )
+                updated = transition.campaign
+                events.extend(transition.events)
+            elif current.status is Status.INACTIVE and updated.site:
+                raise ValidationFailed(
+                    [FieldError(field="domain.site", message="An inactive campaign holds no domain; reactivate it.")]
+                )
+            if not events and not changed_fields:
+                return current
+            ensure_valid_campaign(updated)
+            updated = msgspec.structs.replace(
+                updated,
+                version=current.version + 1,
+                date=msgspec.structs.replace(updated.date, updated=now),
+            )
+            if updated.site != current.site:
+                await ensure_site_available(uow, updated)
+            if changed_fields:
+                events.insert(
+                    0,
+                    CampaignUpdated(
+                        occurred_at=now,
+                        campaign_id=campaign_id,
+                        domain_site=updated.site,
+                        changed_fields=changed_fields,
+                        previous_domain_site=current.site,
+                    ),
+                )
+            await uow.campaigns.update(updated)
+            uow.outbox.append(events)
+            await uow.commit()
+        await self._cache.evict([site for site in (current.site, updated.site) if site])
+        return updated
+
+
+def _changed_fields(before: Campaign, after: Campaign) -> list[str]:
+    ignored = {"status", "statusHistory", "version"}
+    return [
+        name
+        for name in Campaign.__struct_fields__
+        if name not in ignored and getattr(before, name) != getattr(after, name)
+    ]

@@ -1,0 +1,52 @@
+"""Update a market."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import msgspec
+
+from campaigns.application.ports import Clock, UnitOfWorkFactory
+from campaigns.application.use_cases._market_writes import build_market, load_market
+from campaigns.domain.documents import deep_merge
+from campaigns.domain.events import AnyEvent, MarketPresaleChanged, MarketUpdated
+from campaigns.domain.market import Market
+from campaigns.domain.permissions import Operation, Principal
+
+
+class UpdateMarket:
+    """Apply a partial update to a market.
+
+    - Needs `write` on its campaign; the market must belong to that campaign.
+    - Objects merge deeply; arrays and scalars replace.
+    - A changed `event.presaleDateTime` also emits `market.presale-changed` (refresh selections).
+    """
+
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def execute(
+        self, principal: Principal, campaign_id: str, market_id: str, body: Mapping[str, Any]
+    ) -> Market:
+        principal.ensure(Operation.WRITE, campaign_id)
+        fields = {key: value for key, value in body.items() if key not in {"id", "campaign_id", "date"}}
+        async with self._uow() as uow:
+            current = await load_market(uow, campaign_id, market_id)
+            now = self._clock.now()
+            updated = build_market(deep_merge(msgspec.to_builtins(current), fields))
+            if updated == current:
+                return current
+            updated = msgspec.structs.replace(updated, date=msgspec.structs.replace(updated.date, updated=now))
+            events: list[AnyEvent] = [MarketUpdated(occurred_at=now, market=updated)]
+            if updated.presale_at != current.presale_at:
+                events.append(
+                    MarketPresaleChanged(
+                        occurred_at=now, market=updated, previous_presale_date_time=current.presale_at
+                    )
+                )
+            await uow.markets.update(updated)
+            uow.outbox.append(events)
+            await uow.commit()
+        return updated

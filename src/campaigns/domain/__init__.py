@@ -1,0 +1,1 @@
+"""Pure domain model: campaign documents, lifecycle, policies and validation rules."""

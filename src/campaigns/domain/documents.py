@@ -1,0 +1,81 @@
+"""Turning client JSON into domain documents and back: deep merge, typed conversion, locale views."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import msgspec
+
+from campaigns.domain.campaign import Campaign, LocaleContent
+from campaigns.domain.errors import FieldError, ValidationFailed
+
+T = TypeVar("T")
+
+_PATH = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
+_UNKNOWN = re.compile(r"unknown field `(?P<name>[^`]+)`")
+
+
+def deep_merge(base: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
+    """Objects merge key by key; arrays, scalars and nulls in `patch` replace what `base` had."""
+    merged = dict(base)
+    for key, value in patch.items():
+        current = merged.get(key)
+        if isinstance(value, Mapping) and isinstance(current, Mapping):
+            merged[key] = deep_merge(current, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def field_error_from(error: msgspec.ValidationError) -> FieldError:
+    """Name the failing field (dotted path) of a msgspec conversion error."""
+    text = str(error)
+    path = ""
+    if match := _PATH.search(text):
+        path = match["path"]
+        text = text[: match.start()]
+    if unknown := _UNKNOWN.search(text):
+        path = f"{path}.{unknown['name']}" if path else unknown["name"]
+        text = "Unknown field."
+    path = re.sub(r"\[(\d+)\]", r".\1", path)
+    return FieldError(field=path or "$", message=text)
+
+
+def convert_document(document: Mapping[str, Any], kind: type[T], *, error: type[ValidationFailed]) -> T:
+    """Type-check a JSON-shaped mapping into a domain struct, naming the field on failure."""
+    try:
+        return msgspec.convert(document, kind)
+    except msgspec.ValidationError as exc:
+        raise error([field_error_from(exc)]) from exc
+
+
+def campaign_from_document(document: Mapping[str, Any]) -> Campaign:
+    return convert_document(document, Campaign, error=ValidationFailed)
+
+
+def campaign_document(campaign: Campaign) -> dict[str, Any]:
+    """The JSON-shaped document of a campaign, as stored (the password hash included)."""
+    document: dict[str, Any] = msgspec.to_builtins(campaign)
+    return document
+
+
+def select_locale(campaign: Campaign, locale: str | None) -> Campaign:
+    """Keep only one content locale: the requested one when the campaign has it, else the default."""
+    chosen = _pick_locale(campaign, locale)
+    if chosen is None:
+        return campaign
+    content: dict[str, LocaleContent] = {chosen: campaign.content[chosen]}
+    return msgspec.structs.replace(campaign, content=content)
+
+
+def _pick_locale(campaign: Campaign, requested: str | None) -> str | None:
+    if requested:
+        by_folded = {key.casefold(): key for key in campaign.content}
+        if (found := by_folded.get(requested.casefold())) is not None:
+            return found
+    default = campaign.default_locale
+    if default in campaign.content:
+        return default
+    return next(iter(campaign.content), None)

@@ -1,0 +1,92 @@
+"""Domain error hierarchy; the HTTP layer maps each class to a status in one place."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import msgspec
+
+
+class FieldError(msgspec.Struct, frozen=True, kw_only=True):
+    """One failing field: a dotted path, why it failed, and the stable code of the rule."""
+
+    field: str
+    message: str
+    code: str = "INVALID_CAMPAIGN_SCHEMA"
+
+
+class CampaignError(Exception):
+    """Base of every error the domain and the use cases raise on purpose."""
+
+    code: ClassVar[str] = "CAMPAIGN_ERROR"
+    default_message: ClassVar[str] = "The request cannot be completed."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.default_message)
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0])
+
+
+class ValidationFailed(CampaignError):
+    """A document breaks one or more rules; every failing field is listed, not only the first."""
+
+    code = "INVALID_CAMPAIGN_SCHEMA"
+    default_message = "The campaign document is invalid."
+
+    def __init__(self, errors: list[FieldError], *, code: str | None = None, message: str | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors
+        codes = {error.code for error in errors}
+        self.code = code or (codes.pop() if len(codes) == 1 else type(self).code)  # type: ignore[misc]
+
+
+class InvalidMarket(ValidationFailed):
+    code = "INVALID_MARKET_SCHEMA"
+    default_message = "The market document is invalid."
+
+
+class InvalidPromoter(ValidationFailed):
+    code = "INVALID_PROMOTER_SCHEMA"
+    default_message = "The promoter document is invalid."
+
+
+class InvalidQuery(ValidationFailed):
+    code = "INVALID_QUERY"
+    default_message = "The query is invalid."
+
+
+class InvalidStatusChange(CampaignError):
+    code = "INVALID_CAMPAIGN_STATUS_CHANGE"
+    default_message = "This status change is not allowed."
+
+
+class DomainAlreadyClaimed(CampaignError):
+    code = "CAMPAIGN_WITH_DOMAIN_EXISTS"
+    default_message = "Another active campaign already holds this domain."
+
+
+class MarketNameTaken(CampaignError):
+    code = "MARKET_NAME_EXISTS"
+    default_message = "The campaign already has a market with this name."
+
+
+class PromoterNameTaken(CampaignError):
+    code = "PROMOTER_NAME_EXISTS"
+    default_message = "A promoter with this name already exists."
+
+
+class AccessDenied(CampaignError):
+    code = "INVALID_CAMPAIGN_PERMISSIONS"
+    default_message = "You do not have the permissions this campaign operation needs."
+
+
+class SupremeUserRequired(AccessDenied):
+    code = "SUPREME_USER_REQUIRED"
+    default_message = "Only supreme users may do this."
+
+
+class InvalidCampaignPassword(CampaignError):
+    code = "INVALID_CAMPAIGN_PASSWORD"
+    default_message = "The campaign password is missing or wrong."

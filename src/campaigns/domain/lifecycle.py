@@ -1,0 +1,162 @@
+"""The status state machine: scheduled transitions as a pure function of (campaign, now), and manual ones.
+
+Every transition returns the new campaign (version not yet bumped: the store does that on commit),
+its status-history entry and exactly one status event; releasing a domain adds a release event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import msgspec
+
+from campaigns.domain.campaign import Campaign, CampaignDates, CampaignDomain, Status, StatusChange
+from campaigns.domain.errors import InvalidStatusChange
+from campaigns.domain.events import CampaignDomainReleased, CampaignEvent, CampaignStatusChanged
+
+INACTIVITY_GRACE = dt.timedelta(days=30)
+"""A closed campaign stays CLOSED (keeping its domain) this long before it is deactivated."""
+
+SCHEDULER = "scheduler"
+
+MANUAL_TRANSITIONS: frozenset[tuple[Status, Status]] = frozenset(
+    {
+        (Status.DRAFT, Status.PREVIEW),
+        (Status.PREVIEW, Status.DRAFT),
+        (Status.DRAFT, Status.OPEN),
+        (Status.PREVIEW, Status.OPEN),
+        (Status.OPEN, Status.CLOSED),
+        (Status.CLOSED, Status.OPEN),
+        (Status.CLOSED, Status.INACTIVE),
+        (Status.INACTIVE, Status.DRAFT),
+    }
+)
+"""Every status change a user may request; INACTIVE -> DRAFT has extra conditions."""
+
+
+class Transition(msgspec.Struct, frozen=True, kw_only=True):
+    from_status: Status
+    site: str | None
+    """The domain the campaign held when the transition began (a deactivation releases it)."""
+    due_at: dt.datetime | None
+    """The scheduled instant of a scheduled transition; None for a manual one."""
+    campaign: Campaign
+    entry: StatusChange
+    events: tuple[CampaignEvent, ...]
+
+
+def next_transition_at(campaign: Campaign) -> dt.datetime | None:
+    """The instant the next scheduled transition falls due, or None when none is scheduled."""
+    dates = campaign.date
+    match campaign.status:
+        case Status.DRAFT | Status.PREVIEW:
+            return dates.open
+        case Status.OPEN:
+            return dates.close
+        case Status.CLOSED:
+            return dates.closed + INACTIVITY_GRACE if dates.closed else None
+        case _:
+            return None
+
+
+def _scheduled_target(status: Status) -> Status | None:
+    return {
+        Status.DRAFT: Status.OPEN,
+        Status.PREVIEW: Status.OPEN,
+        Status.OPEN: Status.CLOSED,
+        Status.CLOSED: Status.INACTIVE,
+    }.get(status)
+
+
+def apply_due_transitions(campaign: Campaign, now: dt.datetime) -> list[Transition]:
+    """Apply, in order, every scheduled transition due at `now` (open then close in one tick if both past)."""
+    transitions: list[Transition] = []
+    current = campaign
+    while (due_at := next_transition_at(current)) is not None and due_at <= now:
+        target = _scheduled_target(current.status)
+        if target is None:  # pragma: no cover - next_transition_at is None for INACTIVE
+            break
+        transition = _transition(current, target, now, by=SCHEDULER, reason="scheduled", due_at=due_at)
+        transitions.append(transition)
+        current = transition.campaign
+    return transitions
+
+
+def change_status(
+    campaign: Campaign, target: Status, now: dt.datetime, *, by: str, is_supreme: bool, new_site: str | None = None
+) -> Transition:
+    """A user's status change. Reactivation (INACTIVE -> DRAFT) needs a supreme user and a new domain.
+
+    Raises:
+        InvalidStatusChange: the change is not in the allowed set or its conditions are unmet.
+    """
+    if (campaign.status, target) not in MANUAL_TRANSITIONS:
+        raise InvalidStatusChange(f"A campaign cannot go from {campaign.status} to {target}.")
+    if campaign.status is Status.INACTIVE:
+        if not is_supreme:
+            raise InvalidStatusChange("Only supreme users may reactivate an inactive campaign.")
+        if not new_site:
+            raise InvalidStatusChange("Reactivating a campaign needs a new, free domain.site.")
+        campaign = msgspec.structs.replace(campaign, domain=msgspec.structs.replace(campaign.domain, site=new_site))
+    return _transition(campaign, target, now, by=by, reason="manual", due_at=None)
+
+
+def _transition(
+    campaign: Campaign, target: Status, now: dt.datetime, *, by: str, reason: str, due_at: dt.datetime | None
+) -> Transition:
+    dates, domain = _date_effects(target, now)(campaign.date, campaign.domain)
+    entry = StatusChange(status=target, at=now, by=by, reason=reason)
+    changed = msgspec.structs.replace(
+        campaign,
+        status=target,
+        date=msgspec.structs.replace(dates, updated=now),
+        domain=domain,
+        statusHistory=[*campaign.statusHistory, entry],
+    )
+    events: list[CampaignEvent] = [
+        CampaignStatusChanged(
+            occurred_at=now,
+            campaign_id=campaign.id,
+            domain_site=domain.site,
+            from_status=campaign.status,
+            to_status=target,
+            by=by,
+            reason=reason,
+            due_at=due_at,
+        )
+    ]
+    if campaign.domain.site and not domain.site:
+        events.append(
+            CampaignDomainReleased(occurred_at=now, campaign_id=campaign.id, released_site=campaign.domain.site)
+        )
+    return Transition(
+        from_status=campaign.status,
+        site=campaign.domain.site,
+        due_at=due_at,
+        campaign=changed,
+        entry=entry,
+        events=tuple(events),
+    )
+
+
+DateEffect = Callable[[CampaignDates, CampaignDomain], tuple[CampaignDates, CampaignDomain]]
+
+
+def _date_effects(target: Status, now: dt.datetime) -> DateEffect:
+    """What entering `target` does to the dates and the domain."""
+    replace = msgspec.structs.replace
+
+    def opened(dates: CampaignDates, domain: CampaignDomain) -> tuple[CampaignDates, CampaignDomain]:
+        return replace(dates, opened=now, open=None), replace(domain, preview=None)
+
+    def closed(dates: CampaignDates, domain: CampaignDomain) -> tuple[CampaignDates, CampaignDomain]:
+        return replace(dates, closed=now, close=None), domain
+
+    def inactivated(dates: CampaignDates, domain: CampaignDomain) -> tuple[CampaignDates, CampaignDomain]:
+        return replace(dates, inactivated=now), replace(domain, site=None)
+
+    def unchanged(dates: CampaignDates, domain: CampaignDomain) -> tuple[CampaignDates, CampaignDomain]:
+        return dates, domain
+
+    return {Status.OPEN: opened, Status.CLOSED: closed, Status.INACTIVE: inactivated}.get(target, unchanged)
