@@ -218,5 +218,10 @@ class Campaign(Document, frozen=True):
         return next((locale.id for locale in self.locales if locale.is_default), None)
 
 
-MUTABLE_FIELDS: frozenset[str] = frozenset(Campaign.__struct_fields__) - {"id", "statusHistory", "version", "passwordHash"}
+MUTABLE_FIELDS: frozenset[str] = frozenset(Campaign.__struct_fields__) - {
+    "id",
+    "statusHistory",
+    "version",
+    "passwordHash",
+}
 """Top-level fields a client may send; `password` is accepted separately and stored hashed."""

@@ -13,7 +13,7 @@ import msgspec
 
 from campaigns.domain.campaign import Campaign, CampaignDates, CampaignDomain, Status, StatusChange
 from campaigns.domain.errors import InvalidStatusChange
-from campaigns.domain.events import CampaignDomainReleased, CampaignEvent, CampaignStatusChanged
+from campaigns.domain.events import CampaignDomainReleased, CampaignStatusChanged
 
 INACTIVITY_GRACE = dt.timedelta(days=30)
 """A closed campaign stays CLOSED (keeping its domain) this long before it is deactivated."""
@@ -43,7 +43,7 @@ class Transition(msgspec.Struct, frozen=True, kw_only=True):
     """The scheduled instant of a scheduled transition; None for a manual one."""
     campaign: Campaign
     entry: StatusChange
-    events: tuple[CampaignEvent, ...]
+    events: tuple[CampaignStatusChanged | CampaignDomainReleased, ...]
 
 
 def next_transition_at(campaign: Campaign) -> dt.datetime | None:
@@ -114,7 +114,7 @@ def _transition(
         domain=domain,
         statusHistory=[*campaign.statusHistory, entry],
     )
-    events: list[CampaignEvent] = [
+    events: list[CampaignStatusChanged | CampaignDomainReleased] = [
         CampaignStatusChanged(
             occurred_at=now,
             campaign_id=campaign.id,

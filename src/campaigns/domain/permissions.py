@@ -75,7 +75,9 @@ def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
     if isinstance(actions, Mapping):
         for campaign_id, names in actions.items():
             if isinstance(campaign_id, str) and isinstance(names, list):
-                grants.setdefault(campaign_id, set()).update(Action(n) for n in names if n in Action.__members__.values())
+                grants.setdefault(campaign_id, set()).update(
+                    Action(n) for n in names if n in Action.__members__.values()
+                )
     ids = claims.get("campaignIds")
     if isinstance(ids, list):
         for campaign_id in ids:

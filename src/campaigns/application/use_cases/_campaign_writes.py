@@ -18,7 +18,7 @@ from campaigns.domain.validation import ensure_valid_campaign
 READ_ONLY_FIELDS = frozenset({"id", "version", "statusHistory"})
 """Fields a client may echo back from a read; they are ignored, never written."""
 
-PASSWORD_FIELD = "password"
+PASSWORD_FIELD = "password"  # noqa: S105 - a field name, not a secret
 
 OBJECT_FIELDS = frozenset({"artist", "domain", "tour", "date", "options", "content", "faqs", "slack", "schema"})
 """Fields merged key by key on update, so a client must send them as objects."""

@@ -32,7 +32,9 @@ class CreateMarket:
         now = self._clock.now()
         fields = {key: value for key, value in body.items() if key not in {"id", "date"}}
         market = build_market(
-            deep_merge(fields, {"id": self._ids.new_id(), "campaign_id": campaign_id, "date": {"created": now, "updated": now}})
+            deep_merge(
+                fields, {"id": self._ids.new_id(), "campaign_id": campaign_id, "date": {"created": now, "updated": now}}
+            )
         )
         async with self._uow() as uow:
             if await uow.campaigns.get(campaign_id) is None:

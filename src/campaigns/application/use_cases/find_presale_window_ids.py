@@ -24,17 +24,14 @@ class FindPresaleWindowIds:
     def __init__(self, *, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
-    async def execute(
-        self, kind: PresaleIdKind, start: dt.datetime | None, end: dt.datetime | None
-    ) -> list[str]:
+    async def execute(self, kind: PresaleIdKind, start: dt.datetime | None, end: dt.datetime | None) -> list[str]:
         missing = [
             FieldError(field=name, message="Required.", code="INVALID_QUERY")
             for name, value in (("presaleQueryStartDate", start), ("presaleQueryEndDate", end))
             if value is None
         ]
-        if missing:
+        if start is None or end is None:
             raise InvalidQuery(missing)
-        assert start is not None and end is not None  # noqa: S101 - checked just above
         if end < start:
             raise InvalidQuery(
                 [FieldError(field="presaleQueryEndDate", message="Must not be before the start.", code="INVALID_QUERY")]

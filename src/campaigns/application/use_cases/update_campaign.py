@@ -58,7 +58,8 @@ class UpdateCampaign:
             now = self._clock.now()
             document = deep_merge(campaign_document(current), client.fields)
             updated = msgspec.structs.replace(
-                campaign_from_document(document), passwordHash=password_hash_for(client, current.passwordHash, self._ids)
+                campaign_from_document(document),
+                passwordHash=password_hash_for(client, current.passwordHash, self._ids),
             )
             events: list[AnyEvent] = []
             changed_fields = _changed_fields(current, updated)

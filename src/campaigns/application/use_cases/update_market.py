@@ -27,9 +27,7 @@ class UpdateMarket:
         self._uow = uow
         self._clock = clock
 
-    async def execute(
-        self, principal: Principal, campaign_id: str, market_id: str, body: Mapping[str, Any]
-    ) -> Market:
+    async def execute(self, principal: Principal, campaign_id: str, market_id: str, body: Mapping[str, Any]) -> Market:
         principal.ensure(Operation.WRITE, campaign_id)
         fields = {key: value for key, value in body.items() if key not in {"id", "campaign_id", "date"}}
         async with self._uow() as uow:
@@ -42,9 +40,7 @@ class UpdateMarket:
             events: list[AnyEvent] = [MarketUpdated(occurred_at=now, market=updated)]
             if updated.presale_at != current.presale_at:
                 events.append(
-                    MarketPresaleChanged(
-                        occurred_at=now, market=updated, previous_presale_date_time=current.presale_at
-                    )
+                    MarketPresaleChanged(occurred_at=now, market=updated, previous_presale_date_time=current.presale_at)
                 )
             await uow.markets.update(updated)
             uow.outbox.append(events)

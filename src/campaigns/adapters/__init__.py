@@ -1,0 +1,1 @@
+"""Secondary adapters: one per technology and port."""

@@ -1,0 +1,487 @@
+"""In-memory fakes of every port, for unit tests and the contract suites.
+
+They enforce the same rules as the real stores (unique domain, CAS on version, unique names) so a
+use case tested against them behaves the same in production. Units of work serialize on one lock,
+as the SQLite store does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import msgspec
+
+from campaigns.application.errors import ConcurrentUpdate, DependencyUnavailable
+from campaigns.application.ports import (
+    ArtistSummary,
+    CampaignCache,
+    CampaignPage,
+    CampaignQuery,
+    CampaignRepository,
+    CampaignSort,
+    CdnPurger,
+    Clock,
+    ContactRepository,
+    DiscoveryCatalog,
+    EventSink,
+    EventStatusRepository,
+    IdFactory,
+    MarketRepository,
+    Outbox,
+    OutboxEntry,
+    OutboxStats,
+    OutboxStore,
+    PromoterRepository,
+    SortDirection,
+    UnitOfWork,
+    VenueSummary,
+)
+from campaigns.domain.campaign import Campaign, Status
+from campaigns.domain.errors import DomainAlreadyClaimed, MarketNameTaken, PromoterNameTaken
+from campaigns.domain.events import AnyEvent
+from campaigns.domain.lifecycle import next_transition_at
+from campaigns.domain.market import Contact, EventStatus, Market, Promoter
+
+T = TypeVar("T")
+
+
+class StoredOutboxEntry(msgspec.Struct, frozen=True, kw_only=True):
+    """An outbox row with the relay's bookkeeping; immutable so store snapshots can share it."""
+
+    entry: OutboxEntry
+    delivered: bool = False
+    parked: bool = False
+    last_error: str | None = None
+
+
+@dataclasses.dataclass
+class InMemoryStore:
+    """The committed state every fake unit of work and the fake outbox store share; tests may read it."""
+
+    campaigns: dict[str, Campaign] = dataclasses.field(default_factory=dict)
+    markets: dict[str, Market] = dataclasses.field(default_factory=dict)
+    promoters: dict[str, Promoter] = dataclasses.field(default_factory=dict)
+    contacts: dict[str, Contact] = dataclasses.field(default_factory=dict)
+    event_statuses: dict[str, EventStatus] = dataclasses.field(default_factory=dict)
+    outbox: dict[str, StoredOutboxEntry] = dataclasses.field(default_factory=dict)
+    sequence: int = 0
+    lock: asyncio.Lock = dataclasses.field(default_factory=asyncio.Lock, repr=False, compare=False)
+
+    def load(self, source: InMemoryStore) -> None:
+        """Take a copy of `source`'s contents; documents are immutable, so shallow copies are independent."""
+        self.campaigns = dict(source.campaigns)
+        self.markets = dict(source.markets)
+        self.promoters = dict(source.promoters)
+        self.contacts = dict(source.contacts)
+        self.event_statuses = dict(source.event_statuses)
+        self.outbox = dict(source.outbox)
+        self.sequence = source.sequence
+
+
+def _page(items: list[T], page: int, page_size: int) -> list[T]:
+    return items[page * page_size : (page + 1) * page_size]
+
+
+def _contains(text: str, fields: Iterable[str | None]) -> bool:
+    needle = text.lower()
+    return any(needle in field.lower() for field in fields if field)
+
+
+_SORT_VALUES: dict[CampaignSort, Callable[[Campaign], Any]] = {
+    CampaignSort.CREATED: lambda c: c.date.created,
+    CampaignSort.UPDATED: lambda c: c.date.updated,
+    CampaignSort.NAME: lambda c: c.name,
+    CampaignSort.STATUS: lambda c: c.status.value,
+    CampaignSort.OPEN: lambda c: c.date.open,
+    CampaignSort.CLOSE: lambda c: c.date.close,
+}
+
+
+def _matches(campaign: Campaign, query: CampaignQuery) -> bool:
+    artist = campaign.artist
+    checks = (
+        not query.text or _contains(query.text, (campaign.name, campaign.identifier, artist.name if artist else None)),
+        query.type is None or campaign.type is query.type,
+        query.schema_version is None or campaign.schema.version == query.schema_version,
+        query.artist_id is None or (artist is not None and artist.id == query.artist_id),
+        query.status is None or campaign.status is query.status,
+        query.readable_ids is None or campaign.id in query.readable_ids,
+    )
+    return all(checks)
+
+
+class InMemoryCampaignRepository(CampaignRepository):
+    def __init__(self, tables: InMemoryStore) -> None:
+        self._tables = tables
+
+    async def get(self, campaign_id: str) -> Campaign | None:
+        return self._tables.campaigns.get(campaign_id)
+
+    async def get_by_site(self, site: str) -> Campaign | None:
+        return next((c for c in self._tables.campaigns.values() if c.site == site), None)
+
+    async def add(self, campaign: Campaign) -> None:
+        self._ensure_site_unique(campaign)
+        self._tables.campaigns[campaign.id] = campaign
+
+    async def update(self, campaign: Campaign) -> None:
+        stored = self._tables.campaigns.get(campaign.id)
+        if stored is None or stored.version != campaign.version - 1:
+            raise ConcurrentUpdate
+        self._ensure_site_unique(campaign)
+        self._tables.campaigns[campaign.id] = campaign
+
+    def _ensure_site_unique(self, campaign: Campaign) -> None:
+        """Mirror the store's unique index over non-null `domain.site`, whatever the holder's status."""
+        if campaign.site is None:
+            return
+        if any(other.site == campaign.site and other.id != campaign.id for other in self._tables.campaigns.values()):
+            raise DomainAlreadyClaimed(f"The domain {campaign.site!r} is held by another campaign.")
+
+    async def find_due(self, now: dt.datetime, *, after: tuple[dt.datetime, str] | None, limit: int) -> list[Campaign]:
+        due = [
+            (at, c.id, c)
+            for c in self._tables.campaigns.values()
+            if (at := next_transition_at(c)) is not None and at <= now
+        ]
+        due.sort(key=lambda item: (item[0], item[1]))
+        return [c for at, campaign_id, c in due if after is None or (at, campaign_id) > after][:limit]
+
+    async def search(self, query: CampaignQuery) -> CampaignPage:
+        found = [c for c in self._tables.campaigns.values() if _matches(c, query)]
+        sort_value = _SORT_VALUES[query.sort_by]
+        # The same order as SQL: nulls first ascending (last descending), ties broken by id.
+        found.sort(
+            key=lambda c: ((value := sort_value(c)) is not None, value, c.id),
+            reverse=query.direction is SortDirection.DESC,
+        )
+        return CampaignPage(campaigns=_page(found, query.page, query.page_size), total=len(found))
+
+    async def find_linked_to_event(self, event_id: str, campaign_ids: Sequence[str]) -> list[Campaign]:
+        wanted = set(campaign_ids)
+        return sorted(
+            (
+                c
+                for c in self._tables.campaigns.values()
+                if (c.id in wanted or event_id in c.eventIds)
+                and c.date.presaleWindowStart is not None
+                and c.date.presaleWindowEnd is not None
+                and c.status not in {Status.DRAFT, Status.PREVIEW}
+            ),
+            key=lambda c: c.id,
+        )
+
+    async def find_in_presale_window(self, start: dt.datetime, end: dt.datetime) -> list[Campaign]:
+        return sorted(
+            (
+                c
+                for c in self._tables.campaigns.values()
+                if c.date.presaleWindowStart is not None
+                and c.date.presaleWindowEnd is not None
+                and c.date.presaleWindowStart <= end
+                and c.date.presaleWindowEnd >= start
+            ),
+            key=lambda c: c.id,
+        )
+
+    async def ids_with_categories(self, category_ids: Sequence[str]) -> list[str]:
+        wanted = set(category_ids)
+        return sorted(c.id for c in self._tables.campaigns.values() if c.categoryId in wanted)
+
+    async def ping(self) -> None:
+        return None
+
+
+class InMemoryMarketRepository(MarketRepository):
+    def __init__(self, tables: InMemoryStore) -> None:
+        self._tables = tables
+
+    async def get(self, market_id: str) -> Market | None:
+        return self._tables.markets.get(market_id)
+
+    async def list_for_campaign(self, campaign_id: str) -> list[Market]:
+        return sorted((m for m in self._tables.markets.values() if m.campaign_id == campaign_id), key=lambda m: m.id)
+
+    async def add(self, market: Market) -> None:
+        self._ensure_name_unique(market)
+        self._tables.markets[market.id] = market
+
+    async def update(self, market: Market) -> None:
+        if market.id not in self._tables.markets:
+            return
+        self._ensure_name_unique(market)
+        self._tables.markets[market.id] = market
+
+    def _ensure_name_unique(self, market: Market) -> None:
+        if any(
+            other.campaign_id == market.campaign_id and other.name == market.name and other.id != market.id
+            for other in self._tables.markets.values()
+        ):
+            raise MarketNameTaken
+
+    async def delete(self, market_id: str) -> None:
+        self._tables.markets.pop(market_id, None)
+
+    async def campaign_ids_for_event(self, event_id: str) -> list[str]:
+        return sorted({m.campaign_id for m in self._tables.markets.values() if event_id in m.event_ids})
+
+
+class InMemoryPromoterRepository(PromoterRepository):
+    def __init__(self, tables: InMemoryStore) -> None:
+        self._tables = tables
+
+    async def get(self, promoter_id: str) -> Promoter | None:
+        return self._tables.promoters.get(promoter_id)
+
+    async def list_all(self) -> list[Promoter]:
+        return sorted(self._tables.promoters.values(), key=lambda p: (p.name, p.id))
+
+    async def add(self, promoter: Promoter) -> None:
+        self._ensure_name_unique(promoter)
+        self._tables.promoters[promoter.id] = promoter
+
+    async def update(self, promoter: Promoter) -> None:
+        if promoter.id not in self._tables.promoters:
+            return
+        self._ensure_name_unique(promoter)
+        self._tables.promoters[promoter.id] = promoter
+
+    def _ensure_name_unique(self, promoter: Promoter) -> None:
+        if any(p.name == promoter.name and p.id != promoter.id for p in self._tables.promoters.values()):
+            raise PromoterNameTaken
+
+    async def delete(self, promoter_id: str) -> None:
+        self._tables.promoters.pop(promoter_id, None)
+
+
+class InMemoryContactRepository(ContactRepository):
+    def __init__(self, tables: InMemoryStore) -> None:
+        self._tables = tables
+
+    async def get(self, contact_id: str) -> Contact | None:
+        return self._tables.contacts.get(contact_id)
+
+    async def search(self, text: str | None, *, page: int, page_size: int) -> tuple[list[Contact], int]:
+        found = sorted(
+            (c for c in self._tables.contacts.values() if not text or _contains(text, (c.name, c.email, *c.keywords))),
+            key=lambda c: (c.name, c.id),
+        )
+        return _page(found, page, page_size), len(found)
+
+    async def upsert(self, contact: Contact) -> None:
+        self._tables.contacts[contact.id] = contact
+
+
+class InMemoryEventStatusRepository(EventStatusRepository):
+    def __init__(self, tables: InMemoryStore) -> None:
+        self._tables = tables
+
+    async def find(self, status: str | None, until: dt.datetime | None) -> list[EventStatus]:
+        return sorted(
+            (
+                r
+                for r in self._tables.event_statuses.values()
+                if (status is None or r.status == status)
+                and (until is None or (r.date.end is not None and r.date.end <= until))
+            ),
+            key=lambda r: r.id,
+        )
+
+    async def upsert(self, record: EventStatus) -> None:
+        self._tables.event_statuses[record.id] = record
+
+
+class InMemoryOutbox(Outbox):
+    def __init__(self) -> None:
+        self.staged: list[AnyEvent] = []
+
+    def append(self, events: Sequence[AnyEvent]) -> None:
+        self.staged.extend(events)
+
+
+class InMemoryUnitOfWork(UnitOfWork):
+    """Works on a private copy of the store, taken on enter and published whole on commit."""
+
+    def __init__(self, store: InMemoryStore, ids: IdFactory) -> None:
+        self._store = store
+        self._ids = ids
+        self._work = InMemoryStore()
+        self.campaigns = InMemoryCampaignRepository(self._work)
+        self.markets = InMemoryMarketRepository(self._work)
+        self.promoters = InMemoryPromoterRepository(self._work)
+        self.contacts = InMemoryContactRepository(self._work)
+        self.event_statuses = InMemoryEventStatusRepository(self._work)
+        self.outbox = InMemoryOutbox()
+
+    async def __aenter__(self) -> Self:
+        await self._store.lock.acquire()
+        self._work.load(self._store)
+        self.outbox.staged.clear()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._store.lock.release()
+
+    async def commit(self) -> None:
+        for event in self.outbox.staged:
+            self._work.sequence += 1
+            entry = OutboxEntry(id=self._ids.new_id(), sequence=self._work.sequence, event=event)
+            self._work.outbox[entry.id] = StoredOutboxEntry(entry=entry)
+        self.outbox.staged.clear()
+        self._store.load(self._work)
+
+
+class InMemoryOutboxStore(OutboxStore):
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+
+    def _pending(self) -> list[StoredOutboxEntry]:
+        return sorted(
+            (s for s in self._store.outbox.values() if not s.delivered and not s.parked),
+            key=lambda s: s.entry.sequence,
+        )
+
+    async def pending(self, limit: int) -> list[OutboxEntry]:
+        async with self._store.lock:
+            return [s.entry for s in self._pending()[:limit]]
+
+    async def mark_delivered(self, entry_ids: Sequence[str]) -> None:
+        async with self._store.lock:
+            for entry_id in entry_ids:
+                if (stored := self._store.outbox.get(entry_id)) is not None:
+                    self._store.outbox[entry_id] = msgspec.structs.replace(stored, delivered=True)
+
+    async def record_failure(self, entry_id: str, *, error: str, park: bool) -> None:
+        async with self._store.lock:
+            if (stored := self._store.outbox.get(entry_id)) is None:
+                return
+            self._store.outbox[entry_id] = msgspec.structs.replace(
+                stored,
+                entry=msgspec.structs.replace(stored.entry, attempts=stored.entry.attempts + 1),
+                parked=stored.parked or park,
+                last_error=error,
+            )
+
+    async def stats(self) -> OutboxStats:
+        async with self._store.lock:
+            pending = self._pending()
+            parked = sum(1 for s in self._store.outbox.values() if s.parked and not s.delivered)
+        return OutboxStats(
+            backlog=len(pending),
+            parked=parked,
+            oldest_pending_at=min((s.entry.event.occurred_at for s in pending), default=None),
+        )
+
+
+CLOCK_START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def _utc(instant: dt.datetime) -> dt.datetime:
+    if instant.tzinfo is None:
+        raise ValueError("A clock instant must be timezone-aware.")
+    return instant.astimezone(dt.UTC)
+
+
+class FixedClock(Clock):
+    """A clock that moves only when told to."""
+
+    def __init__(self, now: dt.datetime = CLOCK_START) -> None:
+        self._now = _utc(now)
+
+    def now(self) -> dt.datetime:
+        return self._now
+
+    def set(self, instant: dt.datetime) -> None:
+        self._now = _utc(instant)
+
+    def advance(self, delta: dt.timedelta) -> None:
+        self._now += delta
+
+
+class SequentialIdFactory(IdFactory):
+    """Predictable ids (`000…001`, `000…002`, …) and salts, so tests can name what they expect."""
+
+    def __init__(self, start: int = 1) -> None:
+        self._next_id = start
+        self._next_salt = 0
+
+    def new_id(self) -> str:
+        value = f"{self._next_id:024x}"
+        self._next_id += 1
+        return value
+
+    def new_salt(self) -> bytes:
+        self._next_salt += 1
+        return self._next_salt.to_bytes(16, "big")
+
+
+class InMemoryCampaignCache(CampaignCache):
+    def __init__(self) -> None:
+        self.by_site: dict[str, Campaign] = {}
+
+    async def get_by_site(self, site: str) -> Campaign | None:
+        return self.by_site.get(site)
+
+    async def put(self, campaign: Campaign) -> None:
+        if campaign.site:
+            self.by_site[campaign.site] = campaign
+
+    async def evict(self, sites: Sequence[str]) -> None:
+        for site in sites:
+            self.by_site.pop(site, None)
+
+
+class RecordingCdnPurger(CdnPurger):
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+
+    async def purge(self, surrogate_keys: Sequence[str]) -> None:
+        self.keys.extend(surrogate_keys)
+
+
+class RecordingEventSink(EventSink):
+    """Records what it receives; `fail_next(n)` makes the next n deliveries raise DependencyUnavailable."""
+
+    def __init__(self, name: str = "recording", *, failures: int = 0) -> None:
+        self.name = name
+        self.delivered: list[OutboxEntry] = []
+        self._failures = failures
+
+    def fail_next(self, times: int) -> None:
+        self._failures = times
+
+    async def deliver(self, entries: Sequence[OutboxEntry]) -> None:
+        if self._failures > 0:
+            self._failures -= 1
+            raise DependencyUnavailable(f"The {self.name} sink is down.")
+        self.delivered.extend(entries)
+
+
+class InMemoryDiscoveryCatalog(DiscoveryCatalog):
+    """Case-insensitive name search over fixed lists; `available=False` acts like an unreachable API."""
+
+    def __init__(
+        self, artists: Sequence[ArtistSummary] = (), venues: Sequence[VenueSummary] = (), *, available: bool = True
+    ) -> None:
+        self.artists = list(artists)
+        self.venues = list(venues)
+        self.available = available
+
+    def _ensure_available(self) -> None:
+        if not self.available:
+            raise DependencyUnavailable("Discovery is not available.")
+
+    async def search_artists(self, text: str, *, page: int, page_size: int) -> list[ArtistSummary]:
+        self._ensure_available()
+        return _page([a for a in self.artists if _contains(text, (a.name,))], page, page_size)
+
+    async def search_venues(self, text: str, *, page: int, page_size: int) -> list[VenueSummary]:
+        self._ensure_available()
+        return _page([v for v in self.venues if _contains(text, (v.name,))], page, page_size)

@@ -1,0 +1,397 @@
+"""Repositories over the embedded SQLite store, bound to the connection of one unit of work.
+
+Each document is stored whole (msgspec JSON) next to the columns queries filter and sort on; the
+columns are derived from the document on every write, so they cannot drift from it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import aiosqlite
+import msgspec
+
+from campaigns.application.errors import ConcurrentUpdate, DependencyUnavailable
+from campaigns.application.ports import (
+    CampaignPage,
+    CampaignQuery,
+    CampaignRepository,
+    CampaignSort,
+    ContactRepository,
+    EventStatusRepository,
+    MarketRepository,
+    PromoterRepository,
+    SortDirection,
+)
+from campaigns.domain.campaign import Campaign
+from campaigns.domain.errors import CampaignError, DomainAlreadyClaimed, MarketNameTaken, PromoterNameTaken
+from campaigns.domain.lifecycle import next_transition_at
+from campaigns.domain.market import Contact, EventStatus, Market, Promoter
+
+_CAMPAIGN = msgspec.json.Decoder(Campaign)
+_MARKET = msgspec.json.Decoder(Market)
+_PROMOTER = msgspec.json.Decoder(Promoter)
+_CONTACT = msgspec.json.Decoder(Contact)
+_EVENT_STATUS = msgspec.json.Decoder(EventStatus)
+
+_INTEGRITY_TO_ERROR: dict[str, Callable[[], CampaignError]] = {
+    "campaigns.domain_site": DomainAlreadyClaimed,
+    "markets.campaign_id, markets.name": MarketNameTaken,
+    "promoters.name": PromoterNameTaken,
+}
+"""Unique indexes that stand for a business rule, keyed by the columns SQLite names when one is violated."""
+
+_SEARCH_SEPARATOR = "\x1f"
+"""Joins the searchable fields, so a search term never matches across two of them."""
+
+
+def iso(instant: dt.datetime) -> str:
+    """Fixed-width ISO-8601 UTC, so text order is time order in comparisons and indexes."""
+    return instant.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def _iso_or_null(instant: dt.datetime | None) -> str | None:
+    return iso(instant) if instant is not None else None
+
+
+def _search_text(*fields: str | None) -> str:
+    return _SEARCH_SEPARATOR.join(field.lower() for field in fields if field)
+
+
+def _json_list(values: Sequence[str] | frozenset[str]) -> bytes:
+    """A JSON array for `json_each(?)`: any number of values as one parameter."""
+    return msgspec.json.encode(sorted(values))
+
+
+async def _execute(db: aiosqlite.Connection, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
+    """Run one write statement; returns how many rows it changed."""
+    async with db.execute(sql, params) as cursor:
+        return cursor.rowcount
+
+
+@contextlib.contextmanager
+def _constraint_errors() -> Iterator[None]:
+    """Raise the domain error a violated unique index stands for; other integrity errors are bugs."""
+    try:
+        yield
+    except sqlite3.IntegrityError as exc:
+        error = _INTEGRITY_TO_ERROR.get(str(exc).removeprefix("UNIQUE constraint failed: "))
+        if error is None:
+            raise
+        raise error() from exc
+
+
+_CAMPAIGN_COLUMNS = (
+    "id",
+    "domain_site",
+    "status",
+    "version",
+    "next_transition_at",
+    "type",
+    "schema_version",
+    "artist_id",
+    "name",
+    "search_text",
+    "created_at",
+    "updated_at",
+    "open_at",
+    "close_at",
+    "presale_start",
+    "presale_end",
+    "category_id",
+    "document",
+)
+# The column names are constants, never input: the f-strings below cannot inject SQL.
+_INSERT_CAMPAIGN = (
+    f"INSERT INTO campaigns ({', '.join(_CAMPAIGN_COLUMNS)}) "  # noqa: S608
+    f"VALUES ({', '.join(':' + column for column in _CAMPAIGN_COLUMNS)})"
+)
+_UPDATE_CAMPAIGN = (
+    f"UPDATE campaigns SET {', '.join(f'{column} = :{column}' for column in _CAMPAIGN_COLUMNS[1:])} "  # noqa: S608
+    "WHERE id = :id AND version = :stored_version"
+)
+_SORT_COLUMNS = {
+    CampaignSort.CREATED: "created_at",
+    CampaignSort.UPDATED: "updated_at",
+    CampaignSort.NAME: "name",
+    CampaignSort.STATUS: "status",
+    CampaignSort.OPEN: "open_at",
+    CampaignSort.CLOSE: "close_at",
+}
+
+
+def _campaign_row(campaign: Campaign) -> dict[str, Any]:
+    artist, dates = campaign.artist, campaign.date
+    return {
+        "id": campaign.id,
+        "domain_site": campaign.site,
+        "status": campaign.status.value,
+        "version": campaign.version,
+        "next_transition_at": _iso_or_null(next_transition_at(campaign)),
+        "type": campaign.type.value,
+        "schema_version": campaign.schema.version,
+        "artist_id": artist.id if artist else None,
+        "name": campaign.name,
+        "search_text": _search_text(campaign.name, campaign.identifier, artist.name if artist else None),
+        "created_at": _iso_or_null(dates.created),
+        "updated_at": _iso_or_null(dates.updated),
+        "open_at": _iso_or_null(dates.open),
+        "close_at": _iso_or_null(dates.close),
+        "presale_start": _iso_or_null(dates.presaleWindowStart),
+        "presale_end": _iso_or_null(dates.presaleWindowEnd),
+        "category_id": campaign.categoryId,
+        "document": msgspec.json.encode(campaign),
+    }
+
+
+def _campaign_filters(query: CampaignQuery) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if query.text:
+        clauses.append("instr(search_text, ?) > 0")
+        params.append(query.text.lower())
+    for column, value in (
+        ("type", query.type),
+        ("schema_version", query.schema_version),
+        ("artist_id", query.artist_id),
+        ("status", query.status),
+    ):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(str(value))
+    if query.readable_ids is not None:
+        clauses.append("id IN (SELECT value FROM json_each(?))")
+        params.append(_json_list(query.readable_ids))
+    return " AND ".join(clauses) or "1", params
+
+
+class SqliteCampaignRepository(CampaignRepository):
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+
+    async def _campaigns(self, sql: str, params: Sequence[Any]) -> list[Campaign]:
+        return [_CAMPAIGN.decode(row[0]) for row in await self._db.execute_fetchall(sql, params)]
+
+    async def get(self, campaign_id: str) -> Campaign | None:
+        found = await self._campaigns("SELECT document FROM campaigns WHERE id = ?", (campaign_id,))
+        return found[0] if found else None
+
+    async def get_by_site(self, site: str) -> Campaign | None:
+        found = await self._campaigns("SELECT document FROM campaigns WHERE domain_site = ?", (site,))
+        return found[0] if found else None
+
+    async def add(self, campaign: Campaign) -> None:
+        with _constraint_errors():
+            await _execute(self._db, _INSERT_CAMPAIGN, _campaign_row(campaign))
+        await self._link_events(campaign)
+
+    async def update(self, campaign: Campaign) -> None:
+        with _constraint_errors():
+            changed = await _execute(
+                self._db, _UPDATE_CAMPAIGN, {**_campaign_row(campaign), "stored_version": campaign.version - 1}
+            )
+        if not changed:
+            raise ConcurrentUpdate
+        await self._link_events(campaign)
+
+    async def _link_events(self, campaign: Campaign) -> None:
+        """Index `eventIds` in a table, so lookups by event id do not scan every document."""
+        await _execute(self._db, "DELETE FROM campaign_events WHERE campaign_id = ?", (campaign.id,))
+        await self._db.executemany(
+            "INSERT OR IGNORE INTO campaign_events (campaign_id, event_id) VALUES (?, ?)",
+            [(campaign.id, event_id) for event_id in campaign.eventIds],
+        )
+
+    async def find_due(self, now: dt.datetime, *, after: tuple[dt.datetime, str] | None, limit: int) -> list[Campaign]:
+        # '' sorts before every instant and id, so the first page needs no separate query.
+        after_at, after_id = (iso(after[0]), after[1]) if after else ("", "")
+        return await self._campaigns(
+            "SELECT document FROM campaigns WHERE next_transition_at <= ? AND (next_transition_at, id) > (?, ?) "
+            "ORDER BY next_transition_at, id LIMIT ?",
+            (iso(now), after_at, after_id, limit),
+        )
+
+    async def search(self, query: CampaignQuery) -> CampaignPage:
+        where, params = _campaign_filters(query)
+        direction = "DESC" if query.direction is SortDirection.DESC else "ASC"
+        # Only fixed column names and keywords are formatted in; every value is a parameter.
+        rows = await self._db.execute_fetchall(f"SELECT count(*) FROM campaigns WHERE {where}", params)  # noqa: S608
+        campaigns = await self._campaigns(
+            f"SELECT document FROM campaigns WHERE {where} "  # noqa: S608
+            f"ORDER BY {_SORT_COLUMNS[query.sort_by]} {direction}, id {direction} LIMIT ? OFFSET ?",
+            [*params, query.page_size, query.page * query.page_size],
+        )
+        return CampaignPage(campaigns=campaigns, total=next(iter(rows))[0])
+
+    async def find_linked_to_event(self, event_id: str, campaign_ids: Sequence[str]) -> list[Campaign]:
+        return await self._campaigns(
+            "SELECT document FROM campaigns WHERE (id IN (SELECT value FROM json_each(?)) "
+            "OR id IN (SELECT campaign_id FROM campaign_events WHERE event_id = ?)) "
+            "AND presale_start IS NOT NULL AND presale_end IS NOT NULL AND status NOT IN ('DRAFT', 'PREVIEW') "
+            "ORDER BY id",
+            (_json_list(campaign_ids), event_id),
+        )
+
+    async def find_in_presale_window(self, start: dt.datetime, end: dt.datetime) -> list[Campaign]:
+        return await self._campaigns(
+            "SELECT document FROM campaigns WHERE presale_start <= ? AND presale_end >= ? ORDER BY id",
+            (iso(end), iso(start)),
+        )
+
+    async def ids_with_categories(self, category_ids: Sequence[str]) -> list[str]:
+        rows = await self._db.execute_fetchall(
+            "SELECT id FROM campaigns WHERE category_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (_json_list(category_ids),),
+        )
+        return [str(row[0]) for row in rows]
+
+    async def ping(self) -> None:
+        try:
+            await self._db.execute_fetchall("SELECT 1")
+        except (sqlite3.Error, ValueError) as exc:  # aiosqlite raises ValueError once the connection is closed
+            raise DependencyUnavailable("The SQLite store cannot answer.") from exc
+
+
+class SqliteMarketRepository(MarketRepository):
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+
+    async def _markets(self, sql: str, params: Sequence[Any]) -> list[Market]:
+        return [_MARKET.decode(row[0]) for row in await self._db.execute_fetchall(sql, params)]
+
+    async def get(self, market_id: str) -> Market | None:
+        found = await self._markets("SELECT document FROM markets WHERE id = ?", (market_id,))
+        return found[0] if found else None
+
+    async def list_for_campaign(self, campaign_id: str) -> list[Market]:
+        return await self._markets("SELECT document FROM markets WHERE campaign_id = ? ORDER BY id", (campaign_id,))
+
+    async def add(self, market: Market) -> None:
+        with _constraint_errors():
+            await _execute(
+                self._db,
+                "INSERT INTO markets (id, campaign_id, name, document) VALUES (?, ?, ?, ?)",
+                (market.id, market.campaign_id, market.name, msgspec.json.encode(market)),
+            )
+        await self._link_events(market)
+
+    async def update(self, market: Market) -> None:
+        with _constraint_errors():
+            changed = await _execute(
+                self._db,
+                "UPDATE markets SET campaign_id = ?, name = ?, document = ? WHERE id = ?",
+                (market.campaign_id, market.name, msgspec.json.encode(market), market.id),
+            )
+        if changed:
+            await self._link_events(market)
+
+    async def _link_events(self, market: Market) -> None:
+        await _execute(self._db, "DELETE FROM market_events WHERE market_id = ?", (market.id,))
+        await self._db.executemany(
+            "INSERT OR IGNORE INTO market_events (market_id, event_id) VALUES (?, ?)",
+            [(market.id, event_id) for event_id in market.event_ids],
+        )
+
+    async def delete(self, market_id: str) -> None:
+        await _execute(self._db, "DELETE FROM markets WHERE id = ?", (market_id,))
+
+    async def campaign_ids_for_event(self, event_id: str) -> list[str]:
+        rows = await self._db.execute_fetchall(
+            "SELECT DISTINCT m.campaign_id FROM market_events AS e JOIN markets AS m ON m.id = e.market_id "
+            "WHERE e.event_id = ? ORDER BY m.campaign_id",
+            (event_id,),
+        )
+        return [str(row[0]) for row in rows]
+
+
+class SqlitePromoterRepository(PromoterRepository):
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+
+    async def _promoters(self, sql: str, params: Sequence[Any]) -> list[Promoter]:
+        return [_PROMOTER.decode(row[0]) for row in await self._db.execute_fetchall(sql, params)]
+
+    async def get(self, promoter_id: str) -> Promoter | None:
+        found = await self._promoters("SELECT document FROM promoters WHERE id = ?", (promoter_id,))
+        return found[0] if found else None
+
+    async def list_all(self) -> list[Promoter]:
+        return await self._promoters("SELECT document FROM promoters ORDER BY name, id", ())
+
+    async def add(self, promoter: Promoter) -> None:
+        with _constraint_errors():
+            await _execute(
+                self._db,
+                "INSERT INTO promoters (id, name, document) VALUES (?, ?, ?)",
+                (promoter.id, promoter.name, msgspec.json.encode(promoter)),
+            )
+
+    async def update(self, promoter: Promoter) -> None:
+        with _constraint_errors():
+            await _execute(
+                self._db,
+                "UPDATE promoters SET name = ?, document = ? WHERE id = ?",
+                (promoter.name, msgspec.json.encode(promoter), promoter.id),
+            )
+
+    async def delete(self, promoter_id: str) -> None:
+        await _execute(self._db, "DELETE FROM promoters WHERE id = ?", (promoter_id,))
+
+
+class SqliteContactRepository(ContactRepository):
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+
+    async def get(self, contact_id: str) -> Contact | None:
+        rows = list(await self._db.execute_fetchall("SELECT document FROM contacts WHERE id = ?", (contact_id,)))
+        return _CONTACT.decode(rows[0][0]) if rows else None
+
+    async def search(self, text: str | None, *, page: int, page_size: int) -> tuple[list[Contact], int]:
+        where, params = ("instr(search_text, ?) > 0", [text.lower()]) if text else ("1", [])
+        # Only one of two fixed conditions is formatted in; the search text is a parameter.
+        total = await self._db.execute_fetchall(f"SELECT count(*) FROM contacts WHERE {where}", params)  # noqa: S608
+        rows = await self._db.execute_fetchall(
+            f"SELECT document FROM contacts WHERE {where} ORDER BY name, id LIMIT ? OFFSET ?",  # noqa: S608
+            [*params, page_size, page * page_size],
+        )
+        return [_CONTACT.decode(row[0]) for row in rows], next(iter(total))[0]
+
+    async def upsert(self, contact: Contact) -> None:
+        await _execute(
+            self._db,
+            "INSERT INTO contacts (id, name, search_text, document) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET name = excluded.name, search_text = excluded.search_text, "
+            "document = excluded.document",
+            (
+                contact.id,
+                contact.name,
+                _search_text(contact.name, contact.email, *contact.keywords),
+                msgspec.json.encode(contact),
+            ),
+        )
+
+
+class SqliteEventStatusRepository(EventStatusRepository):
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+
+    async def find(self, status: str | None, until: dt.datetime | None) -> list[EventStatus]:
+        rows = await self._db.execute_fetchall(
+            "SELECT document FROM event_statuses WHERE (? IS NULL OR status = ?) AND (? IS NULL OR end_at <= ?) "
+            "ORDER BY id",
+            (status, status, _iso_or_null(until), _iso_or_null(until)),
+        )
+        return [_EVENT_STATUS.decode(row[0]) for row in rows]
+
+    async def upsert(self, record: EventStatus) -> None:
+        await _execute(
+            self._db,
+            "INSERT INTO event_statuses (id, status, end_at, document) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET status = excluded.status, end_at = excluded.end_at, "
+            "document = excluded.document",
+            (record.id, record.status, _iso_or_null(record.date.end), msgspec.json.encode(record)),
+        )

@@ -1,0 +1,1 @@
+"""Primary adapters: the HTTP API, the scheduler and the command line."""

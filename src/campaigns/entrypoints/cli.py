@@ -1,0 +1,150 @@
+"""The `campaigns` command line: serve, scheduler, refresh, token, db init, outbox status."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+import signal
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Annotated, TypeVar
+
+import msgspec
+import typer
+import uvicorn
+
+from campaigns.adapters.dev_jwt_keys import DevKeyPair
+from campaigns.config import ConfigurationError, Settings, load_settings
+from campaigns.container import Container, build_container
+from campaigns.domain.permissions import Action
+from campaigns.entrypoints.http.app import create_app
+from campaigns.entrypoints.logging import configure_logging
+
+T = TypeVar("T")
+
+cli = typer.Typer(no_args_is_help=True, add_completion=False, help="Presale campaign service.")
+db_cli = typer.Typer(no_args_is_help=True, help="Database maintenance.")
+outbox_cli = typer.Typer(no_args_is_help=True, help="Outbox inspection.")
+cli.add_typer(db_cli, name="db")
+cli.add_typer(outbox_cli, name="outbox")
+
+_TTL = re.compile(r"^(?P<amount>\d+)(?P<unit>[smhd])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        settings = load_settings(overrides=overrides)
+    except ConfigurationError as error:
+        typer.echo(f"configuration error: {error}", err=True)
+        raise typer.Exit(code=2) from error
+    configure_logging(settings.log_level)
+    return settings
+
+
+@asynccontextmanager
+async def _running(settings: Settings) -> AsyncIterator[Container]:
+    container = build_container(settings)
+    await container.init_resources()  # type: ignore[misc]
+    try:
+        yield container
+    finally:
+        await container.shutdown_resources()  # type: ignore[misc]
+
+
+def _run(settings: Settings, job: Callable[[Container], Awaitable[T]]) -> T:
+    async def main() -> T:
+        async with _running(settings) as container:
+            return await job(container)
+
+    return asyncio.run(main())
+
+
+@cli.command()
+def serve(port: Annotated[int | None, typer.Option(help="Overrides CAMPAIGNS_PORT.")] = None) -> None:
+    """Run the HTTP API, with the lifecycle scheduler and the outbox relay in the same process."""
+    settings = _settings(port=port)
+    app = create_app(build_container(settings), run_scheduler=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False, lifespan="on")
+
+
+@cli.command()
+def scheduler() -> None:
+    """Tick the lifecycle and relay the outbox until SIGTERM or SIGINT (safe to run several)."""
+    settings = _settings()
+
+    async def job(container: Container) -> None:
+        loops = container.scheduler()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, loops.stop)
+        await loops.run()
+
+    _run(settings, job)
+
+
+@cli.command()
+def refresh(dry_run: Annotated[bool, typer.Option("--dry-run", help="Report without applying.")] = False) -> None:
+    """Apply every due transition once and print what changed, as JSON."""
+    report = _run(_settings(), lambda container: container.refresh_lifecycle().execute(dry_run=dry_run))
+    typer.echo(msgspec.json.format(msgspec.json.encode(report)).decode())
+
+
+@cli.command()
+def token(
+    supreme: Annotated[bool, typer.Option("--supreme", help="Grant everything.")] = False,
+    campaign: Annotated[list[str] | None, typer.Option("--campaign", help="ID:read,write,admin (repeatable).")] = None,
+    user: Annotated[str, typer.Option("--user", help="The token's userId.")] = "dev",
+    ttl: Annotated[str, typer.Option("--ttl", help="Lifetime: 30s, 15m, 1h, 7d.")] = "1h",
+) -> None:
+    """Print a dev JWT signed with the embedded key pair (created under the data dir if missing)."""
+    settings = _settings()
+    claims: dict[str, object] = {"userId": user, "supreme": supreme, "campaignActions": _grants(campaign or [])}
+    if settings.jwt_issuer:
+        claims["iss"] = settings.jwt_issuer
+    if settings.jwt_audience:
+        claims["aud"] = settings.jwt_audience
+    now = dt.datetime.now(dt.UTC)
+    typer.echo(DevKeyPair(settings.dev_key_dir).mint(claims, ttl=_lifetime(ttl), now=now))
+
+
+@db_cli.command("init")
+def db_init() -> None:
+    """Create the store's tables and indexes (idempotent; `serve` does it too)."""
+
+    async def job(_: Container) -> None:
+        return None
+
+    settings = _settings()
+    _run(settings, job)
+    typer.echo(f"store ready: {settings.sqlite_path}")
+
+
+@outbox_cli.command("status")
+def outbox_status() -> None:
+    """Print the outbox backlog and parked entries, as JSON."""
+    stats = _run(_settings(), lambda container: container.outbox().stats())
+    typer.echo(msgspec.json.format(msgspec.json.encode(stats)).decode())
+
+
+def _grants(specs: list[str]) -> dict[str, list[str]]:
+    grants: dict[str, list[str]] = {}
+    for spec in specs:
+        campaign_id, _, names = spec.partition(":")
+        actions = [name.strip() for name in names.split(",") if name.strip()]
+        if not campaign_id or not actions or any(a not in Action.__members__.values() for a in actions):
+            raise typer.BadParameter(f"{spec!r}: expected ID:read,write,admin", param_hint="--campaign")
+        grants[campaign_id] = actions
+    return grants
+
+
+def _lifetime(text: str) -> dt.timedelta:
+    match = _TTL.match(text.strip())
+    if not match:
+        raise typer.BadParameter(f"{text!r}: expected a number and s, m, h or d", param_hint="--ttl")
+    return dt.timedelta(**{_UNITS[match["unit"]]: int(match["amount"])})
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,352 @@
+"""Thin HTTP handlers: request DTO -> use case -> response DTO. Errors go to `errors.py`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from inspect import getdoc
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.params import Parameter
+
+from campaigns.application.errors import VersionMismatch
+from campaigns.application.ports import CampaignQuery, CampaignSort, SortDirection
+from campaigns.application.use_cases.create_campaign import CreateCampaign
+from campaigns.application.use_cases.find_campaign_ids_by_category import FindCampaignIdsByCategory
+from campaigns.application.use_cases.find_campaigns_for_event import FindCampaignsForEvent
+from campaigns.application.use_cases.find_presale_window_ids import FindPresaleWindowIds, PresaleIdKind
+from campaigns.application.use_cases.get_campaign import GetCampaign
+from campaigns.application.use_cases.get_campaign_by_domain import DomainLookup, GetCampaignByDomain
+from campaigns.application.use_cases.list_campaigns import ListCampaigns
+from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
+from campaigns.application.use_cases.update_campaign import UpdateCampaign
+from campaigns.domain.campaign import Campaign, CampaignContactRef, CampaignType, Status
+from campaigns.domain.permissions import Principal
+from campaigns.entrypoints.http.dtos import (
+    CampaignInput,
+    CampaignListView,
+    CampaignStatusHistoryView,
+    CampaignStatusView,
+    CampaignView,
+    FaqPlacementInput,
+    FaqsView,
+    RefreshView,
+    TermsInput,
+    TermsView,
+)
+from campaigns.entrypoints.http.problems import error_responses
+from campaigns.entrypoints.http.views import (
+    campaign_list_view,
+    campaign_view,
+    content_locale,
+    faqs_view,
+    refresh_view,
+    terms_patch,
+    terms_view,
+)
+
+AuthedRequest = Request[Principal, Any, State]
+
+READ_ERRORS = error_responses(401, 403, 404)
+QUERY_ERRORS = error_responses(400, 401)
+WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 412, 413)
+
+
+def _document(data: msgspec.Struct) -> dict[str, Any]:
+    document: dict[str, Any] = msgspec.to_builtins(data)
+    return document
+
+
+def _campaign_response(campaign: Campaign, status_code: int = 200) -> Response[CampaignView]:
+    keys = f"campaign-{campaign.id}" + (f" domain-{campaign.site}" if campaign.site else "")
+    return Response(
+        campaign_view(campaign),
+        status_code=status_code,
+        headers={"ETag": f'"{campaign.version}"', "Surrogate-Key": keys},
+    )
+
+
+def _if_match(request: AuthedRequest) -> int | None:
+    """The version named by `If-Match` (`"3"`, `W/"3"` or `3`); `*` or no header means any."""
+    raw = request.headers.get("if-match")
+    if raw is None or raw.strip() == "*":
+        return None
+    try:
+        return int(raw.strip().removeprefix("W/").strip('"'))
+    except ValueError as error:
+        raise VersionMismatch("If-Match must name a campaign version, as the ETag gives it.") from error
+
+
+class CampaignController(Controller):
+    path = "/campaigns"
+    tags = ["campaigns"]
+
+    @get(
+        "/",
+        operation_id="getCampaignByDomain",
+        responses=READ_ERRORS,
+        description=getdoc(GetCampaignByDomain),
+    )
+    async def by_domain(
+        self,
+        request: AuthedRequest,
+        get_campaign_by_domain: GetCampaignByDomain,
+        domain: str,
+        locale: str | None = None,
+        show_all_locales: Annotated[bool, Parameter(query="showAllLocales")] = False,
+        password: str | None = None,
+    ) -> Response[CampaignView]:
+        lookup = DomainLookup(site=domain, locale=locale, show_all_locales=show_all_locales, password=password)
+        return _campaign_response(await get_campaign_by_domain.execute(request.user, lookup))
+
+    @get(
+        "/status",
+        operation_id="getCampaignStatusByDomain",
+        responses=READ_ERRORS,
+        description="`{id, status}` of the campaign at a domain.",
+    )
+    async def status_by_domain(
+        self, request: AuthedRequest, get_campaign_by_domain: GetCampaignByDomain, domain: str
+    ) -> CampaignStatusView:
+        campaign = await get_campaign_by_domain.status(request.user, domain)
+        return CampaignStatusView(id=campaign.id, status=campaign.status)
+
+    @post("/", operation_id="createCampaign", responses=WRITE_ERRORS, description=getdoc(CreateCampaign))
+    async def create(
+        self, request: AuthedRequest, create_campaign: CreateCampaign, data: CampaignInput
+    ) -> Response[CampaignView]:
+        return _campaign_response(await create_campaign.execute(request.user, _document(data)), status_code=201)
+
+    @post(
+        "/refresh",
+        operation_id="refreshCampaigns",
+        responses=QUERY_ERRORS,
+        description=getdoc(RefreshLifecycle),
+        status_code=200,
+    )
+    async def refresh(
+        self,
+        request: AuthedRequest,
+        refresh_lifecycle: RefreshLifecycle,
+        dry_run: Annotated[bool, Parameter(query="dryRun")] = False,
+    ) -> RefreshView:
+        request.user.ensure_supreme()
+        return refresh_view(await refresh_lifecycle.execute(dry_run=dry_run), dry_run=dry_run)
+
+    @get("/list", operation_id="listCampaigns", responses=QUERY_ERRORS, description=getdoc(ListCampaigns))
+    async def list_campaigns(  # noqa: PLR0913, PLR0917 - one parameter per legacy query name
+        self,
+        request: AuthedRequest,
+        list_campaigns: ListCampaigns,
+        q: str | None = None,
+        type_: Annotated[CampaignType | None, Parameter(query="type")] = None,
+        version: Annotated[str | None, Parameter(pattern=r"^v?[12]$")] = None,
+        artist_id: Annotated[str | None, Parameter(query="artistId")] = None,
+        status: Status | None = None,
+        sort_by: Annotated[CampaignSort, Parameter(query="sortBy")] = CampaignSort.CREATED,
+        sort_direction: Annotated[SortDirection, Parameter(query="sortDirection")] = SortDirection.DESC,
+        page: Annotated[int, Parameter(ge=0, le=1_000_000)] = 0,
+        page_size: Annotated[int, Parameter(query="pageSize", ge=1, le=100)] = 10,
+    ) -> CampaignListView:
+        query = CampaignQuery(
+            text=q,
+            type=type_,
+            schema_version=version.removeprefix("v") if version else None,
+            artist_id=artist_id,
+            status=status,
+            sort_by=sort_by,
+            direction=sort_direction,
+            page=page,
+            page_size=page_size,
+        )
+        return campaign_list_view(await list_campaigns.execute(request.user, query), page, page_size)
+
+    @get(
+        "/events",
+        operation_id="findCampaignsForEvent",
+        responses=QUERY_ERRORS,
+        description=getdoc(FindCampaignsForEvent),
+    )
+    async def for_event(
+        self,
+        find_campaigns_for_event: FindCampaignsForEvent,
+        event_id: Annotated[str, Parameter(query="eventId", min_length=1)],
+    ) -> list[CampaignView]:
+        return [campaign_view(c) for c in await find_campaigns_for_event.execute(event_id)]
+
+    @get(
+        "/eventIds",
+        operation_id="findPresaleEventIds",
+        responses=QUERY_ERRORS,
+        description=getdoc(FindPresaleWindowIds),
+    )
+    async def event_ids(
+        self,
+        find_presale_window_ids: FindPresaleWindowIds,
+        start: Annotated[dt.datetime | None, Parameter(query="presaleQueryStartDate")] = None,
+        end: Annotated[dt.datetime | None, Parameter(query="presaleQueryEndDate")] = None,
+    ) -> list[str]:
+        return await find_presale_window_ids.execute(PresaleIdKind.EVENT_IDS, _utc(start), _utc(end))
+
+    @get(
+        "/categoryIds",
+        operation_id="findPresaleCategoryIds",
+        responses=QUERY_ERRORS,
+        description=getdoc(FindPresaleWindowIds),
+    )
+    async def category_ids(
+        self,
+        find_presale_window_ids: FindPresaleWindowIds,
+        start: Annotated[dt.datetime | None, Parameter(query="presaleQueryStartDate")] = None,
+        end: Annotated[dt.datetime | None, Parameter(query="presaleQueryEndDate")] = None,
+    ) -> list[str]:
+        return await find_presale_window_ids.execute(PresaleIdKind.CATEGORY_IDS, _utc(start), _utc(end))
+
+    @get(
+        "/ids",
+        operation_id="findCampaignIdsByCategory",
+        responses=QUERY_ERRORS,
+        description=getdoc(FindCampaignIdsByCategory),
+    )
+    async def ids_by_category(
+        self,
+        find_campaign_ids_by_category: FindCampaignIdsByCategory,
+        category_ids: Annotated[str, Parameter(query="categoryIds", min_length=1)],
+    ) -> list[str]:
+        wanted = [part.strip() for part in category_ids.split(",") if part.strip()]
+        return await find_campaign_ids_by_category.execute(wanted)
+
+    @get("/{campaign_id:str}", operation_id="getCampaign", responses=READ_ERRORS, description=getdoc(GetCampaign))
+    async def get_one(
+        self, request: AuthedRequest, get_campaign: GetCampaign, campaign_id: str
+    ) -> Response[CampaignView]:
+        return _campaign_response(await get_campaign.execute(request.user, campaign_id))
+
+    @post(
+        "/{campaign_id:str}",
+        operation_id="updateCampaign",
+        responses=WRITE_ERRORS,
+        description=getdoc(UpdateCampaign),
+        status_code=200,
+    )
+    async def update(
+        self, request: AuthedRequest, update_campaign: UpdateCampaign, campaign_id: str, data: CampaignInput
+    ) -> Response[CampaignView]:
+        campaign = await update_campaign.execute(
+            request.user, campaign_id, _document(data), if_match=_if_match(request)
+        )
+        return _campaign_response(campaign)
+
+    @get(
+        "/{campaign_id:str}/status",
+        operation_id="getCampaignStatus",
+        responses=READ_ERRORS,
+        description="Status and its history.",
+    )
+    async def status(
+        self, request: AuthedRequest, get_campaign: GetCampaign, campaign_id: str
+    ) -> CampaignStatusHistoryView:
+        campaign = await get_campaign.execute(request.user, campaign_id)
+        return CampaignStatusHistoryView(id=campaign.id, status=campaign.status, statusHistory=campaign.statusHistory)
+
+    @get(
+        "/{campaign_id:str}/faqs",
+        operation_id="getCampaignFaqs",
+        responses=READ_ERRORS,
+        description="FAQs of one locale, by page.",
+    )
+    async def faqs(
+        self, request: AuthedRequest, get_campaign: GetCampaign, campaign_id: str, locale: str | None = None
+    ) -> FaqsView:
+        campaign = await get_campaign.execute(request.user, campaign_id)
+        return faqs_view(campaign, content_locale(campaign, locale))
+
+    @post(
+        "/{campaign_id:str}/faqs",
+        operation_id="updateCampaignFaqs",
+        responses=WRITE_ERRORS,
+        status_code=200,
+        description="Place FAQs.",
+    )
+    async def update_faqs(
+        self,
+        request: AuthedRequest,
+        get_campaign: GetCampaign,
+        update_campaign: UpdateCampaign,
+        campaign_id: str,
+        data: FaqPlacementInput,
+        locale: str | None = None,
+    ) -> FaqsView:
+        chosen = content_locale(await get_campaign.execute(request.user, campaign_id), locale)
+        campaign = await update_campaign.execute(request.user, campaign_id, {"faqs": _document(data)})
+        return faqs_view(campaign, chosen)
+
+    @get(
+        "/{campaign_id:str}/terms",
+        operation_id="getCampaignTerms",
+        responses=READ_ERRORS,
+        description="Terms of one locale.",
+    )
+    async def terms(
+        self, request: AuthedRequest, get_campaign: GetCampaign, campaign_id: str, locale: str | None = None
+    ) -> TermsView:
+        campaign = await get_campaign.execute(request.user, campaign_id)
+        return terms_view(campaign, content_locale(campaign, locale))
+
+    @post(
+        "/{campaign_id:str}/terms",
+        operation_id="updateCampaignTerms",
+        responses=WRITE_ERRORS,
+        status_code=200,
+        description="Set terms.",
+    )
+    async def update_terms(
+        self,
+        request: AuthedRequest,
+        get_campaign: GetCampaign,
+        update_campaign: UpdateCampaign,
+        campaign_id: str,
+        data: TermsInput,
+        locale: str | None = None,
+    ) -> TermsView:
+        current = await get_campaign.execute(request.user, campaign_id)
+        chosen = content_locale(current, locale)
+        campaign = await update_campaign.execute(request.user, campaign_id, terms_patch(current, chosen, data.terms))
+        return terms_view(campaign, chosen)
+
+    @get(
+        "/{campaign_id:str}/contacts",
+        operation_id="getCampaignContacts",
+        responses=READ_ERRORS,
+        description="Contacts of a campaign.",
+    )
+    async def contacts(
+        self, request: AuthedRequest, get_campaign: GetCampaign, campaign_id: str
+    ) -> list[str | CampaignContactRef]:
+        return (await get_campaign.execute(request.user, campaign_id)).contacts
+
+    @post(
+        "/{campaign_id:str}/contacts",
+        operation_id="updateCampaignContacts",
+        responses=WRITE_ERRORS,
+        status_code=200,
+        description="Replace contacts.",
+    )
+    async def update_contacts(
+        self,
+        request: AuthedRequest,
+        update_campaign: UpdateCampaign,
+        campaign_id: str,
+        data: list[str | CampaignContactRef],
+    ) -> list[str | CampaignContactRef]:
+        campaign = await update_campaign.execute(request.user, campaign_id, {"contacts": msgspec.to_builtins(data)})
+        return campaign.contacts
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    """Query dates without an offset are read as UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)

@@ -1,0 +1,63 @@
+"""RFC 9457 problem bodies: every error response of the API has this shape."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar.openapi.datastructures import ResponseSpec
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class FieldProblem(msgspec.Struct, kw_only=True):
+    field: str
+    message: str
+
+
+class Problem(msgspec.Struct, kw_only=True, omit_defaults=True):
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: list[FieldProblem] = []
+
+
+def problem(status: int, code: str, detail: str, errors: list[FieldProblem] | None = None) -> Problem:
+    return Problem(
+        type=f"urn:campaigns:problem:{code.lower().replace('_', '-')}",
+        title=code.replace("_", " ").capitalize(),
+        status=status,
+        detail=detail,
+        code=code,
+        errors=errors or [],
+    )
+
+
+def encode_problem(value: Problem) -> bytes:
+    return msgspec.json.encode(value)
+
+
+_MEANINGS = {
+    400: "Invalid body or query: INVALID_CAMPAIGN_SCHEMA, MISSING_PRESALE_WINDOW_DATE, "
+    "INVALID_PRESALE_WINDOW_DATE_ORDER or INVALID_QUERY, with the failing fields in `errors`.",
+    401: "UNAUTHENTICATED (missing or invalid bearer token) or INVALID_CAMPAIGN_PASSWORD.",
+    403: "INVALID_CAMPAIGN_PERMISSIONS (also for ungranted ids, existing or not) or SUPREME_USER_REQUIRED.",
+    404: "CAMPAIGN_NOT_FOUND.",
+    409: "CAMPAIGN_WITH_DOMAIN_EXISTS or INVALID_CAMPAIGN_STATUS_CHANGE.",
+    412: "VERSION_MISMATCH: If-Match names a version that is no longer current.",
+    413: "PAYLOAD_TOO_LARGE: the body is over 1 MiB.",
+    503: "DEPENDENCY_UNAVAILABLE.",
+}
+
+
+def error_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI documentation of the problem responses an operation can give."""
+    return {
+        status: ResponseSpec(
+            data_container=Problem,
+            generate_examples=False,
+            description=_MEANINGS[status],
+            media_type=PROBLEM_CONTENT_TYPE,
+        )
+        for status in statuses
+    }
