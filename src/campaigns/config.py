@@ -23,7 +23,7 @@ class ConfigurationError(Exception):
 class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
     host: str = "127.0.0.1"
     port: Port = 8080
-    data_dir: Path = Path("var")
+    data_dir: str = "var"
     store: str | None = None
     """`sqlite:///path`; unset means `<data dir>/campaigns.db`."""
     jwt_public_key: str | None = None
@@ -38,16 +38,16 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     @property
     def sqlite_path(self) -> Path:
         if self.store is None:
-            return self.data_dir / "campaigns.db"
+            return Path(self.data_dir) / "campaigns.db"
         return Path(self.store.removeprefix("sqlite:///"))
 
     @property
     def events_path(self) -> Path:
-        return self.data_dir / "events.jsonl"
+        return Path(self.data_dir) / "events.jsonl"
 
     @property
     def dev_key_dir(self) -> Path:
-        return self.data_dir / "keys"
+        return Path(self.data_dir) / "keys"
 
 
 def load_settings(environ: Mapping[str, str] | None = None, overrides: Mapping[str, object] | None = None) -> Settings:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import functools
+import inspect
+from typing import TypeVar, cast
 
 from dependency_injector import containers, providers
 
 from campaigns.adapters.dev_jwt_keys import DevKeyPair, read_public_key
 from campaigns.adapters.in_process_campaign_cache import InProcessCampaignCache
 from campaigns.adapters.json_lines_event_sink import JsonLinesEventSink
-from campaigns.adapters.sqlite_store import SqliteDatabase, SqliteOutboxStore, SqliteUnitOfWork
+from campaigns.adapters.sqlite_store import SqliteDatabase, SqliteOutboxStore, SqliteUnitOfWork, sqlite_database
 from campaigns.adapters.system_clock import ObjectIdFactory, SystemClock
+from campaigns.application.ports import IdFactory, UnitOfWorkFactory
 from campaigns.application.use_cases.create_campaign import CreateCampaign
 from campaigns.application.use_cases.find_campaign_ids_by_category import FindCampaignIdsByCategory
 from campaigns.application.use_cases.find_campaigns_for_event import FindCampaignsForEvent
@@ -26,14 +29,11 @@ from campaigns.entrypoints.http.auth import TokenVerifier
 from campaigns.entrypoints.http.observability import Metrics
 from campaigns.entrypoints.scheduler import Scheduler
 
+T = TypeVar("T")
 
-async def sqlite_database(settings: Settings) -> AsyncIterator[SqliteDatabase]:
-    database = SqliteDatabase(settings.sqlite_path)
-    await database.open()
-    try:
-        yield database
-    finally:
-        await database.close()
+
+def sqlite_units_of_work(database: SqliteDatabase, ids: IdFactory) -> UnitOfWorkFactory:
+    return functools.partial(SqliteUnitOfWork, database, ids)
 
 
 def jwt_public_key(settings: Settings) -> str:
@@ -49,8 +49,8 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(ObjectIdFactory)
     metrics = providers.Singleton(Metrics)
-    database = providers.Resource(sqlite_database, settings=settings)
-    unit_of_work = providers.Factory(SqliteUnitOfWork, database, ids=ids)
+    database = providers.Resource(sqlite_database, settings.provided.sqlite_path)
+    unit_of_work = providers.Singleton(sqlite_units_of_work, database, ids)
     outbox = providers.Singleton(SqliteOutboxStore, database)
     cache = providers.Singleton(InProcessCampaignCache, ttl_seconds=settings.provided.cache_ttl_seconds)
     sinks = providers.List(providers.Singleton(JsonLinesEventSink, settings.provided.events_path))
@@ -61,15 +61,15 @@ class Container(containers.DeclarativeContainer):
         audience=settings.provided.jwt_audience,
     )
 
-    create_campaign = providers.Singleton(CreateCampaign, uow=unit_of_work.provider, clock=clock, ids=ids)
-    update_campaign = providers.Singleton(UpdateCampaign, uow=unit_of_work.provider, clock=clock, ids=ids, cache=cache)
-    get_campaign = providers.Singleton(GetCampaign, uow=unit_of_work.provider)
-    get_campaign_by_domain = providers.Singleton(GetCampaignByDomain, uow=unit_of_work.provider, cache=cache)
-    list_campaigns = providers.Singleton(ListCampaigns, uow=unit_of_work.provider)
-    find_campaigns_for_event = providers.Singleton(FindCampaignsForEvent, uow=unit_of_work.provider)
-    find_presale_window_ids = providers.Singleton(FindPresaleWindowIds, uow=unit_of_work.provider)
-    find_campaign_ids_by_category = providers.Singleton(FindCampaignIdsByCategory, uow=unit_of_work.provider)
-    refresh_lifecycle = providers.Singleton(RefreshLifecycle, uow=unit_of_work.provider, clock=clock, cache=cache)
+    create_campaign = providers.Singleton(CreateCampaign, uow=unit_of_work, clock=clock, ids=ids)
+    update_campaign = providers.Singleton(UpdateCampaign, uow=unit_of_work, clock=clock, ids=ids, cache=cache)
+    get_campaign = providers.Singleton(GetCampaign, uow=unit_of_work)
+    get_campaign_by_domain = providers.Singleton(GetCampaignByDomain, uow=unit_of_work, cache=cache)
+    list_campaigns = providers.Singleton(ListCampaigns, uow=unit_of_work)
+    find_campaigns_for_event = providers.Singleton(FindCampaignsForEvent, uow=unit_of_work)
+    find_presale_window_ids = providers.Singleton(FindPresaleWindowIds, uow=unit_of_work)
+    find_campaign_ids_by_category = providers.Singleton(FindCampaignIdsByCategory, uow=unit_of_work)
+    refresh_lifecycle = providers.Singleton(RefreshLifecycle, uow=unit_of_work, clock=clock, cache=cache)
     relay_outbox = providers.Singleton(RelayOutbox, outbox=outbox, sinks=sinks)
 
     scheduler = providers.Singleton(
@@ -86,3 +86,11 @@ class Container(containers.DeclarativeContainer):
 
 def build_container(settings: Settings) -> Container:
     return Container(settings=settings)
+
+
+async def resolve(provider: providers.Provider[T]) -> T:
+    """An instance from `provider`, awaiting it when it depends on an async resource (the store)."""
+    value = provider()
+    if inspect.isawaitable(value):
+        return cast(T, await value)
+    return value

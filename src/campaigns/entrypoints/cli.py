@@ -16,7 +16,9 @@ import uvicorn
 
 from campaigns.adapters.dev_jwt_keys import DevKeyPair
 from campaigns.config import ConfigurationError, Settings, load_settings
-from campaigns.container import Container, build_container
+from campaigns.application.ports import OutboxStats
+from campaigns.application.use_cases.refresh_lifecycle import RefreshReport
+from campaigns.container import Container, build_container, resolve
 from campaigns.domain.permissions import Action
 from campaigns.entrypoints.http.app import create_app
 from campaigns.entrypoints.logging import configure_logging
@@ -75,7 +77,7 @@ def scheduler() -> None:
     settings = _settings()
 
     async def job(container: Container) -> None:
-        loops = container.scheduler()
+        loops = await resolve(container.scheduler)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, loops.stop)
@@ -87,7 +89,11 @@ def scheduler() -> None:
 @cli.command()
 def refresh(dry_run: Annotated[bool, typer.Option("--dry-run", help="Report without applying.")] = False) -> None:
     """Apply every due transition once and print what changed, as JSON."""
-    report = _run(_settings(), lambda container: container.refresh_lifecycle().execute(dry_run=dry_run))
+
+    async def job(container: Container) -> RefreshReport:
+        return await (await resolve(container.refresh_lifecycle)).execute(dry_run=dry_run)
+
+    report = _run(_settings(), job)
     typer.echo(msgspec.json.format(msgspec.json.encode(report)).decode())
 
 
@@ -124,7 +130,11 @@ def db_init() -> None:
 @outbox_cli.command("status")
 def outbox_status() -> None:
     """Print the outbox backlog and parked entries, as JSON."""
-    stats = _run(_settings(), lambda container: container.outbox().stats())
+
+    async def job(container: Container) -> OutboxStats:
+        return await (await resolve(container.outbox)).stats()
+
+    stats = _run(_settings(), job)
     typer.echo(msgspec.json.format(msgspec.json.encode(stats)).decode())
 
 

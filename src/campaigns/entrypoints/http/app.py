@@ -7,14 +7,13 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from dependency_injector import providers
 from litestar import Litestar
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 
-from campaigns.container import Container
+from campaigns.container import Container, resolve
 from campaigns.entrypoints.http.auth import AuthenticationMiddleware
 from campaigns.entrypoints.http.controllers import CampaignController
 from campaigns.entrypoints.http.errors import handle_exception
@@ -24,11 +23,25 @@ from campaigns.entrypoints.http.system import SystemController
 MAX_BODY_BYTES = 1024 * 1024
 
 
-def _provide(provider: providers.Provider[Any]) -> Provide:
-    """Resolve once and reuse: handlers never touch the container per request."""
+USE_CASES = (
+    "create_campaign",
+    "update_campaign",
+    "get_campaign",
+    "get_campaign_by_domain",
+    "list_campaigns",
+    "find_campaigns_for_event",
+    "find_presale_window_ids",
+    "find_campaign_ids_by_category",
+    "refresh_lifecycle",
+    "unit_of_work",
+)
+
+
+def _provide(resolved: dict[str, Any], name: str) -> Provide:
+    """Handlers get instances resolved once at start-up: no container work per request."""
 
     def dependency() -> Any:
-        return provider()
+        return resolved[name]
 
     return Provide(dependency, use_cache=True, sync_to_thread=False)
 
@@ -36,39 +49,29 @@ def _provide(provider: providers.Provider[Any]) -> Provide:
 def create_app(container: Container, *, run_scheduler: bool = False) -> Litestar:
     """The API; with `run_scheduler`, the lifecycle ticks and the outbox relays in this process too."""
 
+    resolved: dict[str, Any] = {"metrics": container.metrics()}
+
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         await _awaited(container.init_resources)
-        task = asyncio.create_task(container.scheduler().run()) if run_scheduler else None
+        for name in USE_CASES:
+            resolved[name] = await resolve(getattr(container, name))
+        scheduler = await resolve(container.scheduler) if run_scheduler else None
+        task = asyncio.create_task(scheduler.run()) if scheduler else None
         try:
             yield
         finally:
-            if task is not None:
-                container.scheduler().stop()
+            if scheduler is not None and task is not None:
+                scheduler.stop()
                 await task
             await _awaited(container.shutdown_resources)
 
-    use_cases = (
-        "create_campaign",
-        "update_campaign",
-        "get_campaign",
-        "get_campaign_by_domain",
-        "list_campaigns",
-        "find_campaigns_for_event",
-        "find_presale_window_ids",
-        "find_campaign_ids_by_category",
-        "refresh_lifecycle",
-        "metrics",
-    )
-    dependencies = {name: _provide(getattr(container, name)) for name in use_cases}
-    dependencies["unit_of_work"] = Provide(
-        lambda: container.unit_of_work.provider, use_cache=True, sync_to_thread=False
-    )
+    dependencies = {name: _provide(resolved, name) for name in (*USE_CASES, "metrics")}
     return Litestar(
         route_handlers=[SystemController, CampaignController],
         dependencies=dependencies,
         middleware=[
-            DefineMiddleware(RequestContextMiddleware, metrics=container.metrics()),
+            DefineMiddleware(RequestContextMiddleware, metrics=resolved["metrics"]),
             DefineMiddleware(AuthenticationMiddleware, verifier=container.token_verifier()),
         ],
         exception_handlers={Exception: handle_exception},

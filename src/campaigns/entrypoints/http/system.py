@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Response, get
-from litestar.params import Parameter
+from litestar.params import Dependency, Parameter
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from campaigns.application.ports import UnitOfWorkFactory
@@ -24,7 +24,9 @@ class SystemController(Controller):
         responses=error_responses(503),
     )
     async def heartbeat(
-        self, unit_of_work: UnitOfWorkFactory, deep: Annotated[bool, Parameter(query="deep")] = False
+        self,
+        unit_of_work: Annotated[UnitOfWorkFactory, Dependency(skip_validation=True)],
+        deep: Annotated[bool, Parameter(query="deep")] = False,
     ) -> HeartbeatView:
         if not deep:
             return HeartbeatView(status="ok")

@@ -1,0 +1,154 @@
+"""Measure `GET /campaigns?domain=` against bare Litestar routes on the same machine, in the same run.
+
+Prints req/s, p50 and p99 for each target and the ratio, first with one reused token (the verified
+token cache is warm), then with a fresh token on every request (every request pays RS256).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from campaigns.adapters.dev_jwt_keys import DevKeyPair
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = "benchsite"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def server(command: list[str], env: dict[str, str], port: int) -> Iterator[str]:
+    process = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(
+                    f"{base}/heartbeat" if "campaigns" in command[0] else f"{base}/bare", timeout=1
+                ).is_success:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError(f"{command} did not start")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def wrk(
+    url: str, seconds: int, connections: int, *, token: str | None = None, tokens_file: Path | None = None
+) -> tuple[float, float, float]:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    env = dict(os.environ)
+    if token:
+        command += ["-H", f"Authorization: Bearer {token}"]
+    if tokens_file:
+        command += ["-s", str(ROOT / "bench" / "tokens.lua")]
+        env["TOKENS_FILE"] = str(tokens_file)
+    output = subprocess.run([*command, url], capture_output=True, text=True, env=env, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    return rps, _latency(output, "50%"), _latency(output, "99%")
+
+
+def _latency(output: str, percentile: str) -> float:
+    value, unit = re.search(rf"{percentile}\s+([\d.]+)(us|ms|s)", output).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def report(label: str, service: tuple[float, float, float], baseline: tuple[float, float, float]) -> None:
+    print(f"\n{label}")
+    for name, (rps, p50, p99) in (("service", service), ("baseline", baseline)):
+        print(f"  {name:9s} {rps:10.0f} req/s   p50 {p50:7.2f} ms   p99 {p99:7.2f} ms")
+    print(f"  ratio     {service[0] / baseline[0]:10.2%}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--fresh-tokens", type=int, default=20_000, help="pool size for the fresh-token run")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp)
+        keys = DevKeyPair(data_dir / "keys")
+        keys.ensure()
+        now = dt.datetime.now(dt.UTC)
+        supreme = keys.mint({"userId": "bench", "supreme": True}, ttl=dt.timedelta(hours=1), now=now)
+        print(f"minting {args.fresh_tokens} fresh tokens...", file=sys.stderr)
+        tokens_file = data_dir / "tokens.txt"
+        tokens_file.write_text(
+            "\n".join(
+                keys.mint({"userId": f"fan-{i}"}, ttl=dt.timedelta(hours=1), now=now) for i in range(args.fresh_tokens)
+            )
+        )
+        service_port, bare_port = free_port(), free_port()
+        service_env = {"CAMPAIGNS_DATA_DIR": tmp, "CAMPAIGNS_LOG_LEVEL": "WARNING"}
+        with server(
+            [str(ROOT / ".venv/bin/campaigns"), "serve", "--port", str(service_port)], service_env, service_port
+        ) as base:
+            body = {
+                "name": "Bench",
+                "identifier": "bench",
+                "status": "PREVIEW",
+                "artist": {"id": "K8vZ917Gku7", "name": "Bench Artist"},
+                "tour": {"name": "Bench Tour"},
+                "domain": {"site": SITE},
+                "locales": [{"id": "en", "is_default": True}],
+            }
+            headers = {"Authorization": f"Bearer {supreme}"}
+            created = httpx.post(f"{base}/campaigns", json=body, headers=headers).raise_for_status().json()
+            httpx.post(f"{base}/campaigns/{created['id']}", json={"status": "OPEN"}, headers=headers).raise_for_status()
+            lookup = f"{base}/campaigns?domain={SITE}"
+            document = data_dir / "document.json"
+            document.write_bytes(httpx.get(lookup, headers=headers).raise_for_status().content)
+            bare_env = {"BENCH_DOCUMENT": str(document), "BENCH_PUBLIC_KEY": str(keys.public_path)}
+            bare_cmd = [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--app-dir",
+                str(ROOT / "bench"),
+                "bare_app:app",
+                "--port",
+                str(bare_port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ]
+            with server(bare_cmd, bare_env, bare_port) as bare:
+                print(f"{args.seconds}s per run, {args.connections} connections, 2 wrk threads, 127.0.0.1")
+                report(
+                    "one reused token: service lookup vs bare route",
+                    wrk(lookup, args.seconds, args.connections, token=supreme),
+                    wrk(f"{bare}/bare", args.seconds, args.connections),
+                )
+                report(
+                    f"fresh token per request (pool of {args.fresh_tokens}): service lookup vs bare route + RS256",
+                    wrk(lookup, args.seconds, args.connections, tokens_file=tokens_file),
+                    wrk(f"{bare}/verified", args.seconds, args.connections, tokens_file=tokens_file),
+                )
+
+
+if __name__ == "__main__":
+    main()

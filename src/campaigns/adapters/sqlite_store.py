@@ -1,0 +1,301 @@
+"""The embedded store: one SQLite file in WAL mode, reached through aiosqlite so no query blocks the loop.
+
+One connection serves the process and one unit of work holds it at a time (an asyncio lock), each
+in a `BEGIN IMMEDIATE` transaction: writers serialize, which is what makes compare-and-set and the
+unique indexes decide races. `busy_timeout` covers other processes (the CLI) on the same file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+import aiosqlite
+import msgspec
+
+from campaigns.adapters.sqlite_repositories import (
+    SqliteCampaignRepository,
+    SqliteContactRepository,
+    SqliteEventStatusRepository,
+    SqliteMarketRepository,
+    SqlitePromoterRepository,
+    iso,
+)
+from campaigns.application.errors import DependencyUnavailable
+from campaigns.application.ports import IdFactory, Outbox, OutboxEntry, OutboxStats, OutboxStore, UnitOfWork
+from campaigns.domain.events import AnyEvent
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS campaigns (
+    id TEXT PRIMARY KEY,
+    domain_site TEXT UNIQUE,
+    status TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    next_transition_at TEXT,
+    type TEXT NOT NULL,
+    schema_version TEXT NOT NULL,
+    artist_id TEXT,
+    name TEXT,
+    search_text TEXT NOT NULL,
+    created_at TEXT,
+    updated_at TEXT,
+    open_at TEXT,
+    close_at TEXT,
+    presale_start TEXT,
+    presale_end TEXT,
+    category_id TEXT,
+    document BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS campaigns_due ON campaigns (next_transition_at, id) WHERE next_transition_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS campaigns_presale ON campaigns (presale_start, presale_end);
+CREATE INDEX IF NOT EXISTS campaigns_category ON campaigns (category_id);
+CREATE INDEX IF NOT EXISTS campaigns_artist ON campaigns (artist_id);
+CREATE INDEX IF NOT EXISTS campaigns_created ON campaigns (created_at);
+
+CREATE TABLE IF NOT EXISTS campaign_events (
+    event_id TEXT NOT NULL,
+    campaign_id TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+    PRIMARY KEY (event_id, campaign_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS campaign_events_campaign ON campaign_events (campaign_id);
+
+CREATE TABLE IF NOT EXISTS markets (
+    id TEXT PRIMARY KEY,
+    campaign_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    document BLOB NOT NULL,
+    UNIQUE (campaign_id, name)
+);
+
+CREATE TABLE IF NOT EXISTS market_events (
+    event_id TEXT NOT NULL,
+    market_id TEXT NOT NULL REFERENCES markets (id) ON DELETE CASCADE,
+    PRIMARY KEY (event_id, market_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS market_events_market ON market_events (market_id);
+
+CREATE TABLE IF NOT EXISTS promoters (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    document BLOB NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS contacts (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    search_text TEXT NOT NULL,
+    document BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS contacts_name ON contacts (name, id);
+
+CREATE TABLE IF NOT EXISTS event_statuses (
+    id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    end_at TEXT,
+    document BLOB NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS outbox (
+    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    aggregate_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    delivered_at TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    parked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (sequence) WHERE delivered_at IS NULL AND parked = 0;
+"""
+"""Idempotent: `open()` runs it on every start. `campaigns.domain_site` is unique over non-null values
+(SQLite allows many NULLs), which is the domain-exclusivity backstop."""
+
+_EVENT = msgspec.json.Decoder(AnyEvent)
+
+
+class SqliteDatabase:
+    """The one connection to the store file, and the lock that hands it to one transaction at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._connection: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        if self._connection is None:
+            raise RuntimeError("The SQLite store is not open; call open() first.")
+        return self._connection
+
+    async def open(self) -> Self:
+        await asyncio.to_thread(self.path.parent.mkdir, parents=True, exist_ok=True)
+        # Autocommit mode: transactions are exactly the BEGIN/COMMIT issued here, never implicit ones.
+        connection = await aiosqlite.connect(self.path, isolation_level=None)
+        try:
+            for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "busy_timeout = 5000", "foreign_keys = ON"):
+                await connection.execute(f"PRAGMA {pragma}")
+            await connection.executescript(SCHEMA)
+        except BaseException:
+            await connection.close()
+            raise
+        self._connection = connection
+        return self
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            await connection.close()
+
+    async def begin(self) -> None:
+        """Wait for the connection, then take the file's write lock up front (no failed upgrade later)."""
+        await self._lock.acquire()
+        try:
+            await self.connection.execute("BEGIN IMMEDIATE")
+        except BaseException as exc:
+            await self.finish()
+            if isinstance(exc, sqlite3.OperationalError):  # locked past busy_timeout, or the file is unusable
+                raise DependencyUnavailable("The SQLite store cannot start a transaction.") from exc
+            raise
+
+    async def commit(self) -> None:
+        """Commit, and open a fresh transaction so the holder can go on until `finish()`."""
+        await self.connection.execute("COMMIT")
+        await self.connection.execute("BEGIN")
+
+    async def finish(self) -> None:
+        """Roll back whatever is uncommitted and hand the connection to the next transaction.
+
+        The rollback is queued behind any statement still running (even one whose caller was
+        cancelled), so the next holder always starts on a clean connection.
+        """
+        try:
+            await self.connection.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            if self.connection.in_transaction:
+                raise
+        finally:
+            self._lock.release()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A short transaction, committed when the block succeeds."""
+        await self.begin()
+        try:
+            yield self.connection
+            await self.commit()
+        finally:
+            await self.finish()
+
+
+async def sqlite_database(path: Path) -> AsyncIterator[SqliteDatabase]:
+    """The store, open for the life of the generator: fits `providers.Resource` and `asynccontextmanager`."""
+    database = await SqliteDatabase(path).open()
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+class SqliteOutbox(Outbox):
+    def __init__(self) -> None:
+        self.staged: list[AnyEvent] = []
+
+    def append(self, events: Sequence[AnyEvent]) -> None:
+        self.staged.extend(events)
+
+
+class SqliteUnitOfWork(UnitOfWork):
+    """One `BEGIN IMMEDIATE` transaction; `commit()` writes the staged outbox events in it, then commits."""
+
+    def __init__(self, db: SqliteDatabase, ids: IdFactory) -> None:
+        self._db = db
+        self._ids = ids
+        connection = db.connection
+        self.campaigns = SqliteCampaignRepository(connection)
+        self.markets = SqliteMarketRepository(connection)
+        self.promoters = SqlitePromoterRepository(connection)
+        self.contacts = SqliteContactRepository(connection)
+        self.event_statuses = SqliteEventStatusRepository(connection)
+        self.outbox = SqliteOutbox()
+
+    async def __aenter__(self) -> Self:
+        await self._db.begin()
+        self.outbox.staged.clear()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self._db.finish()
+
+    async def commit(self) -> None:
+        await self._db.connection.executemany(
+            "INSERT INTO outbox (id, aggregate_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    self._ids.new_id(),
+                    event.aggregate_id,
+                    type(event).__struct_config__.tag,
+                    msgspec.json.encode(event),
+                    iso(event.occurred_at),
+                )
+                for event in self.outbox.staged
+            ],
+        )
+        await self._db.commit()
+        self.outbox.staged.clear()
+
+
+class SqliteOutboxStore(OutboxStore):
+    """The relay's side of the outbox; each call is its own short transaction."""
+
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+
+    async def pending(self, limit: int) -> list[OutboxEntry]:
+        async with self._db.transaction() as connection:
+            rows = await connection.execute_fetchall(
+                "SELECT id, sequence, payload, attempts FROM outbox WHERE delivered_at IS NULL AND parked = 0 "
+                "ORDER BY sequence LIMIT ?",
+                (limit,),
+            )
+        return [
+            OutboxEntry(id=entry_id, sequence=sequence, event=_EVENT.decode(payload), attempts=attempts)
+            for entry_id, sequence, payload, attempts in rows
+        ]
+
+    async def mark_delivered(self, entry_ids: Sequence[str]) -> None:
+        async with self._db.transaction() as connection:
+            await connection.execute(
+                "UPDATE outbox SET delivered_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+                "WHERE id IN (SELECT value FROM json_each(?)) AND delivered_at IS NULL",
+                (msgspec.json.encode(list(entry_ids)),),
+            )
+
+    async def record_failure(self, entry_id: str, *, error: str, park: bool) -> None:
+        async with self._db.transaction() as connection:
+            await connection.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, parked = max(parked, ?) WHERE id = ?",
+                (error, int(park), entry_id),
+            )
+
+    async def stats(self) -> OutboxStats:
+        async with self._db.transaction() as connection:
+            rows = await connection.execute_fetchall(
+                "SELECT count(*) FILTER (WHERE parked = 0), count(*) FILTER (WHERE parked = 1), "
+                "min(created_at) FILTER (WHERE parked = 0) FROM outbox WHERE delivered_at IS NULL"
+            )
+        backlog, parked, oldest = next(iter(rows))
+        return OutboxStats(
+            backlog=backlog,
+            parked=parked,
+            oldest_pending_at=dt.datetime.fromisoformat(oldest) if oldest is not None else None,
+        )

@@ -1,0 +1,92 @@
+"""UnitOfWork contract: changes and their outbox events commit together or not at all."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+
+from campaigns.application.ports import OutboxStore, UnitOfWorkFactory
+from campaigns.domain.errors import DomainAlreadyClaimed
+from tests.integration.contracts.builders import campaign, created, doc_id, stored
+
+
+class Boom(Exception):
+    pass
+
+
+async def test_leaving_without_commit_writes_nothing(uow_factory: UnitOfWorkFactory, outbox_store: OutboxStore) -> None:
+    async with uow_factory() as uow:
+        item = campaign(1, site="draft")
+        await uow.campaigns.add(item)
+        uow.outbox.append([created(item)])
+        assert await uow.campaigns.get(item.id) == item
+
+    assert await stored(uow_factory, doc_id(1)) is None
+    assert await outbox_store.pending(10) == []
+
+
+async def test_an_error_inside_the_unit_rolls_it_back(uow_factory: UnitOfWorkFactory, outbox_store: OutboxStore) -> None:
+    item = campaign(1, site="boom")
+    with pytest.raises(Boom):
+        async with uow_factory() as uow:
+            await uow.campaigns.add(item)
+            uow.outbox.append([created(item)])
+            raise Boom
+
+    assert await stored(uow_factory, item.id) is None
+    assert await outbox_store.pending(10) == []
+
+
+async def test_commit_writes_the_change_and_its_events_together(
+    uow_factory: UnitOfWorkFactory, outbox_store: OutboxStore
+) -> None:
+    item = campaign(1, site="together")
+    async with uow_factory() as uow:
+        await uow.campaigns.add(item)
+        uow.outbox.append([created(item)])
+        await uow.commit()
+
+    assert await stored(uow_factory, item.id) == item
+    [entry] = await outbox_store.pending(10)
+    assert entry.event == created(item)
+    assert entry.attempts == 0
+    assert re.fullmatch("[0-9a-f]{24}", entry.id)
+
+
+async def test_work_after_a_commit_is_a_new_unit(uow_factory: UnitOfWorkFactory, outbox_store: OutboxStore) -> None:
+    first, second = campaign(1), campaign(2)
+    async with uow_factory() as uow:
+        await uow.campaigns.add(first)
+        uow.outbox.append([created(first)])
+        await uow.commit()
+        await uow.campaigns.add(second)
+        uow.outbox.append([created(second)])
+
+    assert await stored(uow_factory, first.id) == first
+    assert await stored(uow_factory, second.id) is None
+    assert [entry.event for entry in await outbox_store.pending(10)] == [created(first)]
+
+
+async def test_concurrent_claims_of_one_domain_have_exactly_one_winner(
+    uow_factory: UnitOfWorkFactory, outbox_store: OutboxStore
+) -> None:
+    async def claim(n: int) -> str:
+        item = campaign(n, site="contested")
+        async with uow_factory() as uow:
+            await uow.campaigns.add(item)
+            uow.outbox.append([created(item)])
+            await uow.commit()
+        return item.id
+
+    results = await asyncio.gather(*(claim(n) for n in range(1, 21)), return_exceptions=True)
+
+    winners = [result for result in results if isinstance(result, str)]
+    assert len(winners) == 1
+    assert all(isinstance(result, DomainAlreadyClaimed) for result in results if not isinstance(result, str))
+    async with uow_factory() as uow:
+        holder = await uow.campaigns.get_by_site("contested")
+    assert holder is not None
+    assert holder.id == winners[0]
+    assert [entry.event.aggregate_id for entry in await outbox_store.pending(100)] == winners
