@@ -3,7 +3,7 @@
 .PHONY: run test lint format bench
 
 run:
-	uv run campaigns serve
+	bash scripts/run.sh
 
 test:
 	bash scripts/test.sh

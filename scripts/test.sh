@@ -8,17 +8,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-if ! command -v uv >/dev/null 2>&1; then
-    step "installing uv"
-    # Plain install works inside a virtualenv; Debian's system Python (PEP 668) needs a user install.
-    python3 -m pip install --quiet uv 2>/dev/null \
-        || python3 -m pip install --quiet --user uv 2>/dev/null \
-        || python3 -m pip install --quiet --user --break-system-packages uv
-    # `python3 -m site --user-base` exits non-zero when user site-packages are disabled (e.g. in a venv).
-    PATH="$(python3 -c 'import site; print(site.getuserbase())')/bin:${PATH}"
-    export PATH
-    command -v uv >/dev/null 2>&1 || { echo "uv was installed but is not on PATH" >&2; exit 1; }
-fi
+# shellcheck source=scripts/uv.sh
+source scripts/uv.sh
 
 # Never re-resolve dependencies here: the lock file is the contract.
 export UV_LOCKED=1

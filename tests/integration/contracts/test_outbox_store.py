@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from campaigns.application.ports import OutboxStats, OutboxStore, UnitOfWorkFactory
+from campaigns.domain.campaign import Status
 from campaigns.domain.events import CampaignCreated
 from tests.integration.contracts.builders import HOUR, NOW, doc_id
 
 
 def event(n: int, *, hours_ago: int = 0) -> CampaignCreated:
-    return CampaignCreated(occurred_at=NOW - hours_ago * HOUR, campaign_id=doc_id(n), status="DRAFT")  # type: ignore[arg-type]
+    return CampaignCreated(occurred_at=NOW - hours_ago * HOUR, campaign_id=doc_id(n), status=Status.DRAFT)
 
 
 async def commit_events(uow_factory: UnitOfWorkFactory, *events: CampaignCreated) -> None:

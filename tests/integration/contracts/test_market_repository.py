@@ -1,0 +1,97 @@
+"""MarketRepository contract."""
+
+from __future__ import annotations
+
+import msgspec
+import pytest
+
+from campaigns.application.ports import UnitOfWorkFactory
+from campaigns.domain.errors import MarketNameTaken
+from campaigns.domain.market import GeoPoint, Notification, Venue
+from tests.integration.contracts.builders import NOW, doc_id, market
+
+CAMPAIGN, OTHER_CAMPAIGN = doc_id(100), doc_id(200)
+
+
+async def test_markets_round_trip_update_and_delete(uow_factory: UnitOfWorkFactory) -> None:
+    first = msgspec.structs.replace(
+        market(1, CAMPAIGN),
+        point=GeoPoint(coordinates=(2.35, 48.85)),
+        notification=Notification(date=NOW),
+        promoterIds=["p1"],
+    )
+    second = market(2, CAMPAIGN)
+    elsewhere = market(3, OTHER_CAMPAIGN)
+    async with uow_factory() as uow:
+        for item in (second, elsewhere, first):
+            await uow.markets.add(item)
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        assert await uow.markets.get(first.id) == first
+        assert await uow.markets.get(doc_id(404)) is None
+        assert await uow.markets.list_for_campaign(CAMPAIGN) == [first, second]
+        renamed = msgspec.structs.replace(first, name="Renamed", event=None)
+        await uow.markets.update(renamed)
+        await uow.markets.delete(second.id)
+        await uow.markets.delete(doc_id(404))
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        assert await uow.markets.list_for_campaign(CAMPAIGN) == [renamed]
+        assert await uow.markets.list_for_campaign(doc_id(404)) == []
+
+
+async def test_updating_an_absent_market_does_nothing(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        await uow.markets.update(market(1, CAMPAIGN))
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        assert await uow.markets.get(doc_id(1)) is None
+
+
+async def test_market_names_are_unique_within_a_campaign(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        await uow.markets.add(market(1, CAMPAIGN, name="Paris"))
+        await uow.markets.add(market(2, CAMPAIGN, name="Lyon"))
+        await uow.markets.add(market(3, OTHER_CAMPAIGN, name="Paris"))
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        with pytest.raises(MarketNameTaken):
+            await uow.markets.add(market(4, CAMPAIGN, name="Paris"))
+        with pytest.raises(MarketNameTaken):
+            await uow.markets.update(market(2, CAMPAIGN, name="Paris"))
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        assert [m.name for m in await uow.markets.list_for_campaign(CAMPAIGN)] == ["Paris", "Lyon"]
+
+
+async def test_campaign_ids_for_event_follow_market_changes(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        await uow.markets.add(market(1, OTHER_CAMPAIGN, event_ids=("E1", "E2")))
+        await uow.markets.add(market(2, CAMPAIGN, event_ids=("E1",)))
+        await uow.markets.add(market(3, CAMPAIGN, event_ids=("E1", "E1")))
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        assert await uow.markets.campaign_ids_for_event("E1") == [CAMPAIGN, OTHER_CAMPAIGN]
+        assert await uow.markets.campaign_ids_for_event("E2") == [OTHER_CAMPAIGN]
+        assert await uow.markets.campaign_ids_for_event("E404") == []
+        await uow.markets.update(market(1, OTHER_CAMPAIGN, event_ids=("E3",)))
+        await uow.markets.delete(doc_id(2))
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        assert await uow.markets.campaign_ids_for_event("E1") == [CAMPAIGN]
+        assert await uow.markets.campaign_ids_for_event("E2") == []
+        assert await uow.markets.campaign_ids_for_event("E3") == [OTHER_CAMPAIGN]
+        await uow.markets.update(msgspec.structs.replace(market(3, CAMPAIGN), event=None))
+        await uow.commit()
+        assert await uow.markets.campaign_ids_for_event("E1") == []
+
+
+def test_venue_builder_is_not_needed() -> None:
+    assert Venue(name="x").name == "x"

@@ -1,0 +1,686 @@
+"""Campaign and market use cases over the in-memory fakes: permissions, validation, merge, events, relay."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import msgspec
+import pytest
+
+from campaigns.adapters.in_memory import (
+    FixedClock,
+    InMemoryCampaignCache,
+    InMemoryOutboxStore,
+    InMemoryStore,
+    InMemoryUnitOfWork,
+    RecordingEventSink,
+    SequentialIdFactory,
+)
+from campaigns.application.errors import (
+    CampaignNotFound,
+    DeliveryRejected,
+    DependencyUnavailable,
+    MarketNotFound,
+    VersionMismatch,
+)
+from campaigns.application.ports import CampaignQuery, EventSink, OutboxEntry, UnitOfWork
+from campaigns.application.use_cases.create_campaign import CreateCampaign
+from campaigns.application.use_cases.create_market import CreateMarket
+from campaigns.application.use_cases.delete_market import DeleteMarket
+from campaigns.application.use_cases.get_campaign_by_domain import DomainLookup, GetCampaignByDomain
+from campaigns.application.use_cases.list_campaigns import ListCampaigns
+from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
+from campaigns.application.use_cases.relay_outbox import RelayOutbox
+from campaigns.application.use_cases.update_campaign import UpdateCampaign
+from campaigns.application.use_cases.update_market import UpdateMarket
+from campaigns.domain.campaign import Campaign, Status
+from campaigns.domain.errors import (
+    AccessDenied,
+    DomainAlreadyClaimed,
+    InvalidCampaignPassword,
+    InvalidMarket,
+    InvalidStatusChange,
+    MarketNameTaken,
+    SupremeUserRequired,
+    ValidationFailed,
+)
+from campaigns.domain.events import (
+    AnyEvent,
+    CampaignCreated,
+    CampaignStatusChanged,
+    CampaignUpdated,
+    MarketCreated,
+    MarketDeleted,
+    MarketPresaleChanged,
+    MarketUpdated,
+)
+from campaigns.domain.market import Market
+from campaigns.domain.permissions import Action, Principal, password_matches, principal_from_claims
+
+NOW = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.UTC)
+SUPREME = Principal(user_id="root", supreme=True)
+NOBODY = Principal(user_id="fan")
+ABSENT_ID = "ffffffffffffffffffffffff"
+
+
+def grant(campaign_id: str, *actions: Action) -> Principal:
+    return Principal(user_id="manager", grants={campaign_id: frozenset(actions)})
+
+
+def campaign_body(site: str = "taylorswift", **extra: Any) -> dict[str, Any]:
+    """A complete v2 registration campaign body (valid in any status)."""
+    return {
+        "name": "Eras Tour presale",
+        "identifier": f"{site}-2026",
+        "artist": {
+            "id": "K8vZ917Gku7",
+            "name": "Taylor Swift",
+            "image_url": "https://img.example.com/ts.jpg",
+        },
+        "tour": {"name": "Eras"},
+        "domain": {"site": site},
+        **extra,
+    }
+
+
+def market_body(name: str = "Boston", presale: dt.datetime | None = None, **extra: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "city": "Boston",
+        "state": "MA",
+        "timezone": "America/New_York",
+        "event": {"ids": ["vvG1IZ4kXxZ4"], "presaleDateTime": (presale or NOW + dt.timedelta(days=10)).isoformat()},
+        **extra,
+    }
+
+
+@dataclasses.dataclass
+class App:
+    store: InMemoryStore
+    ids: SequentialIdFactory
+    clock: FixedClock
+    cache: InMemoryCampaignCache
+    outbox: InMemoryOutboxStore
+
+    def uow(self) -> UnitOfWork:
+        return InMemoryUnitOfWork(self.store, self.ids)
+
+    @property
+    def create(self) -> CreateCampaign:
+        return CreateCampaign(uow=self.uow, clock=self.clock, ids=self.ids)
+
+    @property
+    def update(self) -> UpdateCampaign:
+        return UpdateCampaign(uow=self.uow, clock=self.clock, ids=self.ids, cache=self.cache)
+
+    @property
+    def by_domain(self) -> GetCampaignByDomain:
+        return GetCampaignByDomain(uow=self.uow, cache=self.cache)
+
+    @property
+    def listing(self) -> ListCampaigns:
+        return ListCampaigns(uow=self.uow)
+
+    @property
+    def refresh(self) -> RefreshLifecycle:
+        return RefreshLifecycle(uow=self.uow, clock=self.clock, cache=self.cache)
+
+    @property
+    def create_market(self) -> CreateMarket:
+        return CreateMarket(uow=self.uow, clock=self.clock, ids=self.ids)
+
+    @property
+    def update_market(self) -> UpdateMarket:
+        return UpdateMarket(uow=self.uow, clock=self.clock)
+
+    @property
+    def delete_market(self) -> DeleteMarket:
+        return DeleteMarket(uow=self.uow, clock=self.clock)
+
+    def relay(self, *sinks: EventSink, batch_size: int = 500) -> RelayOutbox:
+        return RelayOutbox(outbox=self.outbox, sinks=sinks, batch_size=batch_size)
+
+    async def entries(self) -> list[OutboxEntry]:
+        return await self.outbox.pending(1_000_000)
+
+    async def events(self) -> list[AnyEvent]:
+        return [entry.event for entry in await self.entries()]
+
+    def snapshot(self) -> tuple[dict[str, Campaign], dict[str, Market], int]:
+        return dict(self.store.campaigns), dict(self.store.markets), len(self.store.outbox)
+
+    async def open_campaign(self, site: str = "taylorswift", **extra: Any) -> Campaign:
+        created = await self.create.execute(SUPREME, campaign_body(site, **extra))
+        return await self.update.execute(SUPREME, created.id, {"status": "OPEN"})
+
+
+@pytest.fixture
+def app() -> App:
+    store = InMemoryStore()
+    return App(
+        store=store,
+        ids=SequentialIdFactory(),
+        clock=FixedClock(NOW),
+        cache=InMemoryCampaignCache(),
+        outbox=InMemoryOutboxStore(store),
+    )
+
+
+# --------------------------------------------------------------------------- create
+
+
+async def test_create_needs_a_supreme_user(app: App) -> None:
+    manager = principal_from_claims({"userId": "m", "campaignActions": {ABSENT_ID: ["admin"]}})
+
+    with pytest.raises(SupremeUserRequired):
+        await app.create.execute(manager, campaign_body())
+
+    assert app.store.campaigns == {}
+    assert await app.entries() == []
+
+
+async def test_create_starts_draft_with_version_1_history_and_one_event(app: App) -> None:
+    created = await app.create.execute(SUPREME, campaign_body())
+
+    assert created.status is Status.DRAFT
+    assert created.version == 1
+    assert [(e.status, e.at, e.by) for e in created.statusHistory] == [(Status.DRAFT, NOW, "root")]
+    assert created.date.created == NOW
+    assert created.date.updated == NOW
+    assert app.store.campaigns == {created.id: created}
+    assert await app.events() == [
+        CampaignCreated(occurred_at=NOW, campaign_id=created.id, domain_site="taylorswift", status=Status.DRAFT)
+    ]
+
+
+async def test_create_may_start_in_preview(app: App) -> None:
+    created = await app.create.execute(SUPREME, campaign_body(status="PREVIEW"))
+
+    assert created.status is Status.PREVIEW
+    assert app.store.campaigns[created.id].statusHistory[-1].status is Status.PREVIEW
+
+
+@pytest.mark.parametrize("status", ["OPEN", "CLOSED", "INACTIVE"])
+async def test_create_refuses_other_initial_statuses(app: App, status: str) -> None:
+    with pytest.raises(InvalidStatusChange):
+        await app.create.execute(SUPREME, campaign_body(status=status))
+
+    assert app.store.campaigns == {}
+    assert await app.entries() == []
+
+
+@pytest.mark.parametrize("field", ["colour", "passwordHash", "Name"])
+async def test_create_rejects_unknown_top_level_fields_by_name(app: App, field: str) -> None:
+    with pytest.raises(ValidationFailed) as raised:
+        await app.create.execute(SUPREME, {**campaign_body(), field: "x"})
+
+    assert [error.field for error in raised.value.errors] == [field]
+    assert app.store.campaigns == {}
+    assert await app.entries() == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        campaign_body("Not A Host"),
+        campaign_body(status="PREVIEW", name=""),
+        campaign_body(date={"open": "2026-05-02T00:00:00Z", "close": "2026-05-01T00:00:00Z"}),
+        campaign_body(locales=[{"id": "english", "is_default": True}]),
+        campaign_body(artist="not an object"),
+    ],
+    ids=["bad-host", "preview-without-name", "close-before-open", "bad-locale", "artist-not-object"],
+)
+async def test_an_invalid_body_writes_nothing(app: App, body: dict[str, Any]) -> None:
+    with pytest.raises(ValidationFailed):
+        await app.create.execute(SUPREME, body)
+
+    assert app.store.campaigns == {}
+    assert await app.entries() == []
+
+
+async def test_create_refuses_a_held_domain(app: App) -> None:
+    first = await app.create.execute(SUPREME, campaign_body("taylorswift"))
+
+    with pytest.raises(DomainAlreadyClaimed):
+        await app.create.execute(SUPREME, campaign_body("taylorswift"))
+
+    assert list(app.store.campaigns) == [first.id]
+    assert len(await app.entries()) == 1
+
+
+async def test_create_stores_the_password_hashed_never_plain(app: App) -> None:
+    created = await app.create.execute(SUPREME, campaign_body(password="s3cret-Pa55"))
+
+    stored = app.store.campaigns[created.id]
+    assert stored.passwordHash is not None
+    assert password_matches(stored.passwordHash, "s3cret-Pa55")
+    assert not password_matches(stored.passwordHash, "s3cret-pa55")
+    assert b"s3cret-Pa55" not in msgspec.json.encode(stored)
+    assert all(b"s3cret-Pa55" not in msgspec.json.encode(entry) for entry in await app.entries())
+
+
+# --------------------------------------------------------------------------- update
+
+
+async def test_update_deep_merges_objects_and_replaces_arrays(app: App) -> None:
+    created = await app.create.execute(
+        SUPREME,
+        campaign_body(
+            eventIds=["e1", "e2"],
+            date={"open": "2026-05-01T00:00:00Z", "close": "2026-06-01T00:00:00Z"},
+        ),
+    )
+
+    updated = await app.update.execute(
+        SUPREME,
+        created.id,
+        {"artist": {"name": "T. Swift"}, "date": {"close": "2026-07-01T00:00:00+02:00"}, "eventIds": ["e3"]},
+    )
+
+    assert updated.artist is not None
+    assert updated.artist.name == "T. Swift"
+    assert updated.artist.id == "K8vZ917Gku7"
+    assert updated.artist.image_url == "https://img.example.com/ts.jpg"
+    assert updated.date.open == dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    assert updated.date.close == dt.datetime(2026, 6, 30, 22, tzinfo=dt.UTC)
+    assert updated.date.created == NOW
+    assert updated.eventIds == ["e3"]
+    assert updated.tour == created.tour
+    assert app.store.campaigns[created.id] == updated
+
+
+async def test_update_bumps_the_version_by_one_and_emits_campaign_updated(app: App) -> None:
+    created = await app.create.execute(SUPREME, campaign_body())
+    app.clock.advance(dt.timedelta(minutes=5))
+
+    first = await app.update.execute(SUPREME, created.id, {"name": "Renamed"})
+    second = await app.update.execute(SUPREME, created.id, {"tour": {"name": "Eras II"}}, if_match=2)
+
+    assert (first.version, second.version) == (2, 3)
+    assert second.date.updated == NOW + dt.timedelta(minutes=5)
+    updates = [e for e in await app.events() if isinstance(e, CampaignUpdated)]
+    assert [e.changed_fields for e in updates] == [["name"], ["tour"]]
+
+
+async def test_update_with_a_stale_if_match_writes_nothing(app: App) -> None:
+    created = await app.create.execute(SUPREME, campaign_body())
+    await app.update.execute(SUPREME, created.id, {"name": "Renamed"})
+    before = app.snapshot()
+
+    with pytest.raises(VersionMismatch):
+        await app.update.execute(SUPREME, created.id, {"name": "Lost update"}, if_match=1)
+
+    assert app.snapshot() == before
+
+
+async def test_update_needs_write(app: App) -> None:
+    created = await app.create.execute(SUPREME, campaign_body())
+    before = app.snapshot()
+
+    with pytest.raises(AccessDenied):
+        await app.update.execute(grant(created.id, Action.READ), created.id, {"name": "x"})
+    with pytest.raises(AccessDenied):
+        await app.update.execute(grant(ABSENT_ID, Action.ADMIN), created.id, {"name": "x"})
+    assert app.snapshot() == before
+
+    updated = await app.update.execute(grant(created.id, Action.WRITE), created.id, {"name": "By a writer"})
+    assert updated.name == "By a writer"
+
+
+async def test_status_change_needs_admin(app: App) -> None:
+    created = await app.create.execute(SUPREME, campaign_body())
+    before = app.snapshot()
+
+    with pytest.raises(AccessDenied):
+        await app.update.execute(grant(created.id, Action.WRITE), created.id, {"status": "PREVIEW"})
+    assert app.snapshot() == before
+
+    updated = await app.update.execute(grant(created.id, Action.ADMIN), created.id, {"status": "PREVIEW"})
+    assert updated.status is Status.PREVIEW
+    assert updated.statusHistory[-1].by == "manager"
+    [change] = [e for e in await app.events() if isinstance(e, CampaignStatusChanged)]
+    assert (change.from_status, change.to_status) == (Status.DRAFT, Status.PREVIEW)
+
+
+async def test_an_ungranted_absent_campaign_answers_access_denied_not_not_found(app: App) -> None:
+    with pytest.raises(AccessDenied):
+        await app.update.execute(grant("0" * 24, Action.ADMIN), ABSENT_ID, {"name": "x"})
+
+
+@pytest.mark.parametrize("principal", [grant(ABSENT_ID, Action.WRITE), SUPREME], ids=["granted", "supreme"])
+async def test_a_granted_absent_campaign_answers_not_found(app: App, principal: Principal) -> None:
+    with pytest.raises(CampaignNotFound):
+        await app.update.execute(principal, ABSENT_ID, {"name": "x"})
+
+
+async def test_an_update_that_changes_nothing_writes_nothing(app: App) -> None:
+    created = await app.create.execute(SUPREME, campaign_body(password="pw"))
+    app.clock.advance(dt.timedelta(hours=1))
+    before = app.snapshot()
+
+    same_name = await app.update.execute(SUPREME, created.id, {"name": created.name})
+    # A client echoing back what it read (the password hash is never shown to clients).
+    echoed = {k: v for k, v in msgspec.to_builtins(created).items() if k != "passwordHash"}
+    echoed_result = await app.update.execute(SUPREME, created.id, echoed)
+
+    assert same_name == created
+    assert echoed_result == created
+    assert app.snapshot() == before
+
+
+# --------------------------------------------------------------------------- get by domain
+
+
+@pytest.mark.parametrize("status", ["OPEN", "CLOSED"])
+async def test_public_statuses_are_visible_to_any_caller(app: App, status: str) -> None:
+    campaign = await app.open_campaign()
+    if status == "CLOSED":
+        campaign = await app.update.execute(SUPREME, campaign.id, {"status": "CLOSED"})
+
+    found = await app.by_domain.execute(NOBODY, DomainLookup(site="taylorswift"))
+
+    assert found.id == campaign.id
+    assert found.status is Status(status)
+
+
+@pytest.mark.parametrize("status", [None, "PREVIEW"])
+async def test_draft_and_preview_need_read_access(app: App, status: str | None) -> None:
+    body = campaign_body() if status is None else campaign_body(status=status)
+    created = await app.create.execute(SUPREME, body)
+
+    with pytest.raises(AccessDenied):
+        await app.by_domain.execute(NOBODY, DomainLookup(site="taylorswift"))
+    with pytest.raises(AccessDenied):
+        await app.by_domain.execute(grant(ABSENT_ID, Action.ADMIN), DomainLookup(site="taylorswift"))
+    for action in Action:
+        found = await app.by_domain.execute(grant(created.id, action), DomainLookup(site="taylorswift"))
+        assert found.id == created.id
+
+
+async def test_a_password_protected_campaign_needs_the_password(app: App) -> None:
+    campaign = await app.open_campaign(password="letmein")
+
+    for wrong in (None, "", "LETMEIN", "letmein "):
+        with pytest.raises(InvalidCampaignPassword):
+            await app.by_domain.execute(NOBODY, DomainLookup(site="taylorswift", password=wrong))
+    found = await app.by_domain.execute(NOBODY, DomainLookup(site="taylorswift", password="letmein"))
+    assert found.id == campaign.id
+
+
+async def test_an_unknown_domain_is_not_found(app: App) -> None:
+    with pytest.raises(CampaignNotFound):
+        await app.by_domain.execute(SUPREME, DomainLookup(site="nobody-here"))
+
+
+async def test_locale_selection_prefers_the_requested_locale_then_the_default(app: App) -> None:
+    await app.open_campaign(
+        locales=[{"id": "fr-CA", "is_default": False}, {"id": "en", "is_default": True}],
+        content={"fr-CA": {"landing": {"title": "Bonjour"}}, "en": {"landing": {"title": "Hello"}}},
+    )
+
+    def lookup(**kwargs: Any) -> DomainLookup:
+        return DomainLookup(site="taylorswift", **kwargs)
+
+    assert list((await app.by_domain.execute(NOBODY, lookup(locale="fr-CA"))).content) == ["fr-CA"]
+    assert list((await app.by_domain.execute(NOBODY, lookup(locale="de"))).content) == ["en"]
+    assert list((await app.by_domain.execute(NOBODY, lookup())).content) == ["en"]
+    every = await app.by_domain.execute(NOBODY, lookup(locale="fr-CA", show_all_locales=True))
+    assert sorted(every.content) == ["en", "fr-CA"]
+
+
+# --------------------------------------------------------------------------- list
+
+
+async def test_list_shows_non_supreme_callers_only_their_campaigns(app: App) -> None:
+    a = await app.create.execute(SUPREME, campaign_body("site-a"))
+    b = await app.create.execute(SUPREME, campaign_body("site-b"))
+    c = await app.create.execute(SUPREME, campaign_body("site-c"))
+    manager = principal_from_claims(
+        {"userId": "m", "campaignActions": {a.id: ["read"], c.id: ["junk"]}, "campaignIds": [b.id]}
+    )
+
+    mine = await app.listing.execute(manager, CampaignQuery(page_size=100))
+    everything = await app.listing.execute(SUPREME, CampaignQuery(page_size=100))
+    nothing = await app.listing.execute(NOBODY, CampaignQuery(page_size=100))
+
+    assert sorted(x.id for x in mine.campaigns) == sorted([a.id, b.id])
+    assert mine.total == 2
+    assert sorted(x.id for x in everything.campaigns) == sorted([a.id, b.id, c.id])
+    assert (nothing.campaigns, nothing.total) == ([], 0)
+
+
+async def test_list_ignores_a_caller_supplied_id_scope(app: App) -> None:
+    a = await app.create.execute(SUPREME, campaign_body("site-a"))
+    b = await app.create.execute(SUPREME, campaign_body("site-b"))
+
+    page = await app.listing.execute(grant(a.id, Action.READ), CampaignQuery(readable_ids=frozenset({a.id, b.id})))
+
+    assert [x.id for x in page.campaigns] == [a.id]
+
+
+# --------------------------------------------------------------------------- refresh
+
+
+async def test_refresh_dry_run_reports_without_writing(app: App) -> None:
+    created = await app.create.execute(
+        SUPREME, campaign_body(date={"open": (NOW + dt.timedelta(hours=1)).isoformat()})
+    )
+    app.clock.advance(dt.timedelta(hours=2))
+    before = app.snapshot()
+
+    dry = await app.refresh.execute(dry_run=True)
+
+    assert app.snapshot() == before
+    assert (dry.opened, dry.closed, dry.deactivated) == (1, 0, 0)
+    assert [(c.id, c.from_, c.to, c.domain) for c in dry.campaigns] == [
+        (created.id, Status.DRAFT, Status.OPEN, "taylorswift")
+    ]
+
+    real = await app.refresh.execute()
+
+    assert real == dry
+    assert app.store.campaigns[created.id].status is Status.OPEN
+    assert app.store.campaigns[created.id].version == 2
+
+
+async def test_refresh_drops_the_cached_copy_of_a_transitioned_campaign(app: App) -> None:
+    await app.create.execute(SUPREME, campaign_body(status="PREVIEW", date={"open": NOW.isoformat()}))
+    reader = Principal(user_id="root", supreme=True)
+    cached = await app.by_domain.execute(reader, DomainLookup(site="taylorswift"))
+    assert cached.status is Status.PREVIEW
+
+    await app.refresh.execute()
+
+    assert (await app.by_domain.execute(NOBODY, DomainLookup(site="taylorswift"))).status is Status.OPEN
+
+
+# --------------------------------------------------------------------------- markets
+
+
+async def test_create_market_needs_write_and_an_existing_campaign(app: App) -> None:
+    campaign = await app.create.execute(SUPREME, campaign_body())
+    before = app.snapshot()
+
+    with pytest.raises(AccessDenied):
+        await app.create_market.execute(grant(campaign.id, Action.READ), campaign.id, market_body())
+    with pytest.raises(CampaignNotFound):
+        await app.create_market.execute(grant(ABSENT_ID, Action.WRITE), ABSENT_ID, market_body())
+    with pytest.raises(InvalidMarket):
+        await app.create_market.execute(SUPREME, campaign.id, market_body(timezone="not a zone"))
+    assert app.snapshot() == before
+
+    market = await app.create_market.execute(grant(campaign.id, Action.WRITE), campaign.id, market_body())
+
+    assert market.campaign_id == campaign.id
+    assert market.date.created == NOW
+    assert app.store.markets == {market.id: market}
+    assert (await app.events())[-1] == MarketCreated(occurred_at=NOW, market=market)
+
+
+async def test_market_names_are_unique_within_a_campaign(app: App) -> None:
+    campaign = await app.create.execute(SUPREME, campaign_body())
+    other = await app.create.execute(SUPREME, campaign_body("other-site"))
+    boston = await app.create_market.execute(SUPREME, campaign.id, market_body("Boston"))
+    chicago = await app.create_market.execute(SUPREME, campaign.id, market_body("Chicago"))
+    before = app.snapshot()
+
+    with pytest.raises(MarketNameTaken):
+        await app.create_market.execute(SUPREME, campaign.id, market_body("Boston"))
+    with pytest.raises(MarketNameTaken):
+        await app.update_market.execute(SUPREME, campaign.id, chicago.id, {"name": "Boston"})
+    assert app.snapshot() == before
+
+    elsewhere = await app.create_market.execute(SUPREME, other.id, market_body("Boston"))
+    assert elsewhere.name == boston.name
+
+
+async def test_changing_the_presale_emits_presale_changed(app: App) -> None:
+    campaign = await app.create.execute(SUPREME, campaign_body())
+    old_presale = NOW + dt.timedelta(days=10)
+    new_presale = NOW + dt.timedelta(days=12)
+    market = await app.create_market.execute(SUPREME, campaign.id, market_body(presale=old_presale))
+    app.clock.advance(dt.timedelta(minutes=1))
+    seen = len(await app.entries())
+
+    updated = await app.update_market.execute(
+        SUPREME, campaign.id, market.id, {"event": {"presaleDateTime": new_presale.isoformat()}}
+    )
+
+    assert updated.presale_at == new_presale
+    assert updated.event_ids == market.event_ids, "objects merge: the event ids stay"
+    new = (await app.events())[seen:]
+    assert [type(e) for e in new] == [MarketUpdated, MarketPresaleChanged]
+    presale = new[1]
+    assert isinstance(presale, MarketPresaleChanged)
+    assert presale.previous_presale_date_time == old_presale
+    assert presale.market == updated
+
+
+async def test_a_market_update_without_presale_change_emits_only_market_updated(app: App) -> None:
+    campaign = await app.create.execute(SUPREME, campaign_body())
+    market = await app.create_market.execute(SUPREME, campaign.id, market_body())
+    seen = len(await app.entries())
+
+    await app.update_market.execute(SUPREME, campaign.id, market.id, {"population": 650_000})
+    unchanged = await app.update_market.execute(SUPREME, campaign.id, market.id, {"population": 650_000})
+
+    assert unchanged.population == 650_000
+    assert [type(e) for e in (await app.events())[seen:]] == [MarketUpdated]
+
+
+async def test_delete_market(app: App) -> None:
+    campaign = await app.create.execute(SUPREME, campaign_body())
+    other = await app.create.execute(SUPREME, campaign_body("other-site"))
+    market = await app.create_market.execute(SUPREME, campaign.id, market_body())
+
+    with pytest.raises(MarketNotFound):
+        await app.delete_market.execute(SUPREME, other.id, market.id)
+    with pytest.raises(AccessDenied):
+        await app.delete_market.execute(grant(campaign.id, Action.READ), campaign.id, market.id)
+    assert market.id in app.store.markets
+
+    await app.delete_market.execute(grant(campaign.id, Action.ADMIN), campaign.id, market.id)
+
+    assert app.store.markets == {}
+    assert (await app.events())[-1] == MarketDeleted(occurred_at=NOW, market=market)
+    with pytest.raises(MarketNotFound):
+        await app.delete_market.execute(SUPREME, campaign.id, market.id)
+
+
+# --------------------------------------------------------------------------- relay
+
+
+class PoisonSink(EventSink):
+    """Rejects for good any batch holding the poisoned entry; records the rest."""
+
+    def __init__(self, poisoned: str) -> None:
+        self.name = "poison"
+        self.poisoned = poisoned
+        self.delivered: list[OutboxEntry] = []
+
+    async def deliver(self, entries: Sequence[OutboxEntry]) -> None:
+        if any(entry.id == self.poisoned for entry in entries):
+            raise DeliveryRejected(self.poisoned, "malformed")
+        self.delivered.extend(entries)
+
+
+async def make_events(app: App, campaigns: int = 3) -> list[OutboxEntry]:
+    for n in range(campaigns):
+        campaign = await app.create.execute(SUPREME, campaign_body(f"site-{n}"))
+        await app.create_market.execute(SUPREME, campaign.id, market_body())
+    return await app.entries()
+
+
+async def test_relay_delivers_in_commit_order_to_every_sink(app: App) -> None:
+    entries = await make_events(app)
+    first, second = RecordingEventSink("a"), RecordingEventSink("b")
+
+    report = await app.relay(first, second, batch_size=4).execute()
+
+    assert [e.sequence for e in entries] == sorted(e.sequence for e in entries)
+    assert first.delivered == entries
+    assert second.delivered == entries
+    assert (report.delivered, report.parked) == (len(entries), 0)
+    assert await app.entries() == []
+    assert (await app.relay(first).execute()).delivered == 0
+
+
+async def test_relay_keeps_entries_pending_while_a_sink_is_down(app: App) -> None:
+    entries = await make_events(app)
+    sink = RecordingEventSink("kinesis")
+    sink.fail_next(1)
+
+    with pytest.raises(DependencyUnavailable):
+        await app.relay(sink).execute()
+
+    assert await app.entries() == entries, "nothing lost, order kept"
+    report = await app.relay(sink).execute()
+    assert report.delivered == len(entries)
+    assert sink.delivered == entries
+
+
+class FailsOnCall(RecordingEventSink):
+    """Down for exactly one delivery call: the `failing_call`-th (1-based)."""
+
+    def __init__(self, failing_call: int) -> None:
+        super().__init__("flaky")
+        self.calls = 0
+        self.failing_call = failing_call
+
+    async def deliver(self, entries: Sequence[OutboxEntry]) -> None:
+        self.calls += 1
+        if self.calls == self.failing_call:
+            raise DependencyUnavailable("down")
+        await super().deliver(entries)
+
+
+async def test_relay_failure_mid_stream_loses_nothing_and_keeps_order(app: App) -> None:
+    entries = await make_events(app)
+    sink = FailsOnCall(failing_call=2)
+    relay = app.relay(sink, batch_size=2)
+
+    with pytest.raises(DependencyUnavailable):
+        await relay.execute()
+
+    assert sink.delivered == entries[:2], "the first batch went through before the sink went down"
+    assert await app.entries() == entries[2:]
+    report = await relay.execute()
+    assert report.delivered == len(entries) - 2
+    assert sink.delivered == entries
+
+
+async def test_relay_parks_an_entry_a_sink_rejects_for_good(app: App) -> None:
+    entries = await make_events(app)
+    poisoned = entries[2]
+    sink = PoisonSink(poisoned.id)
+
+    report = await app.relay(sink).execute()
+
+    assert (report.delivered, report.parked) == (len(entries) - 1, 1)
+    assert sink.delivered == [e for e in entries if e.id != poisoned.id]
+    stats = await app.outbox.stats()
+    assert (stats.backlog, stats.parked) == (0, 1)
+    assert app.store.outbox[poisoned.id].last_error == "malformed"
