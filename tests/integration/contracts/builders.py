@@ -93,7 +93,9 @@ def rich_campaign(n: int) -> Campaign:
         schema=SchemaInfo(version="2"),
         statusHistory=[
             StatusChange(status=Status.PREVIEW, at=dt.datetime(2026, 1, 20, tzinfo=paris), by="u1", reason="manual"),
-            StatusChange(status=Status.OPEN, at=dt.datetime(2026, 2, 1, 9, 0, tzinfo=paris), by="scheduler", reason="x"),
+            StatusChange(
+                status=Status.OPEN, at=dt.datetime(2026, 2, 1, 9, 0, tzinfo=paris), by="scheduler", reason="x"
+            ),
         ],
         version=3,
         passwordHash="salt$hash",

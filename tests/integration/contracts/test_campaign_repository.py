@@ -264,7 +264,11 @@ async def test_find_in_presale_window_returns_overlapping_windows(uow_factory: U
 
 async def test_ids_with_categories(uow_factory: UnitOfWorkFactory) -> None:
     await add_all(
-        uow_factory, campaign(3, categoryId="c1"), campaign(1, categoryId="c2"), campaign(2, categoryId="c3"), campaign(4)
+        uow_factory,
+        campaign(3, categoryId="c1"),
+        campaign(1, categoryId="c2"),
+        campaign(2, categoryId="c3"),
+        campaign(4),
     )
 
     async with uow_factory() as uow:

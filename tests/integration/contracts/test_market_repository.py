@@ -7,7 +7,7 @@ import pytest
 
 from campaigns.application.ports import UnitOfWorkFactory
 from campaigns.domain.errors import MarketNameTaken
-from campaigns.domain.market import GeoPoint, Notification, Venue
+from campaigns.domain.market import GeoPoint, MarketEventInfo, Notification, Venue
 from tests.integration.contracts.builders import NOW, doc_id, market
 
 CAMPAIGN, OTHER_CAMPAIGN = doc_id(100), doc_id(200)
@@ -18,6 +18,7 @@ async def test_markets_round_trip_update_and_delete(uow_factory: UnitOfWorkFacto
         market(1, CAMPAIGN),
         point=GeoPoint(coordinates=(2.35, 48.85)),
         notification=Notification(date=NOW),
+        event=MarketEventInfo(ids=["E1"], presaleDateTime=NOW, category_ids=["c1"], venue=Venue(id="v1", name="Arena")),
         promoterIds=["p1"],
     )
     second = market(2, CAMPAIGN)
@@ -91,7 +92,3 @@ async def test_campaign_ids_for_event_follow_market_changes(uow_factory: UnitOfW
         await uow.markets.update(msgspec.structs.replace(market(3, CAMPAIGN), event=None))
         await uow.commit()
         assert await uow.markets.campaign_ids_for_event("E1") == []
-
-
-def test_venue_builder_is_not_needed() -> None:
-    assert Venue(name="x").name == "x"

@@ -55,7 +55,9 @@ async def test_failures_count_attempts_and_parking_hides_an_entry(
     assert [entry.id for entry in await outbox_store.pending(10)] == [first.id]
 
 
-async def test_stats_report_backlog_parked_and_oldest(uow_factory: UnitOfWorkFactory, outbox_store: OutboxStore) -> None:
+async def test_stats_report_backlog_parked_and_oldest(
+    uow_factory: UnitOfWorkFactory, outbox_store: OutboxStore
+) -> None:
     assert await outbox_store.stats() == OutboxStats(backlog=0, parked=0, oldest_pending_at=None)
     await commit_events(uow_factory, event(1, hours_ago=5), event(2, hours_ago=3), event(3, hours_ago=1), event(4))
     oldest, middle, newer, newest = await outbox_store.pending(10)

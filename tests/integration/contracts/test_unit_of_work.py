@@ -9,7 +9,7 @@ import pytest
 
 from campaigns.application.ports import OutboxStore, UnitOfWorkFactory
 from campaigns.domain.errors import DomainAlreadyClaimed
-from tests.integration.contracts.builders import campaign, created, doc_id, stored
+from tests.integration.contracts.builders import add_all, campaign, created, doc_id, stored
 
 
 class Boom(Exception):
@@ -27,13 +27,19 @@ async def test_leaving_without_commit_writes_nothing(uow_factory: UnitOfWorkFact
     assert await outbox_store.pending(10) == []
 
 
-async def test_an_error_inside_the_unit_rolls_it_back(uow_factory: UnitOfWorkFactory, outbox_store: OutboxStore) -> None:
+async def test_an_error_inside_the_unit_rolls_it_back(
+    uow_factory: UnitOfWorkFactory, outbox_store: OutboxStore
+) -> None:
     item = campaign(1, site="boom")
-    with pytest.raises(Boom):
+
+    async def fail_midway() -> None:
         async with uow_factory() as uow:
             await uow.campaigns.add(item)
             uow.outbox.append([created(item)])
             raise Boom
+
+    with pytest.raises(Boom):
+        await fail_midway()
 
     assert await stored(uow_factory, item.id) is None
     assert await outbox_store.pending(10) == []
@@ -90,3 +96,22 @@ async def test_concurrent_claims_of_one_domain_have_exactly_one_winner(
     assert holder is not None
     assert holder.id == winners[0]
     assert [entry.event.aggregate_id for entry in await outbox_store.pending(100)] == winners
+
+
+async def test_a_cancelled_unit_writes_nothing_and_frees_the_store(uow_factory: UnitOfWorkFactory) -> None:
+    entered = asyncio.Event()
+
+    async def hang() -> None:
+        async with uow_factory() as uow:
+            await uow.campaigns.add(campaign(1, site="cancelled"))
+            entered.set()
+            await asyncio.Event().wait()
+
+    task = asyncio.create_task(hang())
+    await entered.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    await add_all(uow_factory, campaign(2, site="cancelled"))
+    assert await stored(uow_factory, doc_id(1)) is None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Self
 
 import msgspec
 import pytest
@@ -32,7 +32,7 @@ from campaigns.application.use_cases.create_market import CreateMarket
 from campaigns.application.use_cases.delete_market import DeleteMarket
 from campaigns.application.use_cases.get_campaign_by_domain import DomainLookup, GetCampaignByDomain
 from campaigns.application.use_cases.list_campaigns import ListCampaigns
-from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
+from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle, RefreshReport
 from campaigns.application.use_cases.relay_outbox import RelayOutbox
 from campaigns.application.use_cases.update_campaign import UpdateCampaign
 from campaigns.application.use_cases.update_market import UpdateMarket
@@ -262,6 +262,16 @@ async def test_create_stores_the_password_hashed_never_plain(app: App) -> None:
     assert all(b"s3cret-Pa55" not in msgspec.json.encode(entry) for entry in await app.entries())
 
 
+async def test_create_ignores_echoed_read_only_fields(app: App) -> None:
+    body = campaign_body(id="aaaaaaaaaaaaaaaaaaaaaaaa", version=99, statusHistory=[{"status": "OPEN"}])
+
+    created = await app.create.execute(SUPREME, body)
+
+    assert created.id != "aaaaaaaaaaaaaaaaaaaaaaaa"
+    assert created.version == 1
+    assert [entry.status for entry in created.statusHistory] == [Status.DRAFT]
+
+
 # --------------------------------------------------------------------------- update
 
 
@@ -369,6 +379,35 @@ async def test_an_update_that_changes_nothing_writes_nothing(app: App) -> None:
     assert same_name == created
     assert echoed_result == created
     assert app.snapshot() == before
+
+
+async def test_update_hashes_a_new_password_and_null_clears_it(app: App) -> None:
+    created = await app.create.execute(SUPREME, campaign_body())
+
+    protected = await app.update.execute(SUPREME, created.id, {"password": "n3w-secret"})
+    assert protected.passwordHash is not None
+    assert password_matches(protected.passwordHash, "n3w-secret")
+    assert b"n3w-secret" not in msgspec.json.encode(app.store.campaigns[created.id])
+    assert all(b"n3w-secret" not in msgspec.json.encode(entry) for entry in await app.entries())
+
+    cleared = await app.update.execute(SUPREME, created.id, {"password": None})
+    assert cleared.passwordHash is None
+
+    with pytest.raises(ValidationFailed):
+        await app.update.execute(SUPREME, created.id, {"password": ""})
+
+
+async def test_a_domain_change_moves_the_lookup_to_the_new_site(app: App) -> None:
+    campaign = await app.open_campaign("old-site")
+    assert (await app.by_domain.execute(NOBODY, DomainLookup(site="old-site"))).id == campaign.id  # now cached
+
+    await app.update.execute(SUPREME, campaign.id, {"domain": {"site": "new-site"}})
+
+    with pytest.raises(CampaignNotFound):
+        await app.by_domain.execute(NOBODY, DomainLookup(site="old-site"))
+    assert (await app.by_domain.execute(NOBODY, DomainLookup(site="new-site"))).id == campaign.id
+    reused = await app.create.execute(SUPREME, campaign_body("old-site"))
+    assert reused.site == "old-site"
 
 
 # --------------------------------------------------------------------------- get by domain
@@ -495,6 +534,92 @@ async def test_refresh_drops_the_cached_copy_of_a_transitioned_campaign(app: App
     await app.refresh.execute()
 
     assert (await app.by_domain.execute(NOBODY, DomainLookup(site="taylorswift"))).status is Status.OPEN
+
+
+class PrecededUnitOfWork(InMemoryUnitOfWork):
+    """A unit of work that lets a competing writer commit first, right before it begins."""
+
+    def __init__(self, store: InMemoryStore, ids: SequentialIdFactory, before: Callable[[], Awaitable[object]]) -> None:
+        super().__init__(store, ids)
+        self._before = before
+
+    async def __aenter__(self) -> Self:
+        await self._before()
+        return await super().__aenter__()
+
+
+def racing_refresh(app: App, before_write: Callable[[], Awaitable[object]]) -> RefreshLifecycle:
+    """A scheduler whose first write (its second unit of work, after `find_due`) loses a race to `before_write`."""
+    calls = 0
+
+    def uow() -> UnitOfWork:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            return PrecededUnitOfWork(app.store, app.ids, before_write)
+        return InMemoryUnitOfWork(app.store, app.ids)
+
+    return RefreshLifecycle(uow=uow, clock=app.clock, cache=app.cache)
+
+
+async def status_changes(app: App) -> list[tuple[Status, Status]]:
+    return [(e.from_status, e.to_status) for e in await app.events() if isinstance(e, CampaignStatusChanged)]
+
+
+async def test_a_scheduler_that_loses_to_a_manual_change_applies_nothing(app: App) -> None:
+    created = await app.create.execute(SUPREME, campaign_body(date={"open": NOW.isoformat()}))
+
+    report = await racing_refresh(
+        app, lambda: app.update.execute(SUPREME, created.id, {"status": "PREVIEW"})
+    ).execute()
+
+    assert report.campaigns == []
+    stored = app.store.campaigns[created.id]
+    assert (stored.status, stored.version) == (Status.PREVIEW, 2)
+    assert [entry.status for entry in stored.statusHistory] == [Status.DRAFT, Status.PREVIEW]
+    assert await status_changes(app) == [(Status.DRAFT, Status.PREVIEW)]
+
+    await app.refresh.execute()  # the next tick sees the fresh state
+    assert await status_changes(app) == [(Status.DRAFT, Status.PREVIEW), (Status.PREVIEW, Status.OPEN)]
+
+
+async def test_two_schedulers_never_apply_a_transition_twice(app: App) -> None:
+    created = await app.create.execute(
+        SUPREME,
+        campaign_body(date={"open": (NOW - dt.timedelta(days=2)).isoformat(), "close": NOW.isoformat()}),
+    )
+    winner_reports: list[RefreshReport] = []
+
+    async def other_scheduler() -> None:
+        winner_reports.append(await app.refresh.execute())
+
+    loser = await racing_refresh(app, other_scheduler).execute()
+
+    assert loser.campaigns == []
+    [winner] = winner_reports
+    assert [(c.id, c.from_, c.to) for c in winner.campaigns] == [
+        (created.id, Status.DRAFT, Status.OPEN),
+        (created.id, Status.OPEN, Status.CLOSED),
+    ]
+    assert await status_changes(app) == [(Status.DRAFT, Status.OPEN), (Status.OPEN, Status.CLOSED)]
+    stored = app.store.campaigns[created.id]
+    assert [entry.status for entry in stored.statusHistory] == [Status.DRAFT, Status.OPEN, Status.CLOSED]
+    assert stored.version == 2
+
+
+async def test_deactivation_releases_the_domain_for_lookups_and_new_claims(app: App) -> None:
+    campaign = await app.open_campaign()
+    await app.update.execute(SUPREME, campaign.id, {"status": "CLOSED"})
+    assert (await app.by_domain.execute(NOBODY, DomainLookup(site="taylorswift"))).status is Status.CLOSED
+
+    app.clock.advance(dt.timedelta(days=30))
+    report = await app.refresh.execute()
+
+    assert [(c.from_, c.to, c.domain) for c in report.campaigns] == [(Status.CLOSED, Status.INACTIVE, "taylorswift")]
+    with pytest.raises(CampaignNotFound):
+        await app.by_domain.execute(SUPREME, DomainLookup(site="taylorswift"))
+    successor = await app.create.execute(SUPREME, campaign_body())
+    assert successor.site == "taylorswift"
 
 
 # --------------------------------------------------------------------------- markets

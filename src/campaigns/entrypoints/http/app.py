@@ -1,10 +1,9 @@
-"""Build the Litestar application from the container."""
+"""Assemble the Litestar application: routes, middleware, error mapping, OpenAPI."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from litestar import Litestar
@@ -13,17 +12,16 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 
-from campaigns.container import Container, resolve
-from campaigns.entrypoints.http.auth import AuthenticationMiddleware
+from campaigns.entrypoints.http.auth import AuthenticationMiddleware, TokenVerifier
 from campaigns.entrypoints.http.controllers import CampaignController
 from campaigns.entrypoints.http.errors import handle_exception
-from campaigns.entrypoints.http.observability import RequestContextMiddleware
+from campaigns.entrypoints.http.observability import Metrics, RequestContextMiddleware
 from campaigns.entrypoints.http.system import SystemController
 
 MAX_BODY_BYTES = 1024 * 1024
 
 
-USE_CASES = (
+SERVICES = (
     "create_campaign",
     "update_campaign",
     "get_campaign",
@@ -37,46 +35,34 @@ USE_CASES = (
 )
 
 
-def _provide(resolved: dict[str, Any], name: str) -> Provide:
+def _provide(services: Mapping[str, Any], name: str) -> Provide:
     """Handlers get instances resolved once at start-up: no container work per request."""
 
     def dependency() -> Any:
-        return resolved[name]
+        return services[name]
 
     return Provide(dependency, use_cache=True, sync_to_thread=False)
 
 
-def create_app(container: Container, *, run_scheduler: bool = False) -> Litestar:
-    """The API; with `run_scheduler`, the lifecycle ticks and the outbox relays in this process too."""
-
-    resolved: dict[str, Any] = {"metrics": container.metrics()}
-
-    @asynccontextmanager
-    async def lifespan(_: Litestar) -> AsyncIterator[None]:
-        await _awaited(container.init_resources)
-        for name in USE_CASES:
-            resolved[name] = await resolve(getattr(container, name))
-        scheduler = await resolve(container.scheduler) if run_scheduler else None
-        task = asyncio.create_task(scheduler.run()) if scheduler else None
-        try:
-            yield
-        finally:
-            if scheduler is not None and task is not None:
-                scheduler.stop()
-                await task
-            await _awaited(container.shutdown_resources)
-
-    dependencies = {name: _provide(resolved, name) for name in (*USE_CASES, "metrics")}
+def create_app(
+    *,
+    services: Mapping[str, Any],
+    metrics: Metrics,
+    verifier: TokenVerifier,
+    lifespan: Sequence[Callable[[Litestar], AbstractAsyncContextManager[None]]] = (),
+) -> Litestar:
+    """The API. `services` maps handler parameter names to instances; it may be filled by `lifespan`."""
+    dependencies = {name: _provide(services, name) for name in (*SERVICES, "metrics")}
     return Litestar(
         route_handlers=[SystemController, CampaignController],
         dependencies=dependencies,
         middleware=[
-            DefineMiddleware(RequestContextMiddleware, metrics=resolved["metrics"]),
-            DefineMiddleware(AuthenticationMiddleware, verifier=container.token_verifier()),
+            DefineMiddleware(RequestContextMiddleware, metrics=metrics),
+            DefineMiddleware(AuthenticationMiddleware, verifier=verifier),
         ],
         exception_handlers={Exception: handle_exception},
         request_max_body_size=MAX_BODY_BYTES,
-        lifespan=[lifespan],
+        lifespan=list(lifespan),
         openapi_config=OpenAPIConfig(
             title="campaigns",
             version="1.0.0",
@@ -86,9 +72,3 @@ def create_app(container: Container, *, run_scheduler: bool = False) -> Litestar
         ),
         logging_config=None,
     )
-
-
-async def _awaited(call: Callable[[], Any]) -> None:
-    result = call()
-    if result is not None:
-        await result

@@ -20,8 +20,8 @@ from campaigns.application.ports import OutboxStats
 from campaigns.application.use_cases.refresh_lifecycle import RefreshReport
 from campaigns.container import Container, build_container, resolve
 from campaigns.domain.permissions import Action
-from campaigns.entrypoints.http.app import create_app
 from campaigns.entrypoints.logging import configure_logging
+from campaigns.main.app import create_app_from_container
 
 T = TypeVar("T")
 
@@ -67,7 +67,7 @@ def _run(settings: Settings, job: Callable[[Container], Awaitable[T]]) -> T:
 def serve(port: Annotated[int | None, typer.Option(help="Overrides CAMPAIGNS_PORT.")] = None) -> None:
     """Run the HTTP API, with the lifecycle scheduler and the outbox relay in the same process."""
     settings = _settings(port=port)
-    app = create_app(build_container(settings), run_scheduler=True)
+    app = create_app_from_container(build_container(settings), run_scheduler=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False, lifespan="on")
 
 

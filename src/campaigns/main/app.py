@@ -1,0 +1,45 @@
+"""The HTTP application wired from the container."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar
+
+from campaigns.container import Container, resolve
+from campaigns.entrypoints.http.app import SERVICES, create_app
+from campaigns.entrypoints.scheduler import Scheduler
+
+
+def create_app_from_container(container: Container, *, run_scheduler: bool = False) -> Litestar:
+    """The API; with `run_scheduler`, the lifecycle ticks and the outbox relays in this process too."""
+    services: dict[str, Any] = {"metrics": container.metrics()}
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        await _awaited(container.init_resources)
+        for name in SERVICES:
+            services[name] = await resolve(getattr(container, name))
+        scheduler: Scheduler | None = await resolve(container.scheduler) if run_scheduler else None
+        task = asyncio.create_task(scheduler.run()) if scheduler is not None else None
+        try:
+            yield
+        finally:
+            if scheduler is not None and task is not None:
+                scheduler.stop()
+                await task
+            await _awaited(container.shutdown_resources)
+
+    return create_app(
+        services=services, metrics=services["metrics"], verifier=container.token_verifier(), lifespan=[lifespan]
+    )
+
+
+async def _awaited(call: Callable[[], Any]) -> None:
+    """dependency-injector returns an awaitable only when some resource is async."""
+    result = call()
+    if result is not None:
+        await result

@@ -1,0 +1,86 @@
+"""What only the SQLite store has to prove: durability on disk, several connections, indexed lookups."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from pathlib import Path
+
+import pytest
+
+from campaigns.adapters.in_memory import SequentialIdFactory
+from campaigns.adapters.sqlite_repositories import SqliteCampaignRepository, iso
+from campaigns.adapters.sqlite_store import SqliteDatabase, SqliteOutboxStore, SqliteUnitOfWork
+from campaigns.application.errors import DependencyUnavailable
+from campaigns.domain.errors import DomainAlreadyClaimed
+from tests.integration.contracts.builders import NOW, add_all, campaign, created, rich_campaign, stored
+
+
+async def test_reopening_the_file_keeps_campaigns_and_undelivered_events(tmp_path: Path) -> None:
+    path = tmp_path / "campaigns.db"
+    ids = SequentialIdFactory(start=1 << 40)
+    item = rich_campaign(1)
+    db = await SqliteDatabase(path).open()
+    try:
+        async with SqliteUnitOfWork(db, ids) as uow:
+            await uow.campaigns.add(item)
+            uow.outbox.append([created(item), created(campaign(2)), created(campaign(3))])
+            await uow.commit()
+        delivered, parked, pending = await SqliteOutboxStore(db).pending(10)
+        await SqliteOutboxStore(db).mark_delivered([delivered.id])
+        await SqliteOutboxStore(db).record_failure(parked.id, error="poison", park=True)
+    finally:
+        await db.close()
+
+    reopened = await SqliteDatabase(path).open()
+    try:
+        assert await stored(functools.partial(SqliteUnitOfWork, reopened, ids), item.id) == item
+        outbox = SqliteOutboxStore(reopened)
+        assert await outbox.pending(10) == [pending]
+        assert (await outbox.stats()).parked == 1
+    finally:
+        await reopened.close()
+
+
+async def test_claims_through_separate_connections_have_one_winner(tmp_path: Path) -> None:
+    """Two processes on one file: BEGIN IMMEDIATE and busy_timeout serialize them, the index decides."""
+    path = tmp_path / "campaigns.db"
+    databases = [await SqliteDatabase(path).open() for _ in range(2)]
+    try:
+        claims = [
+            add_all(
+                functools.partial(SqliteUnitOfWork, databases[n % 2], SequentialIdFactory(start=n << 32)),
+                campaign(n, site="x"),
+            )
+            for n in range(1, 11)
+        ]
+        results = await asyncio.gather(*claims, return_exceptions=True)
+    finally:
+        for db in databases:
+            await db.close()
+
+    assert results.count(None) == 1
+    assert all(isinstance(result, DomainAlreadyClaimed) for result in results if result is not None)
+
+
+async def test_due_campaigns_are_found_through_the_index(tmp_path: Path) -> None:
+    db = await SqliteDatabase(tmp_path / "campaigns.db").open()
+    try:
+        plan = await db.connection.execute_fetchall(
+            "EXPLAIN QUERY PLAN SELECT document FROM campaigns WHERE next_transition_at <= ? "
+            "AND (next_transition_at, id) > (?, ?) ORDER BY next_transition_at, id LIMIT ?",
+            (iso(NOW), "", "", 10),
+        )
+    finally:
+        await db.close()
+
+    assert any("USING INDEX campaigns_due" in str(row[-1]) for row in plan), plan
+
+
+async def test_a_closed_store_is_reported_unavailable(tmp_path: Path) -> None:
+    db = await SqliteDatabase(tmp_path / "campaigns.db").open()
+    repository = SqliteCampaignRepository(db.connection)
+    await db.close()
+
+    with pytest.raises(DependencyUnavailable):
+        await repository.ping()

@@ -1,0 +1,101 @@
+"""The real app over a real SQLite file in a temporary data dir, with a clock the tests move by hand."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from campaigns.adapters.dev_jwt_keys import DevKeyPair
+from campaigns.adapters.in_memory import FixedClock
+from campaigns.config import Settings, load_settings
+from campaigns.container import Container, build_container
+from campaigns.entrypoints.http.app import create_app
+from tests.integration.http.support import Api, Client, Json, Tokens, bearer
+from tests.integration.http.support import valid_campaign_body as build_valid_campaign_body
+
+START = datetime(2030, 1, 15, 12, 0, tzinfo=UTC)
+"""The app's clock starts here; tokens use the real time (the verifier does)."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "serve: starts `campaigns serve` in a subprocess and talks to it over TCP")
+
+
+def settings_for(data_dir: Path) -> Settings:
+    return load_settings(environ={"CAMPAIGNS_DATA_DIR": str(data_dir)})
+
+
+def app_for(settings: Settings, clock: FixedClock) -> tuple[Container, Litestar]:
+    container = build_container(settings)
+    container.clock.override(clock)
+    return container, create_app(container)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return settings_for(tmp_path)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def container_and_app(settings: Settings, clock: FixedClock) -> tuple[Container, Litestar]:
+    return app_for(settings, clock)
+
+
+@pytest.fixture
+def container(container_and_app: tuple[Container, Litestar]) -> Container:
+    return container_and_app[0]
+
+
+@pytest.fixture
+def app(container_and_app: tuple[Container, Litestar]) -> Litestar:
+    return container_and_app[1]
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[Client]:
+    async with AsyncTestClient(app=app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def tokens(settings: Settings) -> Tokens:
+    return Tokens(DevKeyPair(settings.dev_key_dir))
+
+
+@pytest.fixture
+def supreme_token(tokens: Tokens) -> Callable[[], str]:
+    return tokens.supreme
+
+
+@pytest.fixture
+def token_for(tokens: Tokens) -> Callable[[str, Sequence[str]], str]:
+    return tokens.for_campaign
+
+
+@pytest.fixture
+def supreme(tokens: Tokens) -> dict[str, str]:
+    """Authorization headers of a supreme user."""
+    return bearer(tokens.supreme())
+
+
+@pytest.fixture
+def api(client: Client, container: Container, tokens: Tokens) -> Api:
+    return Api(client, container, tokens)
+
+
+@pytest.fixture
+def valid_campaign_body() -> Callable[..., Json]:
+    """`valid_campaign_body(site, **fields)`: a complete v2 registration campaign (see `support`)."""
+    builder: Callable[..., Json] = build_valid_campaign_body
+    return builder

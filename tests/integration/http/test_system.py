@@ -1,0 +1,64 @@
+"""Heartbeat, metrics, correlation ids and the problem shape of framework-level errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.http.support import CORRELATION_HEADER, Client, assert_problem
+
+pytestmark = pytest.mark.integration
+
+
+async def test_heartbeat_answers_without_a_token(client: Client) -> None:
+    response = await client.get("/heartbeat")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+async def test_deep_heartbeat_checks_the_store(client: Client) -> None:
+    response = await client.get("/heartbeat", params={"deep": "true"})
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "store": "ok"}
+
+
+async def test_metrics_are_prometheus_text_with_request_counts(client: Client) -> None:
+    assert (await client.get("/heartbeat")).status_code == 200
+
+    response = await client.get("/metrics")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    assert "# TYPE http_requests_total counter" in response.text
+    heartbeat_lines = [
+        line
+        for line in response.text.splitlines()
+        if line.startswith("http_requests_total{") and 'route="/heartbeat"' in line
+    ]
+    assert heartbeat_lines, response.text
+    assert 'method="GET"' in heartbeat_lines[0]
+    assert 'status="200"' in heartbeat_lines[0]
+    assert float(heartbeat_lines[0].rsplit(" ", 1)[1]) >= 1
+
+
+async def test_a_sent_correlation_id_is_echoed(client: Client, supreme: dict[str, str]) -> None:
+    for path, headers in (("/heartbeat", {}), ("/campaigns/list", supreme), ("/campaigns/list", {})):
+        response = await client.get(path, headers={**headers, CORRELATION_HEADER: "corr-123"})
+        assert response.headers[CORRELATION_HEADER] == "corr-123", (path, response.status_code)
+
+
+async def test_a_correlation_id_is_generated_when_none_is_sent(client: Client) -> None:
+    first = await client.get("/heartbeat")
+    second = await client.get("/heartbeat")
+
+    assert first.headers[CORRELATION_HEADER]
+    assert second.headers[CORRELATION_HEADER]
+    assert first.headers[CORRELATION_HEADER] != second.headers[CORRELATION_HEADER]
+
+
+async def test_unknown_route_is_a_404_problem_with_a_correlation_id(client: Client, supreme: dict[str, str]) -> None:
+    response = await client.get("/no-such-thing", headers={**supreme, CORRELATION_HEADER: "corr-404"})
+
+    assert_problem(response, 404, "NOT_FOUND")
+    assert response.headers[CORRELATION_HEADER] == "corr-404"
