@@ -23,7 +23,7 @@ def create_app_from_container(container: Container, *, run_scheduler: bool = Fal
         await _awaited(container.init_resources)
         for name in SERVICES:
             services[name] = await resolve(getattr(container, name))
-        scheduler: Scheduler | None = await resolve(container.scheduler) if run_scheduler else None
+        scheduler = await _scheduler(container) if run_scheduler else None
         task = asyncio.create_task(scheduler.run()) if scheduler is not None else None
         try:
             yield
@@ -36,6 +36,10 @@ def create_app_from_container(container: Container, *, run_scheduler: bool = Fal
     return create_app(
         services=services, metrics=services["metrics"], verifier=container.token_verifier(), lifespan=[lifespan]
     )
+
+
+async def _scheduler(container: Container) -> Scheduler:
+    return await resolve(container.scheduler)
 
 
 async def _awaited(call: Callable[[], Any]) -> None:
