@@ -106,10 +106,10 @@ def _matches(campaign: Campaign, query: CampaignQuery) -> bool:
     artist = campaign.artist
     checks = (
         not query.text or _contains(query.text, (campaign.name, campaign.identifier, artist.name if artist else None)),
-        query.type is None or campaign.type is query.type,
+        query.type is None or campaign.type == query.type,
         query.schema_version is None or campaign.schema.version == query.schema_version,
         query.artist_id is None or (artist is not None and artist.id == query.artist_id),
-        query.status is None or campaign.status is query.status,
+        query.status is None or campaign.status == query.status,
         query.readable_ids is None or campaign.id in query.readable_ids,
     )
     return all(checks)

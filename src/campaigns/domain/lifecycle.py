@@ -1,6 +1,6 @@
 """The status state machine: scheduled transitions as a pure function of (campaign, now), and manual ones.
 
-Every transition returns the new campaign (version not yet bumped: the store does that on commit),
+Every transition returns the new campaign (its version unchanged: the writer bumps it for the CAS),
 its status-history entry and exactly one status event; releasing a domain adds a release event.
 """
 
