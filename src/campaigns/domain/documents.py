@@ -15,6 +15,7 @@ T = TypeVar("T")
 
 _PATH = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
 _UNKNOWN = re.compile(r"unknown field `(?P<name>[^`]+)`")
+_MISSING = re.compile(r"missing required field `(?P<name>[^`]+)`")
 
 
 def deep_merge(base: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
@@ -29,7 +30,7 @@ def deep_merge(base: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, A
     return merged
 
 
-def field_error_from(error: msgspec.ValidationError) -> FieldError:
+def field_error_from(error: msgspec.ValidationError, code: str) -> FieldError:
     """Name the failing field (dotted path) of a msgspec conversion error."""
     text = str(error)
     path = ""
@@ -39,8 +40,11 @@ def field_error_from(error: msgspec.ValidationError) -> FieldError:
     if unknown := _UNKNOWN.search(text):
         path = f"{path}.{unknown['name']}" if path else unknown["name"]
         text = "Unknown field."
+    elif missing := _MISSING.search(text):
+        path = f"{path}.{missing['name']}" if path else missing["name"]
+        text = "Required."
     path = re.sub(r"\[(\d+)\]", r".\1", path)
-    return FieldError(field=path or "$", message=text)
+    return FieldError(field=path or "$", message=text, code=code)
 
 
 def convert_document(document: Mapping[str, Any], kind: type[T], *, error: type[ValidationFailed]) -> T:
@@ -48,7 +52,7 @@ def convert_document(document: Mapping[str, Any], kind: type[T], *, error: type[
     try:
         return msgspec.convert(document, kind)
     except msgspec.ValidationError as exc:
-        raise error([field_error_from(exc)]) from exc
+        raise error([field_error_from(exc, error.code)]) from exc
 
 
 def campaign_from_document(document: Mapping[str, Any]) -> Campaign:

@@ -102,10 +102,11 @@ def _exactly_one_default(field: str, defaults: Iterable[bool | None], what: str,
 def _required_fields(campaign: Campaign) -> dict[str, str | None]:
     """The text fields this campaign must fill, by dotted path; a DRAFT may be partial.
 
-    An INACTIVE campaign has released its domain (the lifecycle sets `domain.site` to null), so it
+    A DRAFT with a scheduled `date.open` is held to the full rules: the scheduler will open it
+    without asking anyone. An INACTIVE campaign has released its domain (the lifecycle sets `domain.site` to null), so it
     is not asked for one.
     """
-    if campaign.status is Status.DRAFT:
+    if campaign.status is Status.DRAFT and campaign.date.open is None:
         return {}
     if campaign.type is CampaignType.FANLIST:
         fields: dict[str, str | None] = {"name": campaign.name}
@@ -133,7 +134,7 @@ def _schema_version(campaign: Campaign) -> Iterator[FieldError]:
 
 def _required_text(campaign: Campaign) -> Iterator[FieldError]:
     kind = "fanlist" if campaign.type is CampaignType.FANLIST else f"v{campaign.schema.version} registration"
-    message = f"Required and non-empty for a {kind} campaign that is not a DRAFT."
+    message = f"Required and non-empty for a {kind} campaign past DRAFT or scheduled to open."
     for field, value in _required_fields(campaign).items():
         yield from _required(field, value, message, INVALID_CAMPAIGN_SCHEMA)
 

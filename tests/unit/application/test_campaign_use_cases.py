@@ -27,6 +27,7 @@ from campaigns.application.errors import (
     VersionMismatch,
 )
 from campaigns.application.ports import CampaignQuery, EventSink, OutboxEntry, UnitOfWork
+from campaigns.application.use_cases import refresh_lifecycle
 from campaigns.application.use_cases.create_campaign import CreateCampaign
 from campaigns.application.use_cases.create_market import CreateMarket
 from campaigns.application.use_cases.delete_market import DeleteMarket
@@ -272,6 +273,36 @@ async def test_create_ignores_echoed_read_only_fields(app: App) -> None:
     assert [entry.status for entry in created.statusHistory] == [Status.DRAFT]
 
 
+@pytest.mark.parametrize(
+    "status",
+    [
+        "open",
+        "ACTIVE",
+        1,
+        True,
+        ["OPEN"],
+        {"to": "OPEN"},
+    ],
+    ids=["lowercase", "unknown", "int", "bool", "list", "object"],
+)
+@pytest.mark.parametrize("operation", ["create", "update"])
+async def test_a_malformed_status_is_a_validation_error_naming_it(app: App, operation: str, status: object) -> None:
+    existing = await app.create.execute(SUPREME, campaign_body())
+    before = app.snapshot()
+
+    attempt = (
+        app.create.execute(SUPREME, campaign_body("other-site", status=status))
+        if operation == "create"
+        else app.update.execute(SUPREME, existing.id, {"status": status})
+    )
+
+    with pytest.raises(ValidationFailed) as raised:
+        await attempt
+
+    assert [error.field for error in raised.value.errors] == ["status"]
+    assert app.snapshot() == before
+
+
 # --------------------------------------------------------------------------- update
 
 
@@ -504,9 +535,7 @@ async def test_list_ignores_a_caller_supplied_id_scope(app: App) -> None:
 
 
 async def test_refresh_dry_run_reports_without_writing(app: App) -> None:
-    created = await app.create.execute(
-        SUPREME, campaign_body(date={"open": (NOW + dt.timedelta(hours=1)).isoformat()})
-    )
+    created = await app.create.execute(SUPREME, campaign_body(date={"open": (NOW + dt.timedelta(hours=1)).isoformat()}))
     app.clock.advance(dt.timedelta(hours=2))
     before = app.snapshot()
 
@@ -534,6 +563,28 @@ async def test_refresh_drops_the_cached_copy_of_a_transitioned_campaign(app: App
     await app.refresh.execute()
 
     assert (await app.by_domain.execute(NOBODY, DomainLookup(site="taylorswift"))).status is Status.OPEN
+
+
+async def test_refresh_pages_through_every_due_campaign(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(refresh_lifecycle, "PAGE_SIZE", 2)
+    due_ids = []
+    for n, days_ago in enumerate([5, 1, 3, 2, 4]):
+        opens = NOW - dt.timedelta(days=days_ago)
+        created = await app.create.execute(SUPREME, campaign_body(f"site-{n}", date={"open": opens.isoformat()}))
+        due_ids.append(created.id)
+    not_due = await app.create.execute(
+        SUPREME, campaign_body("later", date={"open": (NOW + dt.timedelta(days=1)).isoformat()})
+    )
+
+    dry = await app.refresh.execute(dry_run=True)
+    real = await app.refresh.execute()
+
+    for report in (dry, real):
+        assert sorted(c.id for c in report.campaigns) == sorted(due_ids)
+        assert report.opened == 5
+    assert [c.due_at for c in real.campaigns] == sorted(c.due_at for c in real.campaigns if c.due_at)
+    assert all(app.store.campaigns[cid].status is Status.OPEN for cid in due_ids)
+    assert app.store.campaigns[not_due.id].status is Status.DRAFT
 
 
 class PrecededUnitOfWork(InMemoryUnitOfWork):
@@ -569,9 +620,7 @@ async def status_changes(app: App) -> list[tuple[Status, Status]]:
 async def test_a_scheduler_that_loses_to_a_manual_change_applies_nothing(app: App) -> None:
     created = await app.create.execute(SUPREME, campaign_body(date={"open": NOW.isoformat()}))
 
-    report = await racing_refresh(
-        app, lambda: app.update.execute(SUPREME, created.id, {"status": "PREVIEW"})
-    ).execute()
+    report = await racing_refresh(app, lambda: app.update.execute(SUPREME, created.id, {"status": "PREVIEW"})).execute()
 
     assert report.campaigns == []
     stored = app.store.campaigns[created.id]

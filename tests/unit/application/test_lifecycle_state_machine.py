@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import itertools
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
@@ -36,7 +37,7 @@ from campaigns.adapters.in_memory import (
 )
 from campaigns.application.ports import OutboxEntry, UnitOfWork
 from campaigns.application.use_cases.create_campaign import CreateCampaign
-from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
+from campaigns.application.use_cases.refresh_lifecycle import AppliedTransition, RefreshLifecycle
 from campaigns.application.use_cases.update_campaign import UpdateCampaign
 from campaigns.domain.campaign import Campaign, Status, StatusChange
 from campaigns.domain.errors import DomainAlreadyClaimed, InvalidStatusChange, ValidationFailed
@@ -77,7 +78,9 @@ def iso(instant: dt.datetime | None) -> str | None:
     return instant.isoformat() if instant is not None else None
 
 
-def campaign_body(site: str, *, status: str | None, opens: dt.datetime | None, closes: dt.datetime | None) -> dict[str, Any]:
+def campaign_body(
+    site: str, *, status: str | None, opens: dt.datetime | None, closes: dt.datetime | None
+) -> dict[str, Any]:
     """A complete v2 registration campaign body (valid in any status)."""
     body: dict[str, Any] = {
         "name": f"Campaign on {site}",
@@ -170,7 +173,11 @@ class LifecycleMachine(RuleBasedStateMachine):
     def holder(self, site: str, claimant: str | None) -> str | None:
         """The campaign the model says holds `site` (other than `claimant`), if any."""
         return next(
-            (cid for cid, m in self.model.items() if cid != claimant and m.site == site and m.status is not Status.INACTIVE),
+            (
+                cid
+                for cid, m in self.model.items()
+                if cid != claimant and m.site == site and m.status is not Status.INACTIVE
+            ),
             None,
         )
 
@@ -346,7 +353,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert sum(isinstance(e.event, CampaignStatusChanged) for e in new) == len(all_steps)
         assert sum(isinstance(e.event, CampaignDomainReleased) for e in new) == report.deactivated
         for applied in report.campaigns:
-            assert applied.due_at is not None and applied.due_at <= now
+            assert applied.due_at is not None
+            assert applied.due_at <= now
 
         # A second tick at the same instant finds nothing and writes nothing.
         settled = self.snapshot()
@@ -366,7 +374,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             assert [entry.status for entry in stored.statusHistory[-2:]] == [Status.OPEN, Status.CLOSED]
 
     @staticmethod
-    def _steps(applied: Any) -> dict[str, list[tuple[Status, Status]]]:
+    def _steps(applied: list[AppliedTransition]) -> dict[str, list[tuple[Status, Status]]]:
         grouped: dict[str, list[tuple[Status, Status]]] = {}
         for item in applied:
             grouped.setdefault(item.id, []).append((item.from_, item.to))
@@ -417,7 +425,7 @@ class LifecycleMachine(RuleBasedStateMachine):
                 changes.setdefault(entry.event.campaign_id, []).append((entry.event.from_status, entry.event.to_status))
         for cid, campaign in self.store.campaigns.items():
             statuses = [entry.status for entry in campaign.statusHistory]
-            assert changes.get(cid, []) == list(zip(statuses, statuses[1:], strict=False))
+            assert changes.get(cid, []) == list(itertools.pairwise(statuses))
 
 
 LifecycleMachine.TestCase.settings = settings(stateful_step_count=30)

@@ -182,9 +182,17 @@ def test_v2_registration_requires_text_fields_outside_draft(field: str, blank: s
 
 
 def test_v2_draft_may_leave_required_fields_empty() -> None:
-    draft = campaign(status="DRAFT", name="", identifier=None, tour=None, artist=None, domain__site=None)
+    draft = campaign(
+        status="DRAFT", name="", identifier=None, tour=None, artist=None, domain__site=None, date__open=None
+    )
 
     assert campaign_errors(draft) == []
+
+
+def test_draft_scheduled_to_open_must_be_complete() -> None:
+    draft = campaign(status="DRAFT", name="", identifier=None, tour=None, artist=None, domain__site=None)
+
+    assert fields(campaign_errors(draft)) == {"name", "identifier", "tour.name", "artist.id", "domain.site"}
 
 
 def test_inactive_campaign_needs_no_site_because_it_released_it() -> None:
@@ -196,7 +204,7 @@ def test_fanlist_requires_only_a_name() -> None:
     assert campaign_errors(fanlist) == []
 
     assert fields(campaign_errors(campaign(type="fanlist", name=""))) == {"name"}
-    assert campaign_errors(campaign(type="fanlist", status="DRAFT", name="")) == []
+    assert campaign_errors(campaign(type="fanlist", status="DRAFT", name="", date__open=None)) == []
 
 
 def test_v1_registration_requires_name_and_site() -> None:

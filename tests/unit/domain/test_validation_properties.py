@@ -292,7 +292,9 @@ def non_http_url(document: Document, draw: Draw) -> Expected:
 
 def blank_list_item_text(document: Document, draw: Draw) -> Expected:
     listed, field = draw(st.sampled_from([("preferences", "id"), ("preferences", "type"), ("trackers", "type")]))
-    item: Document = {"id": "email", "type": "email", "is_optional": False} if listed == "preferences" else {"type": "t"}
+    item: Document = {"type": "t"}
+    if listed == "preferences":
+        item.update(id="email", is_optional=False)
     item[field] = draw(blank)
     document[listed].append(item)
     return f"{listed}.{len(document[listed]) - 1}.{field}", None

@@ -42,7 +42,7 @@ def split_client_document(body: Mapping[str, Any]) -> ClientDocument:
     if password is not None and (not isinstance(password, str) or not password):
         raise ValidationFailed([FieldError(field=PASSWORD_FIELD, message="Expected a non-empty string or null.")])
     status = body.get("status")
-    if status is not None and status not in Status.__members__:
+    if status is not None and (not isinstance(status, str) or status not in Status.__members__):
         raise ValidationFailed([FieldError(field="status", message=f"Expected one of {', '.join(Status)}.")])
     for key, value in body.items():
         if key in OBJECT_FIELDS and value is not None and not isinstance(value, Mapping):

@@ -40,6 +40,8 @@ class RelayOutbox:
                 for sink in self._sinks:
                     await sink.deliver(batch)
             except DeliveryRejected as rejected:
+                if rejected.entry_id not in {entry.id for entry in batch}:
+                    raise  # a sink naming an entry it was not given is broken: stop rather than spin
                 await self._outbox.record_failure(rejected.entry_id, error=rejected.message, park=True)
                 parked += 1
                 continue
