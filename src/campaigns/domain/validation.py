@@ -103,8 +103,8 @@ def _required_fields(campaign: Campaign) -> dict[str, str | None]:
     """The text fields this campaign must fill, by dotted path; a DRAFT may be partial.
 
     A DRAFT with a scheduled `date.open` is held to the full rules: the scheduler will open it
-    without asking anyone. An INACTIVE campaign has released its domain (the lifecycle sets `domain.site` to null), so it
-    is not asked for one.
+    without asking anyone. An INACTIVE campaign has released its domain (the lifecycle sets
+    `domain.site` to null), so it is not asked for one.
     """
     if campaign.status is Status.DRAFT and campaign.date.open is None:
         return {}

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 
 import structlog
+from structlog.typing import EventDict, WrappedLogger
+
+CORRELATION_ID: ContextVar[str | None] = ContextVar("correlation_id", default=None)
+"""The current request's correlation id, added to every log line written while it is set."""
+
+
+def _add_correlation_id(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
+    if (correlation_id := CORRELATION_ID.get()) is not None:
+        event["correlationId"] = correlation_id
+    return event
 
 
 def configure_logging(level: str) -> None:
@@ -12,6 +23,7 @@ def configure_logging(level: str) -> None:
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
+            _add_correlation_id,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,

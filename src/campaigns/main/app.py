@@ -34,7 +34,11 @@ def create_app_from_container(container: Container, *, run_scheduler: bool = Fal
             await _awaited(container.shutdown_resources)
 
     return create_app(
-        services=services, metrics=services["metrics"], verifier=container.token_verifier(), lifespan=[lifespan]
+        services=services,
+        metrics=services["metrics"],
+        verifier=container.token_verifier(),
+        log_requests=container.settings().log_level in {"DEBUG", "INFO"},
+        lifespan=[lifespan],
     )
 
 

@@ -15,9 +15,9 @@ import typer
 import uvicorn
 
 from campaigns.adapters.dev_jwt_keys import DevKeyPair
-from campaigns.config import ConfigurationError, Settings, load_settings
 from campaigns.application.ports import OutboxStats
 from campaigns.application.use_cases.refresh_lifecycle import RefreshReport
+from campaigns.config import ConfigurationError, Settings, load_settings
 from campaigns.container import Container, build_container, resolve
 from campaigns.domain.permissions import Action
 from campaigns.entrypoints.logging import configure_logging

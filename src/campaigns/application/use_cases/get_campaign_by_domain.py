@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import msgspec
 
 from campaigns.application.errors import CampaignNotFound
@@ -25,12 +27,14 @@ class GetCampaignByDomain:
       only to callers who may read the campaign.
     - A campaign with a password also needs the matching `password`.
     - One content locale is returned (the requested one, else the default) unless all are asked for.
-    - Reads go through the campaign cache first: this is the service's hottest path.
+    - Reads go through the campaign cache first (this is the service's hottest path), and
+      concurrent misses for one site share one store read.
     """
 
     def __init__(self, *, uow: UnitOfWorkFactory, cache: CampaignCache) -> None:
         self._uow = uow
         self._cache = cache
+        self._loads: dict[str, asyncio.Future[Campaign | None]] = {}
 
     async def execute(self, principal: Principal, lookup: DomainLookup) -> Campaign:
         campaign = await self.find(lookup.site)
@@ -46,9 +50,25 @@ class GetCampaignByDomain:
     async def find(self, site: str) -> Campaign:
         campaign = await self._cache.get_by_site(site)
         if campaign is None:
-            async with self._uow() as uow:
-                campaign = await uow.campaigns.get_by_site(site)
-            if campaign is None:
-                raise CampaignNotFound
+            campaign = await asyncio.shield(self._load_once(site))
+        if campaign is None:
+            raise CampaignNotFound
+        return campaign
+
+    def _load_once(self, site: str) -> asyncio.Future[Campaign | None]:
+        """One store read per site at a time.
+
+        When a cached entry expires under load, the concurrent requests for it share a single
+        read instead of queueing one each behind the store's lock.
+        """
+        if (pending := self._loads.get(site)) is None:
+            pending = self._loads[site] = asyncio.ensure_future(self._load(site))
+            pending.add_done_callback(lambda _: self._loads.pop(site, None))
+        return pending
+
+    async def _load(self, site: str) -> Campaign | None:
+        async with self._uow() as uow:
+            campaign = await uow.campaigns.get_by_site(site)
+        if campaign is not None:
             await self._cache.put(campaign)
         return campaign

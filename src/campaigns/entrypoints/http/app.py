@@ -49,6 +49,7 @@ def create_app(
     services: Mapping[str, Any],
     metrics: Metrics,
     verifier: TokenVerifier,
+    log_requests: bool = True,
     lifespan: Sequence[Callable[[Litestar], AbstractAsyncContextManager[None]]] = (),
 ) -> Litestar:
     """The API. `services` maps handler parameter names to instances; it may be filled by `lifespan`."""
@@ -57,7 +58,7 @@ def create_app(
         route_handlers=[SystemController, CampaignController],
         dependencies=dependencies,
         middleware=[
-            DefineMiddleware(RequestContextMiddleware, metrics=metrics),
+            DefineMiddleware(RequestContextMiddleware, metrics=metrics, log_requests=log_requests),
             DefineMiddleware(AuthenticationMiddleware, verifier=verifier),
         ],
         exception_handlers={Exception: handle_exception},

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import jwt
-from cachetools import TLRUCache
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from litestar.enums import ScopeType
@@ -29,7 +28,11 @@ class InvalidToken(Exception):
 
 
 class TokenVerifier:
-    """Verify RS256 tokens (exp required; iss/aud when configured) and cache the verified principals."""
+    """Verify RS256 tokens (exp required; iss/aud when configured) and cache the verified principals.
+
+    The cache is a plain dict bounded by evicting the oldest entry: a hit costs one lookup and one
+    clock read, which matters more here than a perfect LRU order.
+    """
 
     def __init__(
         self,
@@ -45,13 +48,14 @@ class TokenVerifier:
         self._key = key
         self._issuer = issuer
         self._audience = audience
-        self._cache: TLRUCache[str, tuple[Principal, float]] = TLRUCache(
-            maxsize=cache_size, ttu=lambda _token, value, _now: value[1], timer=time.time
-        )
+        self._cache: dict[str, tuple[Principal, float]] = {}
+        self._cache_size = cache_size
 
     def verify(self, token: str) -> Principal:
         if (hit := self._cache.get(token)) is not None:
-            return hit[0]
+            if hit[1] > time.time():
+                return hit[0]
+            del self._cache[token]
         try:
             claims: Mapping[str, Any] = jwt.decode(
                 token,
@@ -64,6 +68,8 @@ class TokenVerifier:
         except jwt.PyJWTError as error:
             raise InvalidToken(str(error)) from error
         principal = principal_from_claims(claims)
+        if len(self._cache) >= self._cache_size:
+            del self._cache[next(iter(self._cache))]  # the oldest entry: insertion order
         self._cache[token] = (principal, float(claims["exp"]))
         return principal
 
