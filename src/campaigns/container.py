@@ -77,7 +77,6 @@ class Container(containers.DeclarativeContainer):
         refresh=refresh_lifecycle,
         relay=relay_outbox,
         outbox=outbox,
-        clock=clock,
         metrics=metrics,
         tick_seconds=settings.provided.tick_seconds,
         relay_seconds=settings.provided.relay_seconds,

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 from collections.abc import Awaitable, Callable
 
 import stamina
 import structlog
 
 from campaigns.application.errors import DependencyUnavailable
-from campaigns.application.ports import Clock, OutboxStore
+from campaigns.application.ports import OutboxStore
 from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle, RefreshReport
 from campaigns.application.use_cases.relay_outbox import RelayOutbox
 from campaigns.entrypoints.http.observability import Metrics
@@ -32,7 +31,6 @@ class Scheduler:
         refresh: RefreshLifecycle,
         relay: RelayOutbox,
         outbox: OutboxStore,
-        clock: Clock,
         metrics: Metrics,
         tick_seconds: float,
         relay_seconds: float,
@@ -40,7 +38,6 @@ class Scheduler:
         self._refresh = refresh
         self._relay = relay
         self._outbox = outbox
-        self._clock = clock
         self._metrics = metrics
         self._tick_seconds = tick_seconds
         self._relay_seconds = relay_seconds
@@ -56,11 +53,7 @@ class Scheduler:
 
     async def tick(self) -> RefreshReport:
         report = await self._refresh.execute()
-        applied_at = self._clock.now()
-        for change in report.campaigns:
-            self._metrics.transitions.labels(change.from_, change.to).inc()
-            if change.due_at is not None:
-                self._metrics.transition_lateness.observe((applied_at - change.due_at) / dt.timedelta(seconds=1))
+        self._metrics.record_refresh(report)
         if report.campaigns:
             log.info("lifecycle_tick", opened=report.opened, closed=report.closed, deactivated=report.deactivated)
         return report

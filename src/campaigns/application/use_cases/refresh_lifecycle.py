@@ -23,6 +23,9 @@ class AppliedTransition(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class RefreshReport(msgspec.Struct, frozen=True, kw_only=True):
+    at: dt.datetime
+    """The instant the run applied its transitions at."""
+    dry_run: bool = msgspec.field(name="dryRun")
     opened: int
     closed: int
     deactivated: int
@@ -59,7 +62,7 @@ class RefreshLifecycle:
                 break
             last = due[-1]
             cursor = (_due_at(last), last.id)
-        return _report(applied)
+        return _report(applied, at=now, dry_run=dry_run)
 
     async def _store(self, campaign: Campaign, transitions: list[Transition]) -> bool:
         if not transitions:
@@ -82,7 +85,7 @@ def _due_at(campaign: Campaign) -> dt.datetime:
     return due
 
 
-def _report(transitions: list[Transition]) -> RefreshReport:
+def _report(transitions: list[Transition], *, at: dt.datetime, dry_run: bool) -> RefreshReport:
     entries = [
         AppliedTransition(
             id=t.campaign.id,
@@ -95,6 +98,8 @@ def _report(transitions: list[Transition]) -> RefreshReport:
     ]
     counts = {status: sum(1 for t in transitions if t.campaign.status is status) for status in Status}
     return RefreshReport(
+        at=at,
+        dry_run=dry_run,
         opened=counts[Status.OPEN],
         closed=counts[Status.CLOSED],
         deactivated=counts[Status.INACTIVE],

@@ -38,6 +38,7 @@ from campaigns.entrypoints.http.dtos import (
     TermsInput,
     TermsView,
 )
+from campaigns.entrypoints.http.observability import Metrics
 from campaigns.entrypoints.http.problems import error_responses
 from campaigns.entrypoints.http.views import (
     campaign_list_view,
@@ -142,10 +143,13 @@ class CampaignController(Controller):
         self,
         request: AuthedRequest,
         refresh_lifecycle: RefreshLifecycle,
+        metrics: Metrics,
         dry_run: Annotated[bool, Parameter(query="dryRun")] = False,
     ) -> RefreshView:
         request.user.ensure_supreme()
-        return refresh_view(await refresh_lifecycle.execute(dry_run=dry_run), dry_run=dry_run)
+        report = await refresh_lifecycle.execute(dry_run=dry_run)
+        metrics.record_refresh(report)
+        return refresh_view(report)
 
     @get("/list", operation_id="listCampaigns", responses=QUERY_ERRORS, description=getdoc(ListCampaigns))
     async def list_campaigns(  # noqa: PLR0913, PLR0917 - one parameter per legacy query name

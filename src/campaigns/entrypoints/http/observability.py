@@ -10,6 +10,7 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from campaigns.application.use_cases.refresh_lifecycle import RefreshReport
 from campaigns.entrypoints.logging import CORRELATION_ID
 
 CORRELATION_HEADER = b"x-titan-correlation-id"
@@ -48,6 +49,16 @@ class Metrics:
         self.outbox_parked = Gauge(
             "outbox_parked", "Outbox entries parked after a sink rejected them.", registry=self.registry
         )
+
+
+    def record_refresh(self, report: RefreshReport) -> None:
+        """Count applied transitions and how late each was, whoever ran the refresh."""
+        if report.dry_run:
+            return
+        for change in report.campaigns:
+            self.transitions.labels(change.from_, change.to).inc()
+            if change.due_at is not None:
+                self.transition_lateness.observe((report.at - change.due_at).total_seconds())
 
 
 class RequestContextMiddleware:

@@ -34,12 +34,12 @@ def campaign_list_view(page: CampaignPage, page_number: int, page_size: int) -> 
     )
 
 
-def refresh_view(report: RefreshReport, *, dry_run: bool) -> RefreshView:
+def refresh_view(report: RefreshReport) -> RefreshView:
     return RefreshView(
         opened=report.opened,
         closed=report.closed,
         deactivated=report.deactivated,
-        dryRun=dry_run,
+        dryRun=report.dry_run,
         campaigns=[RefreshedCampaign(id=c.id, from_=c.from_, to=c.to, domain=c.domain) for c in report.campaigns],
     )
 
