@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Any
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from campaigns.adapters.dev_jwt_keys import DevKeyPair
 from campaigns.adapters.in_memory import FixedClock
 from campaigns.config import Settings, load_settings
 from campaigns.container import Container, build_container
-from campaigns.entrypoints.http.app import create_app
+from campaigns.main.app import create_app_from_container
 from tests.integration.http.support import Api, Client, Json, Tokens, bearer
 from tests.integration.http.support import valid_campaign_body as build_valid_campaign_body
 
@@ -34,7 +33,7 @@ def settings_for(data_dir: Path) -> Settings:
 def app_for(settings: Settings, clock: FixedClock) -> tuple[Container, Litestar]:
     container = build_container(settings)
     container.clock.override(clock)
-    return container, create_app(container)
+    return container, create_app_from_container(container)
 
 
 @pytest.fixture

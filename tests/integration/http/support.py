@@ -7,12 +7,14 @@ import hashlib
 import hmac
 import inspect
 import json
+import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import httpx
 import jwt
+import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar import Litestar
@@ -20,6 +22,7 @@ from litestar.testing import AsyncTestClient
 
 from campaigns.adapters.dev_jwt_keys import DevKeyPair
 from campaigns.application.ports import OutboxEntry, OutboxStore
+from campaigns.application.use_cases.relay_outbox import RelayOutbox
 from campaigns.container import Container
 
 PROBLEM_TYPE = "application/problem+json"
@@ -28,6 +31,30 @@ PROBLEM_KEYS = frozenset({"type", "title", "status", "detail", "code"})
 
 FAQ_ID = "6a0c3a4e-3b9e-4c57-9d2e-2f1f2b1c0a11"
 """The FAQ every `valid_campaign_body` defines (in both locales) and places on the open landing page."""
+
+# Bugs found in src by these tests: each xfail(strict=True) names one, so a fix turns it into an XPASS failure.
+BUG_QUERY_FIELD_NAMES = (
+    "src bug: a query parameter that fails validation is named by the handler's Python argument "
+    "(page_size, type_, sort_by, sort_direction, dry_run, start, end) instead of the query name the client sent "
+    "(pageSize, type, sortBy, sortDirection, dryRun, presaleQueryStartDate, presaleQueryEndDate)"
+)
+BUG_MISSING_QUERY_FIELD = (
+    "src bug: a missing required query parameter (domain, eventId, categoryIds) is reported with "
+    "errors[].field == 'body' instead of the parameter's name"
+)
+BUG_TRUNCATED_JSON = (
+    "src bug: a truncated JSON body (e.g. '{\"name\": ') answers 400 INVALID_QUERY with no errors[] "
+    "instead of INVALID_CAMPAIGN_SCHEMA naming 'body' (only Litestar's 'JSON is malformed' detail is mapped)"
+)
+BUG_UNROUTED_CORRELATION_ID = (
+    "src bug: 404/405 answers for requests no route matches carry no x-titan-correlation-id "
+    "(RequestContextMiddleware runs per route, after routing)"
+)
+
+
+def known_bug(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=reason)
+
 
 Json = dict[str, Any]
 Client = AsyncTestClient[Litestar]
@@ -153,7 +180,7 @@ def assert_problem(response: httpx.Response, status: int, code: str, *, field: s
     assert response.headers["content-type"].startswith(PROBLEM_TYPE), response.headers
     assert response.headers.get(CORRELATION_HEADER), response.headers
     body: Json = response.json()
-    assert PROBLEM_KEYS <= body.keys(), body
+    assert body.keys() >= PROBLEM_KEYS, body
     assert body["status"] == status
     assert body["code"] == code, body
     assert isinstance(body["type"], str)
@@ -162,7 +189,8 @@ def assert_problem(response: httpx.Response, status: int, code: str, *, field: s
     assert body["title"]
     assert isinstance(body["detail"], str)
     if field is not None:
-        fields = [error["field"] for error in body.get("errors", [])]
+        # Litestar names list items `eventIds[0]`, the domain rules `eventIds.0`: accept both spellings.
+        fields = [re.sub(r"\[(\d+)\]", r".\1", error["field"]) for error in body.get("errors", [])]
         assert field in fields, body
     return body
 
@@ -176,6 +204,19 @@ async def outbox_store(container: Container) -> OutboxStore:
 
 async def _pending(container: Container) -> list[OutboxEntry]:
     return await (await outbox_store(container)).pending(1000)
+
+
+async def _relay(container: Container) -> int:
+    relay: Any = container.relay_outbox()
+    if inspect.isawaitable(relay):
+        relay = await relay
+    report = await cast(RelayOutbox, relay).execute()
+    return report.delivered
+
+
+def relay_outbox(client: Client, container: Container) -> int:
+    """Run the outbox relay once on the app's event loop; returns how many entries it delivered."""
+    return client.blocking_portal.call(_relay, container)
 
 
 def pending_outbox(client: Client, container: Container) -> list[OutboxEntry]:
