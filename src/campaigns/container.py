@@ -14,6 +14,7 @@ from campaigns.adapters.json_lines_event_sink import JsonLinesEventSink
 from campaigns.adapters.sqlite_store import SqliteDatabase, SqliteOutboxStore, SqliteUnitOfWork, sqlite_database
 from campaigns.adapters.system_clock import ObjectIdFactory, SystemClock
 from campaigns.application.ports import IdFactory, UnitOfWorkFactory
+from campaigns.application.use_cases.check_health import CheckHealth
 from campaigns.application.use_cases.create_campaign import CreateCampaign
 from campaigns.application.use_cases.find_campaign_ids_by_category import FindCampaignIdsByCategory
 from campaigns.application.use_cases.find_campaigns_for_event import FindCampaignsForEvent
@@ -70,6 +71,7 @@ class Container(containers.DeclarativeContainer):
     find_presale_window_ids = providers.Singleton(FindPresaleWindowIds, uow=unit_of_work)
     find_campaign_ids_by_category = providers.Singleton(FindCampaignIdsByCategory, uow=unit_of_work)
     refresh_lifecycle = providers.Singleton(RefreshLifecycle, uow=unit_of_work, clock=clock, cache=cache)
+    check_health = providers.Singleton(CheckHealth, uow=unit_of_work)
     relay_outbox = providers.Singleton(RelayOutbox, outbox=outbox, sinks=sinks)
 
     scheduler = providers.Singleton(

@@ -31,7 +31,7 @@ SERVICES = (
     "find_presale_window_ids",
     "find_campaign_ids_by_category",
     "refresh_lifecycle",
-    "unit_of_work",
+    "check_health",
 )
 
 

@@ -9,8 +9,9 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response.base import ASGIResponse
 
 from campaigns.application.errors import VersionMismatch
@@ -99,11 +100,11 @@ class CampaignController(Controller):
     async def by_domain(
         self,
         request: AuthedRequest,
-        get_campaign_by_domain: GetCampaignByDomain,
-        domain: str,
-        locale: str | None = None,
-        show_all_locales: Annotated[bool, Parameter(query="showAllLocales")] = False,
-        password: str | None = None,
+        get_campaign_by_domain: NamedDependency[GetCampaignByDomain],
+        domain: FromQuery[str],
+        locale: FromQuery[str | None] = None,
+        show_all_locales: Annotated[bool, QueryParameter(name="showAllLocales")] = False,
+        password: FromQuery[str | None] = None,
     ) -> ASGIResponse:
         """The fan-facing hot path: encoded and framed here, skipping Litestar's response model."""
         lookup = DomainLookup(site=domain, locale=locale, show_all_locales=show_all_locales, password=password)
@@ -121,14 +122,17 @@ class CampaignController(Controller):
         description="`{id, status}` of the campaign at a domain.",
     )
     async def status_by_domain(
-        self, request: AuthedRequest, get_campaign_by_domain: GetCampaignByDomain, domain: str
+        self,
+        request: AuthedRequest,
+        get_campaign_by_domain: NamedDependency[GetCampaignByDomain],
+        domain: FromQuery[str],
     ) -> CampaignStatusView:
         campaign = await get_campaign_by_domain.status(request.user, domain)
         return CampaignStatusView(id=campaign.id, status=campaign.status)
 
     @post("/", operation_id="createCampaign", responses=WRITE_ERRORS, description=getdoc(CreateCampaign))
     async def create(
-        self, request: AuthedRequest, create_campaign: CreateCampaign, data: CampaignInput
+        self, request: AuthedRequest, create_campaign: NamedDependency[CreateCampaign], data: JSONBody[CampaignInput]
     ) -> Response[CampaignView]:
         return _campaign_response(await create_campaign.execute(request.user, _document(data)), status_code=201)
 
@@ -142,9 +146,9 @@ class CampaignController(Controller):
     async def refresh(
         self,
         request: AuthedRequest,
-        refresh_lifecycle: RefreshLifecycle,
-        metrics: Metrics,
-        dry_run: Annotated[bool, Parameter(query="dryRun")] = False,
+        refresh_lifecycle: NamedDependency[RefreshLifecycle],
+        metrics: NamedDependency[Metrics],
+        dry_run: Annotated[bool, QueryParameter(name="dryRun")] = False,
     ) -> RefreshView:
         request.user.ensure_supreme()
         report = await refresh_lifecycle.execute(dry_run=dry_run)
@@ -155,16 +159,16 @@ class CampaignController(Controller):
     async def list_campaigns(  # noqa: PLR0913, PLR0917 - one parameter per legacy query name
         self,
         request: AuthedRequest,
-        list_campaigns: ListCampaigns,
-        q: str | None = None,
-        type_: Annotated[CampaignType | None, Parameter(query="type")] = None,
-        version: Annotated[str | None, Parameter(pattern=r"^v?[12]$")] = None,
-        artist_id: Annotated[str | None, Parameter(query="artistId")] = None,
-        status: Status | None = None,
-        sort_by: Annotated[CampaignSort, Parameter(query="sortBy")] = CampaignSort.CREATED,
-        sort_direction: Annotated[SortDirection, Parameter(query="sortDirection")] = SortDirection.DESC,
-        page: Annotated[int, Parameter(ge=0, le=1_000_000)] = 0,
-        page_size: Annotated[int, Parameter(query="pageSize", ge=1, le=100)] = 10,
+        list_campaigns: NamedDependency[ListCampaigns],
+        q: FromQuery[str | None] = None,
+        type_: Annotated[CampaignType | None, QueryParameter(name="type")] = None,
+        version: Annotated[str | None, QueryParameter(pattern=r"^v?[12]$")] = None,
+        artist_id: Annotated[str | None, QueryParameter(name="artistId")] = None,
+        status: FromQuery[Status | None] = None,
+        sort_by: Annotated[CampaignSort, QueryParameter(name="sortBy")] = CampaignSort.CREATED,
+        sort_direction: Annotated[SortDirection, QueryParameter(name="sortDirection")] = SortDirection.DESC,
+        page: Annotated[int, QueryParameter(ge=0, le=1_000_000)] = 0,
+        page_size: Annotated[int, QueryParameter(name="pageSize", ge=1, le=100)] = 10,
     ) -> CampaignListView:
         query = CampaignQuery(
             text=q,
@@ -187,8 +191,8 @@ class CampaignController(Controller):
     )
     async def for_event(
         self,
-        find_campaigns_for_event: FindCampaignsForEvent,
-        event_id: Annotated[str, Parameter(query="eventId", min_length=1)],
+        find_campaigns_for_event: NamedDependency[FindCampaignsForEvent],
+        event_id: Annotated[str, QueryParameter(name="eventId", min_length=1)],
     ) -> list[CampaignView]:
         return [campaign_view(c) for c in await find_campaigns_for_event.execute(event_id)]
 
@@ -200,9 +204,9 @@ class CampaignController(Controller):
     )
     async def event_ids(
         self,
-        find_presale_window_ids: FindPresaleWindowIds,
-        start: Annotated[dt.datetime | None, Parameter(query="presaleQueryStartDate")] = None,
-        end: Annotated[dt.datetime | None, Parameter(query="presaleQueryEndDate")] = None,
+        find_presale_window_ids: NamedDependency[FindPresaleWindowIds],
+        start: Annotated[dt.datetime | None, QueryParameter(name="presaleQueryStartDate")] = None,
+        end: Annotated[dt.datetime | None, QueryParameter(name="presaleQueryEndDate")] = None,
     ) -> list[str]:
         return await find_presale_window_ids.execute(PresaleIdKind.EVENT_IDS, _utc(start), _utc(end))
 
@@ -214,9 +218,9 @@ class CampaignController(Controller):
     )
     async def category_ids(
         self,
-        find_presale_window_ids: FindPresaleWindowIds,
-        start: Annotated[dt.datetime | None, Parameter(query="presaleQueryStartDate")] = None,
-        end: Annotated[dt.datetime | None, Parameter(query="presaleQueryEndDate")] = None,
+        find_presale_window_ids: NamedDependency[FindPresaleWindowIds],
+        start: Annotated[dt.datetime | None, QueryParameter(name="presaleQueryStartDate")] = None,
+        end: Annotated[dt.datetime | None, QueryParameter(name="presaleQueryEndDate")] = None,
     ) -> list[str]:
         return await find_presale_window_ids.execute(PresaleIdKind.CATEGORY_IDS, _utc(start), _utc(end))
 
@@ -228,15 +232,15 @@ class CampaignController(Controller):
     )
     async def ids_by_category(
         self,
-        find_campaign_ids_by_category: FindCampaignIdsByCategory,
-        category_ids: Annotated[str, Parameter(query="categoryIds", min_length=1)],
+        find_campaign_ids_by_category: NamedDependency[FindCampaignIdsByCategory],
+        category_ids: Annotated[str, QueryParameter(name="categoryIds", min_length=1)],
     ) -> list[str]:
         wanted = [part.strip() for part in category_ids.split(",") if part.strip()]
         return await find_campaign_ids_by_category.execute(wanted)
 
     @get("/{campaign_id:str}", operation_id="getCampaign", responses=READ_ERRORS, description=getdoc(GetCampaign))
     async def get_one(
-        self, request: AuthedRequest, get_campaign: GetCampaign, campaign_id: str
+        self, request: AuthedRequest, get_campaign: NamedDependency[GetCampaign], campaign_id: FromPath[str]
     ) -> Response[CampaignView]:
         return _campaign_response(await get_campaign.execute(request.user, campaign_id))
 
@@ -248,7 +252,11 @@ class CampaignController(Controller):
         status_code=200,
     )
     async def update(
-        self, request: AuthedRequest, update_campaign: UpdateCampaign, campaign_id: str, data: CampaignInput
+        self,
+        request: AuthedRequest,
+        update_campaign: NamedDependency[UpdateCampaign],
+        campaign_id: FromPath[str],
+        data: JSONBody[CampaignInput],
     ) -> Response[CampaignView]:
         campaign = await update_campaign.execute(
             request.user, campaign_id, _document(data), if_match=_if_match(request)
@@ -262,7 +270,7 @@ class CampaignController(Controller):
         description="Status and its history.",
     )
     async def status(
-        self, request: AuthedRequest, get_campaign: GetCampaign, campaign_id: str
+        self, request: AuthedRequest, get_campaign: NamedDependency[GetCampaign], campaign_id: FromPath[str]
     ) -> CampaignStatusHistoryView:
         campaign = await get_campaign.execute(request.user, campaign_id)
         return CampaignStatusHistoryView(id=campaign.id, status=campaign.status, statusHistory=campaign.statusHistory)
@@ -274,7 +282,11 @@ class CampaignController(Controller):
         description="FAQs of one locale, by page.",
     )
     async def faqs(
-        self, request: AuthedRequest, get_campaign: GetCampaign, campaign_id: str, locale: str | None = None
+        self,
+        request: AuthedRequest,
+        get_campaign: NamedDependency[GetCampaign],
+        campaign_id: FromPath[str],
+        locale: FromQuery[str | None] = None,
     ) -> FaqsView:
         campaign = await get_campaign.execute(request.user, campaign_id)
         return faqs_view(campaign, content_locale(campaign, locale))
@@ -289,11 +301,11 @@ class CampaignController(Controller):
     async def update_faqs(
         self,
         request: AuthedRequest,
-        get_campaign: GetCampaign,
-        update_campaign: UpdateCampaign,
-        campaign_id: str,
-        data: FaqPlacementInput,
-        locale: str | None = None,
+        get_campaign: NamedDependency[GetCampaign],
+        update_campaign: NamedDependency[UpdateCampaign],
+        campaign_id: FromPath[str],
+        data: JSONBody[FaqPlacementInput],
+        locale: FromQuery[str | None] = None,
     ) -> FaqsView:
         chosen = content_locale(await get_campaign.execute(request.user, campaign_id), locale)
         campaign = await update_campaign.execute(request.user, campaign_id, {"faqs": _document(data)})
@@ -306,7 +318,11 @@ class CampaignController(Controller):
         description="Terms of one locale.",
     )
     async def terms(
-        self, request: AuthedRequest, get_campaign: GetCampaign, campaign_id: str, locale: str | None = None
+        self,
+        request: AuthedRequest,
+        get_campaign: NamedDependency[GetCampaign],
+        campaign_id: FromPath[str],
+        locale: FromQuery[str | None] = None,
     ) -> TermsView:
         campaign = await get_campaign.execute(request.user, campaign_id)
         return terms_view(campaign, content_locale(campaign, locale))
@@ -321,11 +337,11 @@ class CampaignController(Controller):
     async def update_terms(
         self,
         request: AuthedRequest,
-        get_campaign: GetCampaign,
-        update_campaign: UpdateCampaign,
-        campaign_id: str,
-        data: TermsInput,
-        locale: str | None = None,
+        get_campaign: NamedDependency[GetCampaign],
+        update_campaign: NamedDependency[UpdateCampaign],
+        campaign_id: FromPath[str],
+        data: JSONBody[TermsInput],
+        locale: FromQuery[str | None] = None,
     ) -> TermsView:
         current = await get_campaign.execute(request.user, campaign_id)
         chosen = content_locale(current, locale)
@@ -339,7 +355,7 @@ class CampaignController(Controller):
         description="Contacts of a campaign.",
     )
     async def contacts(
-        self, request: AuthedRequest, get_campaign: GetCampaign, campaign_id: str
+        self, request: AuthedRequest, get_campaign: NamedDependency[GetCampaign], campaign_id: FromPath[str]
     ) -> list[str | CampaignContactRef]:
         return (await get_campaign.execute(request.user, campaign_id)).contacts
 
@@ -353,9 +369,9 @@ class CampaignController(Controller):
     async def update_contacts(
         self,
         request: AuthedRequest,
-        update_campaign: UpdateCampaign,
-        campaign_id: str,
-        data: list[str | CampaignContactRef],
+        update_campaign: NamedDependency[UpdateCampaign],
+        campaign_id: FromPath[str],
+        data: JSONBody[list[str | CampaignContactRef]],
     ) -> list[str | CampaignContactRef]:
         campaign = await update_campaign.execute(request.user, campaign_id, {"contacts": msgspec.to_builtins(data)})
         return campaign.contacts

@@ -50,7 +50,6 @@ class Metrics:
             "outbox_parked", "Outbox entries parked after a sink rejected them.", registry=self.registry
         )
 
-
     def record_refresh(self, report: RefreshReport) -> None:
         """Count applied transitions and how late each was, whoever ran the refresh."""
         if report.dry_run:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar import Controller, Response, get
-from litestar.params import Dependency, Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from campaigns.application.ports import UnitOfWorkFactory
+from campaigns.application.use_cases.check_health import CheckHealth
 from campaigns.entrypoints.http.dtos import HeartbeatView
 from campaigns.entrypoints.http.observability import Metrics
 from campaigns.entrypoints.http.problems import error_responses
@@ -25,15 +24,14 @@ class SystemController(Controller):
     )
     async def heartbeat(
         self,
-        unit_of_work: Annotated[UnitOfWorkFactory, Dependency(skip_validation=True)],
-        deep: Annotated[bool, Parameter(query="deep")] = False,
+        check_health: NamedDependency[CheckHealth],
+        deep: FromQuery[bool] = False,
     ) -> HeartbeatView:
         if not deep:
             return HeartbeatView(status="ok")
-        async with unit_of_work() as uow:
-            await uow.campaigns.ping()
+        await check_health.execute()
         return HeartbeatView(status="ok", store="ok")
 
     @get("/metrics", operation_id="metrics", description="Prometheus text format.", include_in_schema=True)
-    async def metrics(self, metrics: Metrics) -> Response[bytes]:
+    async def metrics(self, metrics: NamedDependency[Metrics]) -> Response[bytes]:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
