@@ -68,6 +68,10 @@ def serve(port: Annotated[int | None, typer.Option(help="Overrides CAMPAIGNS_POR
     """Run the HTTP API, with the lifecycle scheduler and the outbox relay in the same process."""
     settings = _settings(port=port)
     app = create_app_from_container(build_container(settings), run_scheduler=True)
+    # uvicorn drains in-flight requests and runs the lifespan shutdown, then re-raises the signal to
+    # the handler it found installed: make that handler a clean exit, the end of an orderly stop.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _exit_cleanly)
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False, lifespan="on")
 
 
@@ -136,6 +140,10 @@ def outbox_status() -> None:
 
     stats = _run(_settings(), job)
     typer.echo(msgspec.json.format(msgspec.json.encode(stats)).decode())
+
+
+def _exit_cleanly(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _grants(specs: list[str]) -> dict[str, list[str]]:

@@ -14,7 +14,6 @@ from typing import Any, cast
 
 import httpx
 import jwt
-import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar import Litestar
@@ -31,30 +30,6 @@ PROBLEM_KEYS = frozenset({"type", "title", "status", "detail", "code"})
 
 FAQ_ID = "6a0c3a4e-3b9e-4c57-9d2e-2f1f2b1c0a11"
 """The FAQ every `valid_campaign_body` defines (in both locales) and places on the open landing page."""
-
-# Bugs found in src by these tests: each xfail(strict=True) names one, so a fix turns it into an XPASS failure.
-BUG_QUERY_FIELD_NAMES = (
-    "src bug: a query parameter that fails validation is named by the handler's Python argument "
-    "(page_size, type_, sort_by, sort_direction, dry_run, start, end) instead of the query name the client sent "
-    "(pageSize, type, sortBy, sortDirection, dryRun, presaleQueryStartDate, presaleQueryEndDate)"
-)
-BUG_MISSING_QUERY_FIELD = (
-    "src bug: a missing required query parameter (domain, eventId, categoryIds) is reported with "
-    "errors[].field == 'body' instead of the parameter's name"
-)
-BUG_TRUNCATED_JSON = (
-    "src bug: a truncated JSON body (e.g. '{\"name\": ') answers 400 INVALID_QUERY with no errors[] "
-    "instead of INVALID_CAMPAIGN_SCHEMA naming 'body' (only Litestar's 'JSON is malformed' detail is mapped)"
-)
-BUG_UNROUTED_CORRELATION_ID = (
-    "src bug: 404/405 answers for requests no route matches carry no x-titan-correlation-id "
-    "(RequestContextMiddleware runs per route, after routing)"
-)
-
-
-def known_bug(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=reason)
-
 
 Json = dict[str, Any]
 Client = AsyncTestClient[Litestar]

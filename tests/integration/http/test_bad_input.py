@@ -8,13 +8,10 @@ from typing import Any
 import pytest
 
 from tests.integration.http.support import (
-    BUG_QUERY_FIELD_NAMES,
-    BUG_TRUNCATED_JSON,
     Api,
     Client,
     assert_problem,
     event_types,
-    known_bug,
     valid_campaign_body,
 )
 
@@ -32,10 +29,6 @@ def _with(path: str, value: Any) -> bytes:
         target = target.setdefault(name, {})
     target[leaf] = value
     return json.dumps(body).encode()
-
-
-def _case(name: str, body: bytes, field: str, *, bug: str | None = None) -> Any:
-    return pytest.param(body, field, id=name, marks=[known_bug(bug)] if bug else [])
 
 
 _BODIES: list[tuple[str, bytes, str]] = [
@@ -65,12 +58,9 @@ _BODIES: list[tuple[str, bytes, str]] = [
     ("space in domain", _with("domain.site", "taylor swift"), "domain.site"),
     ("uppercase preview domain", _with("domain.preview", "Preview"), "domain.preview"),
 ]
-_TRUNCATED = {"truncated JSON", "unterminated object"}
 
 ANY_BAD_BODY = [pytest.param(body, id=name) for name, body, _ in _BODIES]
-BAD_BODY_NAMING = [
-    _case(name, body, field, bug=BUG_TRUNCATED_JSON if name in _TRUNCATED else None) for name, body, field in _BODIES
-]
+BAD_BODY_NAMING = [pytest.param(body, field, id=name) for name, body, field in _BODIES]
 
 
 @pytest.mark.parametrize("body", ANY_BAD_BODY)
@@ -129,23 +119,23 @@ async def test_a_body_that_is_not_an_object_is_400(api: Api, client: Client, bod
     assert await api.campaign(existing["id"]) == existing
 
 
-_LIST_QUERIES: list[tuple[dict[str, str], str, str | None]] = [
-    ({"page": "-1"}, "page", None),
-    ({"page": "abc"}, "page", None),
-    ({"page": "1.5"}, "page", None),
-    ({"pageSize": "1000"}, "pageSize", BUG_QUERY_FIELD_NAMES),
-    ({"pageSize": "101"}, "pageSize", BUG_QUERY_FIELD_NAMES),
-    ({"pageSize": "0"}, "pageSize", BUG_QUERY_FIELD_NAMES),
-    ({"pageSize": "-5"}, "pageSize", BUG_QUERY_FIELD_NAMES),
-    ({"status": "ALIVE"}, "status", None),
-    ({"type": "raffle"}, "type", BUG_QUERY_FIELD_NAMES),
-    ({"version": "v3"}, "version", None),
-    ({"sortBy": "password"}, "sortBy", BUG_QUERY_FIELD_NAMES),
-    ({"sortDirection": "sideways"}, "sortDirection", BUG_QUERY_FIELD_NAMES),
+_LIST_QUERIES: list[tuple[dict[str, str], str]] = [
+    ({"page": "-1"}, "page"),
+    ({"page": "abc"}, "page"),
+    ({"page": "1.5"}, "page"),
+    ({"pageSize": "1000"}, "pageSize"),
+    ({"pageSize": "101"}, "pageSize"),
+    ({"pageSize": "0"}, "pageSize"),
+    ({"pageSize": "-5"}, "pageSize"),
+    ({"status": "ALIVE"}, "status"),
+    ({"type": "raffle"}, "type"),
+    ({"version": "v3"}, "version"),
+    ({"sortBy": "password"}, "sortBy"),
+    ({"sortDirection": "sideways"}, "sortDirection"),
 ]
 
 
-@pytest.mark.parametrize("params", [pytest.param(params, id=field) for params, field, _ in _LIST_QUERIES])
+@pytest.mark.parametrize("params", [pytest.param(params, id=field) for params, field in _LIST_QUERIES])
 async def test_bad_list_query_is_400_invalid_query(api: Api, client: Client, params: dict[str, str]) -> None:
     await api.create(valid_campaign_body("listed"))
 
@@ -158,10 +148,7 @@ async def test_bad_list_query_is_400_invalid_query(api: Api, client: Client, par
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [
-        pytest.param(params, field, id=f"{field}={next(iter(params.values()))}", marks=[known_bug(bug)] if bug else [])
-        for params, field, bug in _LIST_QUERIES
-    ],
+    [pytest.param(params, field, id=f"{field}={next(iter(params.values()))}") for params, field in _LIST_QUERIES],
 )
 async def test_bad_list_query_names_the_parameter(
     client: Client, supreme: dict[str, str], params: dict[str, str], field: str
@@ -199,7 +186,6 @@ async def test_unparseable_query_dates_are_400_invalid_query(
     assert body["errors"], (field, body)
 
 
-@known_bug(BUG_QUERY_FIELD_NAMES)
 @pytest.mark.parametrize("path", ["/campaigns/eventIds", "/campaigns/categoryIds"])
 @pytest.mark.parametrize(("start", "end", "field"), _BAD_DATES)
 async def test_unparseable_query_dates_name_the_parameter(
@@ -216,7 +202,6 @@ async def test_a_bad_dry_run_flag_is_400_and_applies_nothing(api: Api, client: C
     assert_problem(response, 400, "INVALID_QUERY")
 
 
-@known_bug(BUG_QUERY_FIELD_NAMES)
 async def test_a_bad_dry_run_flag_names_the_parameter(client: Client, supreme: dict[str, str]) -> None:
     response = await client.post("/campaigns/refresh", params={"dryRun": "perhaps"}, headers=supreme)
 
@@ -228,7 +213,7 @@ async def test_a_bad_dry_run_flag_names_the_parameter(client: Client, supreme: d
     [
         pytest.param("terms", b'{"terms": 5}', "terms", id="terms-wrong-type"),
         pytest.param("terms", b'{"terms": "x", "extra": 1}', "extra", id="terms-unknown-field"),
-        pytest.param("terms", b"{", "body", id="terms-truncated", marks=known_bug(BUG_TRUNCATED_JSON)),
+        pytest.param("terms", b"{", "body", id="terms-truncated"),
         pytest.param("faqs", b'{"landing": {"open": "x"}}', "landing.open", id="faqs-wrong-type"),
         pytest.param("faqs", b'{"elsewhere": {}}', "elsewhere", id="faqs-unknown-field"),
         pytest.param("faqs", b'{"landing": {"open": [1]}}', "landing.open.0", id="faqs-wrong-item"),

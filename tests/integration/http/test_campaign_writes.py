@@ -16,7 +16,6 @@ from tests.integration.http.support import (
     assert_problem,
     event_types,
     iso,
-    known_bug,
     valid_campaign_body,
 )
 
@@ -318,13 +317,6 @@ async def test_id_version_and_history_echoed_from_a_read_are_ignored_on_update(a
     assert same == created
 
 
-BUG_SUB_RESOURCE_IF_MATCH = (
-    "src bug: POST /campaigns/{id}/faqs, /terms and /contacts ignore If-Match (spec §4: writes accept If-Match, "
-    "412 on mismatch): a stale If-Match is applied with 200 instead of answering 412 VERSION_MISMATCH"
-)
-
-
-@known_bug(BUG_SUB_RESOURCE_IF_MATCH)
 @pytest.mark.parametrize(
     ("resource", "body"),
     [("terms", {"terms": "Stale terms."}), ("contacts", ["stale"]), ("faqs", {"landing": {"open": []}})],

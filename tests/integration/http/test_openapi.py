@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 
-from tests.integration.http.support import Client, Json, known_bug
+from tests.integration.http.support import Client, Json
 
 pytestmark = pytest.mark.integration
 
-BUG_DEFAULT_400_DOC = (
-    "src bug: operations without 400 in their `responses=` (by-domain, by-id reads, status, faqs, terms, contacts, "
-    "heartbeat) get Litestar's generated 400 (application/json, Litestar's error schema) in the OpenAPI document, "
-    "while the app answers application/problem+json Problem bodies"
-)
-BUG_REFRESH_403_UNDOCUMENTED = (
-    "src bug: POST /campaigns/refresh answers 403 SUPREME_USER_REQUIRED to non-supreme callers, "
-    "but its OpenAPI responses (QUERY_ERRORS: 400, 401) do not document 403"
-)
 
 EXPECTED_ERRORS: dict[tuple[str, str], set[int]] = {
     ("GET", "/campaigns"): {400, 401, 403, 404},
@@ -42,16 +32,6 @@ EXPECTED_ERRORS: dict[tuple[str, str], set[int]] = {
     ("POST", "/campaigns/{id}/contacts"): {400, 401, 403, 404, 413},
 }
 """The error statuses each campaign operation can answer (spec §3-§4), which its documentation must list."""
-
-DEFAULT_400_DOCUMENTED = {
-    ("GET", "/campaigns"),
-    ("GET", "/campaigns/status"),
-    ("GET", "/campaigns/{id}"),
-    ("GET", "/campaigns/{id}/status"),
-    ("GET", "/campaigns/{id}/faqs"),
-    ("GET", "/campaigns/{id}/terms"),
-    ("GET", "/campaigns/{id}/contacts"),
-}
 
 
 def _normalise(path: str) -> str:
@@ -91,14 +71,10 @@ async def test_every_campaign_operation_is_listed_with_a_unique_operation_id(cli
     assert {"heartbeat", "metrics"} <= set(ids)
 
 
-def _error_cases(bug: str, buggy: set[tuple[str, str]]) -> list[Any]:
-    return [
-        pytest.param(key, id=f"{key[0]} {key[1]}", marks=[known_bug(bug)] if key in buggy else [])
-        for key in EXPECTED_ERRORS
-    ]
+OPERATION_KEYS = [pytest.param(key, id=f"{key[0]} {key[1]}") for key in EXPECTED_ERRORS]
 
 
-@pytest.mark.parametrize("key", _error_cases(BUG_REFRESH_403_UNDOCUMENTED, {("POST", "/campaigns/refresh")}))
+@pytest.mark.parametrize("key", OPERATION_KEYS)
 async def test_every_error_an_operation_can_answer_is_documented(client: Client, key: tuple[str, str]) -> None:
     operation = _operations(await _document(client))[key]
 
@@ -106,7 +82,7 @@ async def test_every_error_an_operation_can_answer_is_documented(client: Client,
     assert EXPECTED_ERRORS[key] <= documented, sorted(EXPECTED_ERRORS[key] - documented)
 
 
-@pytest.mark.parametrize("key", _error_cases(BUG_DEFAULT_400_DOC, DEFAULT_400_DOCUMENTED))
+@pytest.mark.parametrize("key", OPERATION_KEYS)
 async def test_documented_errors_are_problem_json(client: Client, key: tuple[str, str]) -> None:
     document = await _document(client)
     operation = _operations(document)[key]
@@ -123,7 +99,6 @@ async def test_documented_errors_are_problem_json(client: Client, key: tuple[str
     assert {"type", "title", "status", "detail", "code"} <= set(problem["required"])
 
 
-@known_bug(BUG_DEFAULT_400_DOC)
 async def test_the_heartbeat_documents_its_errors_as_problem_json(client: Client) -> None:
     operation = _operations(await _document(client))[("GET", "/heartbeat")]
 

@@ -17,15 +17,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.integration.http.support import bearer, known_bug, valid_campaign_body
+from tests.integration.http.support import bearer, valid_campaign_body
 
 pytestmark = [pytest.mark.integration, pytest.mark.serve]
 
-BUG_SIGTERM_EXIT_CODE = (
-    "src bug: `campaigns serve` shuts down gracefully on SIGTERM but then dies of the signal (exit status -15, "
-    "143 in a shell) instead of exiting 0: uvicorn >= 0.29 re-raises the captured signal after shutdown, and "
-    "`serve` calls uvicorn.run() without handling that"
-)
 
 READY_WITHIN = 20.0
 EVENTS_WITHIN = 15.0
@@ -188,7 +183,6 @@ def test_serve_answers_over_http_relays_events_and_stops_cleanly_on_sigterm(serv
     assert mine[1]["data"]["to_status"] == "PREVIEW"
 
 
-@known_bug(BUG_SIGTERM_EXIT_CODE)
 def test_serve_exits_0_on_sigterm(server: Server) -> None:
     server.process.send_signal(signal.SIGTERM)
     try:

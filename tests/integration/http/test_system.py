@@ -5,11 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.http.support import (
-    BUG_UNROUTED_CORRELATION_ID,
     CORRELATION_HEADER,
     PROBLEM_TYPE,
     Client,
-    known_bug,
 )
 
 pytestmark = pytest.mark.integration
@@ -87,7 +85,6 @@ async def test_a_wrong_method_is_a_405_problem(client: Client, supreme: dict[str
     assert response.json()["status"] == 405
 
 
-@known_bug(BUG_UNROUTED_CORRELATION_ID)
 @pytest.mark.parametrize(("method", "path"), [("GET", "/no-such-thing"), ("PUT", "/heartbeat")])
 async def test_unrouted_answers_carry_the_correlation_id(
     client: Client, supreme: dict[str, str], method: str, path: str

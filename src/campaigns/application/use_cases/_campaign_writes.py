@@ -15,8 +15,11 @@ from campaigns.domain.permissions import hash_password
 from campaigns.domain.policies import ensure_domain_free
 from campaigns.domain.validation import ensure_valid_campaign
 
-READ_ONLY_FIELDS = frozenset({"id", "version", "statusHistory"})
+READ_ONLY_FIELDS = frozenset({"id", "version", "statusHistory", "hasPassword"})
 """Fields a client may echo back from a read; they are ignored, never written."""
+
+SERVICE_DATES = frozenset({"created", "updated", "opened", "closed", "inactivated"})
+"""`date` fields only the service writes (creation and lifecycle stamps); client values are ignored."""
 
 PASSWORD_FIELD = "password"  # noqa: S105 - a field name, not a secret
 
@@ -48,6 +51,8 @@ def split_client_document(body: Mapping[str, Any]) -> ClientDocument:
         if key in OBJECT_FIELDS and value is not None and not isinstance(value, Mapping):
             raise ValidationFailed([FieldError(field=key, message="Expected an object.")])
     fields = {key: value for key, value in body.items() if key not in READ_ONLY_FIELDS | {PASSWORD_FIELD, "status"}}
+    if isinstance(dates := fields.get("date"), Mapping):
+        fields["date"] = {key: value for key, value in dates.items() if key not in SERVICE_DATES}
     return ClientDocument(fields=fields, status=status, password=password, password_given=PASSWORD_FIELD in body)
 
 

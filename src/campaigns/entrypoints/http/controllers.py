@@ -53,8 +53,9 @@ from campaigns.entrypoints.http.views import (
 
 AuthedRequest = Request[Principal, Any, State]
 
-READ_ERRORS = error_responses(401, 403, 404)
+READ_ERRORS = error_responses(400, 401, 403, 404)
 QUERY_ERRORS = error_responses(400, 401)
+SUPREME_ERRORS = error_responses(400, 401, 403)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 412, 413)
 
 
@@ -139,7 +140,7 @@ class CampaignController(Controller):
     @post(
         "/refresh",
         operation_id="refreshCampaigns",
-        responses=QUERY_ERRORS,
+        responses=SUPREME_ERRORS,
         description=getdoc(RefreshLifecycle),
         status_code=200,
     )
@@ -308,7 +309,9 @@ class CampaignController(Controller):
         locale: FromQuery[str | None] = None,
     ) -> FaqsView:
         chosen = content_locale(await get_campaign.execute(request.user, campaign_id), locale)
-        campaign = await update_campaign.execute(request.user, campaign_id, {"faqs": _document(data)})
+        campaign = await update_campaign.execute(
+            request.user, campaign_id, {"faqs": _document(data)}, if_match=_if_match(request)
+        )
         return faqs_view(campaign, chosen)
 
     @get(
@@ -345,7 +348,9 @@ class CampaignController(Controller):
     ) -> TermsView:
         current = await get_campaign.execute(request.user, campaign_id)
         chosen = content_locale(current, locale)
-        campaign = await update_campaign.execute(request.user, campaign_id, terms_patch(current, chosen, data.terms))
+        campaign = await update_campaign.execute(
+            request.user, campaign_id, terms_patch(current, chosen, data.terms), if_match=_if_match(request)
+        )
         return terms_view(campaign, chosen)
 
     @get(
@@ -373,7 +378,9 @@ class CampaignController(Controller):
         campaign_id: FromPath[str],
         data: JSONBody[list[str | CampaignContactRef]],
     ) -> list[str | CampaignContactRef]:
-        campaign = await update_campaign.execute(request.user, campaign_id, {"contacts": msgspec.to_builtins(data)})
+        campaign = await update_campaign.execute(
+            request.user, campaign_id, {"contacts": msgspec.to_builtins(data)}, if_match=_if_match(request)
+        )
         return campaign.contacts
 
 

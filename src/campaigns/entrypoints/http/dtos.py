@@ -156,7 +156,8 @@ class CampaignInput(Input):
     id: str | UnsetType = UNSET
     version: int | UnsetType = UNSET
     statusHistory: list[Any] | UnsetType = UNSET  # noqa: N815 - legacy field name
-    """`id`, `version` and `statusHistory` may be echoed back from a read; they are ignored."""
+    hasPassword: bool | UnsetType = UNSET  # noqa: N815 - as the read model names it
+    """`id`, `version`, `statusHistory` and `hasPassword` may be echoed back from a read; they are ignored."""
 
 
 class CampaignView(msgspec.Struct, kw_only=True):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from typing import Any
 
+import msgspec
 import structlog
 from litestar import Request, Response
 from litestar.datastructures import State
@@ -30,6 +32,7 @@ from campaigns.domain.errors import (
     PromoterNameTaken,
     ValidationFailed,
 )
+from campaigns.entrypoints.http.observability import CORRELATION_HEADER
 from campaigns.entrypoints.http.problems import PROBLEM_CONTENT_TYPE, FieldProblem, Problem, problem
 
 log = structlog.get_logger(__name__)
@@ -56,11 +59,12 @@ CODE_BY_HTTP_STATUS: Mapping[int, str] = {
     400: "INVALID_QUERY",
     401: "UNAUTHENTICATED",
     404: "NOT_FOUND",
-    405: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
     413: "PAYLOAD_TOO_LARGE",
 }
 
 _UNKNOWN_FIELD = re.compile(r"unknown field `(?P<name>[^`]+)`")
+_MISSING_PARAMETER = re.compile(r"Missing required \w+ parameter '(?P<name>[^']+)'")
 
 
 def status_for(error: CampaignError) -> int:
@@ -70,7 +74,19 @@ def status_for(error: CampaignError) -> int:
     return 500
 
 
-def problem_for(error: Exception, *, body_code: str = "INVALID_CAMPAIGN_SCHEMA") -> Problem:
+class RouteContext(msgspec.Struct, frozen=True, kw_only=True):
+    """What error mapping needs to know about the matched route, if any."""
+
+    body_code: str = "INVALID_CAMPAIGN_SCHEMA"
+    takes_body: bool = False
+    public_names: Mapping[str, str] = {}
+    """Handler argument name -> the query, path or body name clients use."""
+
+
+NO_ROUTE = RouteContext()
+
+
+def problem_for(error: Exception, route: RouteContext = NO_ROUTE) -> Problem:
     """Translate any exception into a problem; unknown ones become a bare 500 (logged, not leaked)."""
     match error:
         case ValidationFailed():
@@ -79,10 +95,12 @@ def problem_for(error: Exception, *, body_code: str = "INVALID_CAMPAIGN_SCHEMA")
         case CampaignError():
             return problem(status_for(error), error.code, error.message)
         case ValidationException():
-            return _framework_validation(error, body_code)
-        case HTTPException() if error.status_code < 500 and str(error.detail).startswith("JSON is malformed"):
+            return _framework_validation(error, route)
+        case HTTPException() if error.status_code == 400 and route.takes_body:
+            # Litestar's own 400s on a route with a body are failures to decode it (malformed, truncated).
+            detail = str(error.detail)
             return problem(
-                400, body_code, "The body is not valid JSON.", [FieldProblem(field="body", message=str(error.detail))]
+                400, route.body_code, "The body is not valid JSON.", [FieldProblem(field="body", message=detail)]
             )
         case HTTPException() if error.status_code < 500:
             code = CODE_BY_HTTP_STATUS.get(error.status_code, "INVALID_QUERY")
@@ -91,24 +109,51 @@ def problem_for(error: Exception, *, body_code: str = "INVALID_CAMPAIGN_SCHEMA")
     return problem(500, "INTERNAL_ERROR", "The service failed to handle this request.")
 
 
-def _framework_validation(error: ValidationException, body_code: str) -> Problem:
-    """Litestar's decoding errors for bodies and query parameters, with the field named."""
+def _framework_validation(error: ValidationException, route: RouteContext) -> Problem:
+    """Litestar's decoding errors for bodies and parameters, naming fields as clients spell them."""
+    if missing := _MISSING_PARAMETER.search(str(error.detail)):
+        return problem(
+            400, "INVALID_QUERY", str(error.detail), [FieldProblem(field=missing["name"], message="Required.")]
+        )
     fields: list[FieldProblem] = []
-    source = "query"
+    from_body = False
     for item in error.extra if isinstance(error.extra, list) else []:
         if not isinstance(item, Mapping):
             continue
         message = str(item.get("message", "Invalid value."))
-        field = str(item.get("key", ""))
-        source = str(item.get("source", source))
+        key = str(item.get("key", ""))
+        from_body = from_body or item.get("source") == "body"
+        field = "" if key == "data" else route.public_names.get(key, key)
         if unknown := _UNKNOWN_FIELD.search(message):
-            field = f"{field}.{unknown['name']}" if field not in {"", "data"} else unknown["name"]
+            field = f"{field}.{unknown['name']}" if field else unknown["name"]
             message = "Unknown field."
         fields.append(FieldProblem(field=field or "body", message=message))
-    code = body_code if source == "body" else "INVALID_QUERY"
-    if not fields:  # a malformed JSON body carries no field list
+    if not fields:
         fields.append(FieldProblem(field="body", message=str(error.detail)))
+        from_body = True
+    code = route.body_code if from_body else "INVALID_QUERY"
     return problem(400, code, "The request is invalid.", fields)
+
+
+def route_context(handler: Any) -> RouteContext:
+    """Read the route's parameter aliases and body from its parsed signature (once per route)."""
+    if handler is None:
+        return NO_ROUTE
+    cached: RouteContext | None = handler.opt.get("_route_context")
+    if cached is not None:
+        return cached
+    names: dict[str, str] = {}
+    for name, parameter in handler.parsed_fn_signature.parameters.items():
+        alias = getattr(parameter.kwarg_definition, "name", None)
+        if isinstance(alias, str) and alias:
+            names[name] = alias
+    context = RouteContext(
+        body_code=handler.opt.get("body_error_code", "INVALID_CAMPAIGN_SCHEMA"),
+        takes_body="data" in handler.parsed_fn_signature.parameters,
+        public_names=names,
+    )
+    handler.opt["_route_context"] = context
+    return context
 
 
 def problem_response(value: Problem, headers: Mapping[str, str] | None = None) -> Response[Problem]:
@@ -117,7 +162,8 @@ def problem_response(value: Problem, headers: Mapping[str, str] | None = None) -
 
 def handle_exception(request: Request[Any, Any, State], error: Exception) -> Response[Problem]:
     handler: Any = request.scope.get("route_handler")  # absent when no route matched
-    body_code = (
-        "INVALID_CAMPAIGN_SCHEMA" if handler is None else handler.opt.get("body_error_code", "INVALID_CAMPAIGN_SCHEMA")
-    )
-    return problem_response(problem_for(error, body_code=body_code))
+    headers = None
+    if handler is None:  # the request middleware never ran: echo or mint the correlation id here
+        correlation_id = request.headers.get(CORRELATION_HEADER.decode()) or os.urandom(16).hex()
+        headers = {CORRELATION_HEADER.decode(): correlation_id}
+    return problem_response(problem_for(error, route_context(handler)), headers=headers)

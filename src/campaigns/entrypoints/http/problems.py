@@ -42,7 +42,7 @@ _MEANINGS = {
     "INVALID_PRESALE_WINDOW_DATE_ORDER or INVALID_QUERY, with the failing fields in `errors`.",
     401: "UNAUTHENTICATED (missing or invalid bearer token) or INVALID_CAMPAIGN_PASSWORD.",
     403: "INVALID_CAMPAIGN_PERMISSIONS (also for ungranted ids, existing or not) or SUPREME_USER_REQUIRED.",
-    404: "CAMPAIGN_NOT_FOUND.",
+    404: "CAMPAIGN_NOT_FOUND (campaign routes) or NOT_FOUND.",
     409: "CAMPAIGN_WITH_DOMAIN_EXISTS or INVALID_CAMPAIGN_STATUS_CHANGE.",
     412: "VERSION_MISMATCH: If-Match names a version that is no longer current.",
     413: "PAYLOAD_TOO_LARGE: the body is over 1 MiB.",

@@ -20,7 +20,7 @@ class SystemController(Controller):
         "/heartbeat",
         operation_id="heartbeat",
         description="200 while the process is up; with `deep=true` the store must answer too (else 503).",
-        responses=error_responses(503),
+        responses=error_responses(400, 503),
     )
     async def heartbeat(
         self,
