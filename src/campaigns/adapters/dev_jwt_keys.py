@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +46,17 @@ class DevKeyPair:
         return self.public_path.read_text()
 
     def mint(self, claims: dict[str, Any], *, ttl: dt.timedelta, now: dt.datetime) -> str:
-        self.ensure()
         payload = {**claims, "iat": now, "nbf": now, "exp": now + ttl}
-        return jwt.encode(payload, self.private_path.read_text(), algorithm="RS256")
+        return jwt.encode(payload, self._signing_key, algorithm="RS256")
+
+    @functools.cached_property
+    def _signing_key(self) -> rsa.RSAPrivateKey:
+        """Parsed once: loading a PEM checks the key, which costs far more than signing with it."""
+        self.ensure()
+        key = serialization.load_pem_private_key(self.private_path.read_bytes(), password=None)
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise TypeError(f"{self.private_path} does not hold an RSA private key.")
+        return key
 
 
 def read_public_key(value: str) -> str:

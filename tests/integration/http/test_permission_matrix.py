@@ -1,0 +1,178 @@
+"""Generated users x campaigns x endpoints: every answer is exactly what the spec's permission table allows.
+
+The oracle below is written from spec §3 (Permissions), not from the policy code. Requests are
+chosen so that an allowed one changes nothing (no-op updates, refused status changes, dry runs),
+so one app serves every example.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from litestar.testing import TestClient
+
+from campaigns.adapters.dev_jwt_keys import DevKeyPair
+from campaigns.adapters.in_memory import FixedClock
+from tests.integration.http.conftest import START, app_for, settings_for
+from tests.integration.http.support import Json, Tokens, bearer, valid_campaign_body
+
+pytestmark = pytest.mark.integration
+
+ABSENT_ID = "0123456789abcdef01234567"
+ACTIONS = ("read", "write", "admin")
+REFUSED_TARGET = {"DRAFT": "CLOSED", "OPEN": "DRAFT", "CLOSED": "PREVIEW"}
+"""A status each seeded campaign may never move to, so an allowed status change writes nothing."""
+
+
+@dataclass(frozen=True)
+class Seeded:
+    id: str
+    site: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One request against a campaign, and what the spec requires to be allowed to make it."""
+
+    name: str
+    needs: str
+    """`read`, `write`, `admin` (status change), `supreme`, or `public-or-read` (fan-facing lookup)."""
+    send: Callable[[TestClient[Any], Seeded, dict[str, str]], Any]
+    allowed: frozenset[int]
+
+
+def _get(path: str) -> Callable[[TestClient[Any], Seeded, dict[str, str]], Any]:
+    return lambda client, campaign, headers: client.get(path.format(id=campaign.id), headers=headers)
+
+
+ENDPOINTS = [
+    Endpoint("get", "read", _get("/campaigns/{id}"), frozenset({200})),
+    Endpoint("status", "read", _get("/campaigns/{id}/status"), frozenset({200})),
+    Endpoint("faqs", "read", _get("/campaigns/{id}/faqs"), frozenset({200})),
+    Endpoint("terms", "read", _get("/campaigns/{id}/terms"), frozenset({200})),
+    Endpoint("contacts", "read", _get("/campaigns/{id}/contacts"), frozenset({200})),
+    Endpoint(
+        "no-op update",
+        "write",
+        lambda client, campaign, headers: client.post(
+            f"/campaigns/{campaign.id}", json={"name": f"Campaign {campaign.site}"}, headers=headers
+        ),
+        frozenset({200}),
+    ),
+    Endpoint(
+        "refused status change",
+        "admin",
+        lambda client, campaign, headers: client.post(
+            f"/campaigns/{campaign.id}", json={"status": REFUSED_TARGET.get(campaign.status, "CLOSED")}, headers=headers
+        ),
+        frozenset({409}),
+    ),
+    Endpoint(
+        "by domain",
+        "public-or-read",
+        lambda client, campaign, headers: client.get("/campaigns", params={"domain": campaign.site}, headers=headers),
+        frozenset({200}),
+    ),
+    Endpoint(
+        "create (invalid)",
+        "supreme",
+        lambda client, _, headers: client.post("/campaigns", json={"status": "PREVIEW"}, headers=headers),
+        frozenset({400}),
+    ),
+    Endpoint(
+        "refresh (dry run)",
+        "supreme",
+        lambda client, _, headers: client.post("/campaigns/refresh", params={"dryRun": "true"}, headers=headers),
+        frozenset({200}),
+    ),
+]
+
+
+def oracle_allows(claims: Json, campaign_id: str, status: str, needs: str) -> bool:
+    """Spec §3: supreme is everything; campaignIds means read+write; read<write<admin by operation."""
+    if claims.get("supreme") is True or claims.get("isSupreme") is True:
+        return True
+    if needs == "supreme":
+        return False
+    granted = set(claims.get("campaignActions", {}).get(campaign_id, []))
+    if campaign_id in claims.get("campaignIds", []):
+        granted |= {"read", "write"}
+    if needs == "public-or-read":
+        return status in {"OPEN", "CLOSED"} or bool(granted & {"read", "write", "admin"})
+    return bool(granted & {"read": {"read", "write", "admin"}, "write": {"write", "admin"}, "admin": {"admin"}}[needs])
+
+
+@pytest.fixture
+def seeded_client(tmp_path: Path) -> Iterator[tuple[TestClient[Any], Tokens, list[Seeded]]]:
+    settings = settings_for(tmp_path)
+    _, app = app_for(settings, FixedClock(START))
+    tokens = Tokens(DevKeyPair(settings.dev_key_dir))
+    with TestClient(app=app) as client:
+        admin = bearer(tokens.supreme())
+        campaigns = []
+        for site, status in (("matrix-draft", "DRAFT"), ("matrix-open", "OPEN"), ("matrix-closed", "CLOSED")):
+            created = client.post("/campaigns", json=valid_campaign_body(site), headers=admin).json()
+            for step in {"DRAFT": [], "OPEN": ["OPEN"], "CLOSED": ["OPEN", "CLOSED"]}[status]:
+                client.post(f"/campaigns/{created['id']}", json={"status": step}, headers=admin).raise_for_status()
+            campaigns.append(Seeded(id=created["id"], site=site, status=status))
+        yield client, tokens, campaigns
+
+
+def _claims(ids: list[str]) -> st.SearchStrategy[Json]:
+    pool = st.sampled_from([*ids, ABSENT_ID])
+    actions = st.lists(st.sampled_from([*ACTIONS, "READ", "delete"]), max_size=3)
+    return st.fixed_dictionaries(
+        {"userId": st.just("matrix-user")},
+        optional={
+            "supreme": st.one_of(st.booleans(), st.just("true")),
+            "isSupreme": st.one_of(st.booleans(), st.just(1)),
+            "campaignActions": st.dictionaries(pool, actions, max_size=4),
+            "campaignIds": st.lists(pool, max_size=3),
+        },
+    )
+
+
+def test_every_answer_matches_the_permission_table(
+    seeded_client: tuple[TestClient[Any], Tokens, list[Seeded]],
+) -> None:
+    client, tokens, campaigns = seeded_client
+    targets = [*campaigns, Seeded(id=ABSENT_ID, site="matrix-absent", status="ABSENT")]
+
+    @given(
+        claims=_claims([c.id for c in campaigns]), target=st.sampled_from(targets), endpoint=st.sampled_from(ENDPOINTS)
+    )
+    def check(claims: Json, target: Seeded, endpoint: Endpoint) -> None:
+        response = endpoint.send(client, target, bearer(tokens.mint(claims)))
+        allowed = oracle_allows(claims, target.id, target.status, endpoint.needs)
+        if target.status == "ABSENT" and endpoint.needs == "public-or-read":
+            assert response.status_code == 404, (endpoint.name, claims, response.text)  # no campaign, no id to check
+        elif not allowed:
+            assert response.status_code == 403, (endpoint.name, claims, response.text)
+        elif target.status == "ABSENT" and endpoint.needs != "supreme":
+            assert response.status_code == 404, (endpoint.name, claims, response.text)
+        else:
+            assert response.status_code in endpoint.allowed, (endpoint.name, claims, response.text)
+
+    check()
+
+
+def test_the_list_never_shows_an_unreadable_campaign(
+    seeded_client: tuple[TestClient[Any], Tokens, list[Seeded]],
+) -> None:
+    client, tokens, campaigns = seeded_client
+
+    @given(claims=_claims([c.id for c in campaigns]))
+    def check(claims: Json) -> None:
+        listed = client.get("/campaigns/list", params={"pageSize": "100"}, headers=bearer(tokens.mint(claims))).json()
+        shown = {campaign["id"] for campaign in listed["campaigns"]}
+        readable = {c.id for c in campaigns if oracle_allows(claims, c.id, c.status, "read")}
+        assert shown == readable, (claims, shown, readable)
+
+    check()
