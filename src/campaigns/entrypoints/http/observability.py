@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 
@@ -73,12 +74,18 @@ class RequestContextMiddleware:
         self._metrics = metrics
         self._log_requests = log_requests
         self._children: dict[tuple[str, str, str], tuple[Counter, Histogram]] = {}
+        self._id_prefix = os.urandom(8).hex()
+        self._id_sequence = itertools.count()
+
+    def _new_correlation_id(self) -> bytes:
+        """Unique per process (random prefix) and per request (sequence), without a syscall per request."""
+        return f"{self._id_prefix}{next(self._id_sequence):016x}".encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
             await self._app(scope, receive, send)
             return
-        correlation_id = _header(scope, CORRELATION_HEADER) or os.urandom(16).hex().encode()
+        correlation_id = _header(scope, CORRELATION_HEADER) or self._new_correlation_id()
         started = time.perf_counter()
         status = 500
 
