@@ -1,6 +1,6 @@
 # Single entry point for day-to-day tasks. CI runs `scripts/test.sh` (the same checks as `lint` + the tests).
 
-.PHONY: run test lint format bench
+.PHONY: run test lint format bench fuzz
 
 run:
 	bash scripts/run.sh
@@ -20,3 +20,6 @@ format:
 
 bench:
 	bash bench/lookup.sh
+
+fuzz:
+	bash scripts/fuzz.sh

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Schema-driven fuzzing: starts the service on a scratch data dir and lets schemathesis generate
+# requests from /schema/openapi.json with a supreme token; fails on any 5xx. Not part of the tests.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/uv.sh
+source scripts/uv.sh
+data_dir=$(mktemp -d)
+port=${FUZZ_PORT:-8095}
+export CAMPAIGNS_DATA_DIR="$data_dir" CAMPAIGNS_LOG_LEVEL=WARNING
+uv run --locked campaigns serve --port "$port" &
+server=$!
+trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data_dir"' EXIT
+for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$port/heartbeat" >/dev/null && break
+    sleep 0.2
+done
+token=$(uv run --locked campaigns token --supreme)
+uvx schemathesis==4.32.5 run "http://127.0.0.1:$port/schema/openapi.json" \
+    -H "Authorization: Bearer $token" --checks not_a_server_error --max-examples "${FUZZ_EXAMPLES:-60}" "$@"
