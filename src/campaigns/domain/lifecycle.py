@@ -42,8 +42,12 @@ class Transition(msgspec.Struct, frozen=True, kw_only=True):
     due_at: dt.datetime | None
     """The scheduled instant of a scheduled transition; None for a manual one."""
     campaign: Campaign
-    entry: StatusChange
     events: tuple[CampaignStatusChanged | CampaignDomainReleased, ...]
+
+    @property
+    def entry(self) -> StatusChange:
+        """The status-history entry this transition appended."""
+        return self.campaign.statusHistory[-1]
 
 
 def next_transition_at(campaign: Campaign) -> dt.datetime | None:
@@ -135,7 +139,6 @@ def _transition(
         site=campaign.domain.site,
         due_at=due_at,
         campaign=changed,
-        entry=entry,
         events=tuple(events),
     )
 

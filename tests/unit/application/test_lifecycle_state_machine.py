@@ -43,26 +43,14 @@ from campaigns.domain.campaign import Campaign, Status, StatusChange
 from campaigns.domain.errors import DomainAlreadyClaimed, InvalidStatusChange, ValidationFailed
 from campaigns.domain.events import CampaignDomainReleased, CampaignStatusChanged, CampaignUpdated
 from campaigns.domain.permissions import Action, Principal
+from tests.oracles import ALLOWED_MANUAL_TRANSITIONS, INACTIVITY_GRACE
 
 T = TypeVar("T")
 
 START = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
-GRACE = dt.timedelta(days=30)
 SITES = ["alpha", "beta", "gamma"]
 SUPREME = Principal(user_id="root", supreme=True)
 
-MANUAL: frozenset[tuple[Status, Status]] = frozenset(
-    {
-        (Status.DRAFT, Status.PREVIEW),
-        (Status.PREVIEW, Status.DRAFT),
-        (Status.DRAFT, Status.OPEN),
-        (Status.PREVIEW, Status.OPEN),
-        (Status.OPEN, Status.CLOSED),
-        (Status.CLOSED, Status.OPEN),
-        (Status.CLOSED, Status.INACTIVE),
-        (Status.INACTIVE, Status.DRAFT),
-    }
-)
 """Manual transitions as the spec lists them (written independently of the domain's table)."""
 
 minutes = st.integers(min_value=-40 * 24 * 60, max_value=40 * 24 * 60).map(lambda m: dt.timedelta(minutes=m))
@@ -127,7 +115,7 @@ def due_steps(model: Expected, now: dt.datetime) -> list[tuple[Status, Status]]:
             enter(model, Status.OPEN, now)
         elif before is Status.OPEN and model.close is not None and model.close <= now:
             enter(model, Status.CLOSED, now)
-        elif before is Status.CLOSED and model.closed is not None and model.closed + GRACE <= now:
+        elif before is Status.CLOSED and model.closed is not None and model.closed + INACTIVITY_GRACE <= now:
             enter(model, Status.INACTIVE, now)
         else:
             return steps
@@ -252,7 +240,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             assert result == before[0][cid]
             assert self.snapshot() == before, "asking for the current status changes nothing"
             return None
-        if (model.status, target) not in MANUAL:
+        if (model.status, target) not in ALLOWED_MANUAL_TRANSITIONS:
             return refused(InvalidStatusChange)
         if model.status is Status.INACTIVE:
             if not as_supreme or new_site is None:

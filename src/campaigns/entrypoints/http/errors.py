@@ -14,12 +14,9 @@ from litestar.datastructures import State
 from litestar.exceptions import HTTPException, ValidationException
 
 from campaigns.application.errors import (
-    CampaignNotFound,
     ConcurrentUpdate,
     DependencyUnavailable,
-    MarketNotFound,
     NotFound,
-    PromoterNotFound,
     VersionMismatch,
 )
 from campaigns.domain.errors import (
@@ -42,9 +39,6 @@ STATUS_BY_ERROR: Mapping[type[CampaignError], int] = {
     InvalidCampaignPassword: 401,
     AccessDenied: 403,
     NotFound: 404,
-    CampaignNotFound: 404,
-    MarketNotFound: 404,
-    PromoterNotFound: 404,
     DomainAlreadyClaimed: 409,
     MarketNameTaken: 409,
     PromoterNameTaken: 409,
@@ -53,7 +47,7 @@ STATUS_BY_ERROR: Mapping[type[CampaignError], int] = {
     VersionMismatch: 412,
     DependencyUnavailable: 503,
 }
-"""Most specific class first is not needed: lookup walks each error's MRO."""
+"""Keyed by base class where a family shares a status: lookup walks each error's MRO."""
 
 CODE_BY_HTTP_STATUS: Mapping[int, str] = {
     400: "INVALID_QUERY",
