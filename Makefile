@@ -1,6 +1,6 @@
 # Single entry point for day-to-day tasks. CI runs `scripts/test.sh` (the same checks as `lint` + the tests).
 
-.PHONY: run test lint format bench fuzz
+.PHONY: run test lint format bench fuzz deep-properties
 
 run:
 	bash scripts/run.sh
@@ -23,3 +23,6 @@ bench:
 
 fuzz:
 	bash scripts/fuzz.sh
+
+deep-properties:
+	HYPOTHESIS_PROFILE=deep uv run pytest -q -p no:cacheprovider $$(grep -rl "from hypothesis import" tests)

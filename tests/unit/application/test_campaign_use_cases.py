@@ -391,6 +391,13 @@ async def test_an_ungranted_absent_campaign_answers_access_denied_not_not_found(
         await app.update.execute(grant("0" * 24, Action.ADMIN), ABSENT_ID, {"name": "x"})
 
 
+async def test_a_writer_asking_an_absent_campaign_for_a_status_change_is_denied_not_told_it_is_absent(
+    app: App,
+) -> None:
+    with pytest.raises(AccessDenied):
+        await app.update.execute(grant(ABSENT_ID, Action.WRITE), ABSENT_ID, {"status": "OPEN"})
+
+
 @pytest.mark.parametrize("principal", [grant(ABSENT_ID, Action.WRITE), SUPREME], ids=["granted", "supreme"])
 async def test_a_granted_absent_campaign_answers_not_found(app: App, principal: Principal) -> None:
     with pytest.raises(CampaignNotFound):

@@ -52,6 +52,8 @@ class UpdateCampaign:
         async with self._uow() as uow:
             current = await uow.campaigns.get(campaign_id)
             if current is None:
+                if target is not None:
+                    principal.ensure(Operation.CHANGE_STATUS, campaign_id)
                 raise CampaignNotFound
             if if_match is not None and if_match != current.version:
                 raise VersionMismatch

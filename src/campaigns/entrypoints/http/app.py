@@ -7,6 +7,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from litestar import Litestar
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -16,6 +17,7 @@ from campaigns.entrypoints.http.auth import AuthenticationMiddleware, TokenVerif
 from campaigns.entrypoints.http.controllers import CampaignController
 from campaigns.entrypoints.http.errors import handle_exception
 from campaigns.entrypoints.http.observability import Metrics, RequestContextMiddleware
+from campaigns.entrypoints.http.rendering import RenderedCampaigns
 from campaigns.entrypoints.http.system import SystemController
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -56,6 +58,7 @@ def create_app(
     dependencies = {name: _provide(services, name) for name in (*SERVICES, "metrics")}
     return Litestar(
         route_handlers=[SystemController, CampaignController],
+        state=State({"rendered_campaigns": RenderedCampaigns()}),
         dependencies=dependencies,
         middleware=[
             DefineMiddleware(RequestContextMiddleware, metrics=metrics, log_requests=log_requests),

@@ -7,12 +7,12 @@ from inspect import getdoc
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, MediaType, Request, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
-from litestar.response.base import ASGIResponse
+from litestar.types import ASGIApp
 
 from campaigns.application.errors import VersionMismatch
 from campaigns.application.ports import CampaignQuery, CampaignSort, SortDirection
@@ -41,6 +41,7 @@ from campaigns.entrypoints.http.dtos import (
 )
 from campaigns.entrypoints.http.observability import Metrics
 from campaigns.entrypoints.http.problems import error_responses
+from campaigns.entrypoints.http.rendering import RenderedCampaigns, cache_headers
 from campaigns.entrypoints.http.views import (
     campaign_list_view,
     campaign_view,
@@ -57,6 +58,7 @@ READ_ERRORS = error_responses(400, 401, 403, 404)
 QUERY_ERRORS = error_responses(400, 401)
 SUPREME_ERRORS = error_responses(400, 401, 403)
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 412, 413)
+CAMPAIGN_OK = {200: ResponseSpec(data_container=CampaignView, generate_examples=False, description="The campaign.")}
 
 
 def _document(data: msgspec.Struct) -> dict[str, Any]:
@@ -64,17 +66,14 @@ def _document(data: msgspec.Struct) -> dict[str, Any]:
     return document
 
 
-_VIEW_ENCODER = msgspec.json.Encoder()
+def _created_response(campaign: Campaign) -> Response[CampaignView]:
+    return Response(campaign_view(campaign), status_code=201, headers=cache_headers(campaign))
 
 
-def _cache_headers(campaign: Campaign) -> dict[str, str]:
-    """`ETag` for If-Match, and the Fastly surrogate keys that purges of this campaign target."""
-    keys = f"campaign-{campaign.id}" + (f" domain-{campaign.site}" if campaign.site else "")
-    return {"ETag": f'"{campaign.version}"', "Surrogate-Key": keys}
-
-
-def _campaign_response(campaign: Campaign, status_code: int = 200) -> Response[CampaignView]:
-    return Response(campaign_view(campaign), status_code=status_code, headers=_cache_headers(campaign))
+def _rendered(request: AuthedRequest) -> RenderedCampaigns:
+    """App state rather than a second dependency: Litestar resolves two or more concurrently, in a task group."""
+    rendered: RenderedCampaigns = request.app.state.rendered_campaigns
+    return rendered
 
 
 def _if_match(request: AuthedRequest) -> int | None:
@@ -96,7 +95,7 @@ class CampaignController(Controller):
         "/",
         operation_id="getCampaignByDomain",
         description=getdoc(GetCampaignByDomain),
-        responses={200: ResponseSpec(data_container=CampaignView, generate_examples=False), **READ_ERRORS},
+        responses={**CAMPAIGN_OK, **READ_ERRORS},
     )
     async def by_domain(
         self,
@@ -106,15 +105,10 @@ class CampaignController(Controller):
         locale: FromQuery[str | None] = None,
         show_all_locales: Annotated[bool, QueryParameter(name="showAllLocales")] = False,
         password: FromQuery[str | None] = None,
-    ) -> ASGIResponse:
-        """The fan-facing hot path: encoded and framed here, skipping Litestar's response model."""
+    ) -> ASGIApp:
+        """The fan-facing hot path: answered with a response prepared once per campaign version."""
         lookup = DomainLookup(site=domain, locale=locale, show_all_locales=show_all_locales, password=password)
-        campaign = await get_campaign_by_domain.execute(request.user, lookup)
-        return ASGIResponse(
-            body=_VIEW_ENCODER.encode(campaign_view(campaign)),
-            media_type=MediaType.JSON,
-            headers=_cache_headers(campaign),
-        )
+        return _rendered(request).response(await get_campaign_by_domain.execute(request.user, lookup))
 
     @get(
         "/status",
@@ -135,7 +129,7 @@ class CampaignController(Controller):
     async def create(
         self, request: AuthedRequest, create_campaign: NamedDependency[CreateCampaign], data: JSONBody[CampaignInput]
     ) -> Response[CampaignView]:
-        return _campaign_response(await create_campaign.execute(request.user, _document(data)), status_code=201)
+        return _created_response(await create_campaign.execute(request.user, _document(data)))
 
     @post(
         "/refresh",
@@ -239,16 +233,24 @@ class CampaignController(Controller):
         wanted = [part.strip() for part in category_ids.split(",") if part.strip()]
         return await find_campaign_ids_by_category.execute(wanted)
 
-    @get("/{campaign_id:str}", operation_id="getCampaign", responses=READ_ERRORS, description=getdoc(GetCampaign))
+    @get(
+        "/{campaign_id:str}",
+        operation_id="getCampaign",
+        responses={**CAMPAIGN_OK, **READ_ERRORS},
+        description=getdoc(GetCampaign),
+    )
     async def get_one(
-        self, request: AuthedRequest, get_campaign: NamedDependency[GetCampaign], campaign_id: FromPath[str]
-    ) -> Response[CampaignView]:
-        return _campaign_response(await get_campaign.execute(request.user, campaign_id))
+        self,
+        request: AuthedRequest,
+        get_campaign: NamedDependency[GetCampaign],
+        campaign_id: FromPath[str],
+    ) -> ASGIApp:
+        return _rendered(request).response(await get_campaign.execute(request.user, campaign_id))
 
     @post(
         "/{campaign_id:str}",
         operation_id="updateCampaign",
-        responses=WRITE_ERRORS,
+        responses={**CAMPAIGN_OK, **WRITE_ERRORS},
         description=getdoc(UpdateCampaign),
         status_code=200,
     )
@@ -258,11 +260,11 @@ class CampaignController(Controller):
         update_campaign: NamedDependency[UpdateCampaign],
         campaign_id: FromPath[str],
         data: JSONBody[CampaignInput],
-    ) -> Response[CampaignView]:
+    ) -> ASGIApp:
         campaign = await update_campaign.execute(
             request.user, campaign_id, _document(data), if_match=_if_match(request)
         )
-        return _campaign_response(campaign)
+        return _rendered(request).response(campaign)
 
     @get(
         "/{campaign_id:str}/status",

@@ -1,0 +1,61 @@
+"""Campaign documents encoded once per version, and sent as prepared ASGI responses.
+
+The fan-facing lookup answers the same few documents over and over; building the view, encoding
+it and assembling Litestar's response object cost more than everything else on that path.
+"""
+
+from __future__ import annotations
+
+import msgspec
+from litestar.types import Receive, Scope, Send
+
+from campaigns.domain.campaign import Campaign
+from campaigns.entrypoints.http.views import campaign_view
+
+_ENCODER = msgspec.json.Encoder()
+
+
+def cache_headers(campaign: Campaign) -> dict[str, str]:
+    """`ETag` for If-Match, and the Fastly surrogate keys that purges of this campaign target."""
+    keys = f"campaign-{campaign.id}" + (f" domain-{campaign.site}" if campaign.site else "")
+    return {"ETag": f'"{campaign.version}"', "Surrogate-Key": keys}
+
+
+class PreparedResponse:
+    """A 200 JSON answer built once; every call sends fresh messages, as middlewares may amend them."""
+
+    __slots__ = ("_body", "_headers")
+
+    def __init__(self, body: bytes, headers: dict[str, str]) -> None:
+        self._body = body
+        self._headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            *((name.lower().encode(), value.encode()) for name, value in headers.items()),
+        ]
+
+    async def __call__(self, _scope: Scope, _receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": list(self._headers)})
+        await send({"type": "http.response.body", "body": self._body, "more_body": False})
+
+
+class RenderedCampaigns:
+    """A bounded memo of prepared campaign responses.
+
+    The key is the campaign's id, version and the content locales it carries: every write bumps
+    the version, so an entry can never be served stale, only left to age out.
+    """
+
+    def __init__(self, capacity: int = 4096) -> None:
+        self._capacity = capacity
+        self._entries: dict[tuple[str, int, tuple[str, ...]], PreparedResponse] = {}
+
+    def response(self, campaign: Campaign) -> PreparedResponse:
+        key = (campaign.id, campaign.version, tuple(campaign.content))
+        if (prepared := self._entries.get(key)) is None:
+            if len(self._entries) >= self._capacity:
+                del self._entries[next(iter(self._entries))]  # the oldest entry: insertion order
+            prepared = self._entries[key] = PreparedResponse(
+                _ENCODER.encode(campaign_view(campaign)), cache_headers(campaign)
+            )
+        return prepared
