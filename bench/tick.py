@@ -1,0 +1,183 @@
+"""Time one lifecycle tick on the embedded SQLite store, with many campaigns stored and few of them due.
+
+The quality bar: a tick over 100,000 campaigns of which 1,000 are due takes under 1 s, and its cost
+grows with the number due, not the number stored. So the same number due is run twice, once with the
+full store and once with a store ten times smaller: the two tick times should be close.
+
+Each run seeds a fresh store file through the campaign repository (the rows are exactly what the
+service writes), reopens it, then times `RefreshLifecycle` with the real SQLite adapters at a fixed
+instant, and a second tick at the same instant (which must apply nothing). Every campaign not due is
+OPEN with its close still ahead, so it sits in the due index too: the tick has to skip it, not miss it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import msgspec
+
+from campaigns.adapters.in_memory import FixedClock
+from campaigns.adapters.in_process_campaign_cache import InProcessCampaignCache
+from campaigns.adapters.sqlite_store import SqliteDatabase, sqlite_database
+from campaigns.adapters.system_clock import ObjectIdFactory
+from campaigns.application.ports import UnitOfWorkFactory
+from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
+from campaigns.container import sqlite_units_of_work
+from campaigns.domain.campaign import Artist, Campaign, CampaignDates, CampaignDomain, Status, StatusChange, Tour
+
+NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+BATCH = 10_000
+"""Campaigns added per seeding transaction."""
+BAR_SECONDS = 1.0
+
+
+class Run(msgspec.Struct, frozen=True, kw_only=True):
+    stored: int
+    due: int
+    seed_seconds: float
+    tick_seconds: float
+    applied: int
+    again_seconds: float
+    again_applied: int
+
+
+def campaign(number: int, *, due: bool) -> Campaign:
+    """An OPEN campaign that closes in the past hour when `due`, else somewhere in the coming year."""
+    opened = NOW - dt.timedelta(days=30)
+    close = NOW - dt.timedelta(seconds=1 + number % 3600) if due else NOW + dt.timedelta(minutes=1 + number % 525_600)
+    return Campaign(
+        id=f"{number:024x}",
+        status=Status.OPEN,
+        name=f"Campaign {number}",
+        identifier=f"campaign-{number}",
+        artist=Artist(id=f"artist-{number % 5000}", name=f"Artist {number % 5000}"),
+        domain=CampaignDomain(site=f"site{number}"),
+        tour=Tour(name=f"Tour {number % 5000}"),
+        date=CampaignDates(created=opened - dt.timedelta(days=7), updated=opened, opened=opened, close=close),
+        statusHistory=[StatusChange(status=Status.OPEN, at=opened, by="bench", reason="manual")],
+        version=1,
+    )
+
+
+def is_due(number: int, stored: int, due: int) -> bool:
+    """Spread the due campaigns evenly over the id range instead of bunching them at one end."""
+    return number * due // stored != (number + 1) * due // stored
+
+
+async def seed(uow: UnitOfWorkFactory, stored: int, due: int) -> None:
+    for start in range(0, stored, BATCH):
+        async with uow() as unit:
+            for number in range(start, min(start + BATCH, stored)):
+                await unit.campaigns.add(campaign(number, due=is_due(number, stored, due)))
+            await unit.commit()
+
+
+@asynccontextmanager
+async def store(path: Path) -> AsyncIterator[UnitOfWorkFactory]:
+    async with asynccontextmanager(sqlite_database)(path) as database:
+        yield units_of_work(database)
+
+
+def units_of_work(database: SqliteDatabase) -> UnitOfWorkFactory:
+    return sqlite_units_of_work(database, ObjectIdFactory())
+
+
+async def tick(refresh: RefreshLifecycle) -> tuple[float, int]:
+    started = time.perf_counter()
+    report = await refresh.execute()
+    return time.perf_counter() - started, len(report.campaigns)
+
+
+async def run(stored: int, due: int) -> Run:
+    print(f"seeding {stored:,} campaigns ({due:,} due)...", file=sys.stderr)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "campaigns.db"
+        started = time.perf_counter()
+        async with store(path) as uow:
+            await seed(uow, stored, due)
+        seed_seconds = time.perf_counter() - started
+        # Reopened, so the tick starts on a fresh connection as a restarted service would.
+        async with store(path) as uow:
+            refresh = RefreshLifecycle(uow=uow, clock=FixedClock(NOW), cache=InProcessCampaignCache(ttl_seconds=2.0))
+            tick_seconds, applied = await tick(refresh)
+            again_seconds, again_applied = await tick(refresh)
+    return Run(
+        stored=stored,
+        due=due,
+        seed_seconds=seed_seconds,
+        tick_seconds=tick_seconds,
+        applied=applied,
+        again_seconds=again_seconds,
+        again_applied=again_applied,
+    )
+
+
+async def warm_up() -> None:
+    """One small tick first, so no measured run pays the process's first-use costs."""
+    await run(1_000, 10)
+
+
+def report(runs: list[Run]) -> None:
+    print(f"\nlifecycle tick at {NOW.isoformat()}, embedded SQLite store (file in a temp dir), one tick per store")
+    print(
+        f"  {'stored':>9s} {'due':>7s}   {'seed':>8s}   {'tick':>9s} {'applied':>8s} {'per due':>10s}"
+        f"   {'2nd tick':>9s} {'applied':>8s}"
+    )
+    for r in runs:
+        per_due = r.tick_seconds / r.applied * 1e3 if r.applied else float("nan")
+        print(
+            f"  {r.stored:9,d} {r.due:7,d}   {r.seed_seconds:7.1f}s   {r.tick_seconds * 1e3:7.1f}ms {r.applied:8,d}"
+            f" {per_due:8.3f}ms   {r.again_seconds * 1e3:7.1f}ms {r.again_applied:8,d}"
+        )
+        if r.applied != r.due or r.again_applied:
+            print(f"  note: expected {r.due:,} applied then 0, got {r.applied:,} then {r.again_applied:,}")
+    if len(runs) == 2 and runs[1].tick_seconds:
+        first, second = runs
+        stored_ratio, tick_ratio = first.stored / second.stored, first.tick_seconds / second.tick_seconds
+        print(f"  stored x{stored_ratio:.0f} with the same number due: tick x{tick_ratio:.2f}")
+
+
+def verdict(main_run: Run) -> None:
+    passed = main_run.tick_seconds < BAR_SECONDS and main_run.applied == main_run.due
+    print(
+        f"\nbar: tick over {main_run.stored:,} stored / {main_run.due:,} due < {BAR_SECONDS:.0f} s: "
+        f"{'PASS' if passed else 'FAIL'} ({main_run.tick_seconds:.3f} s, {main_run.applied:,} applied)"
+    )
+
+
+async def bench(stored: int, due: int, compare_stored: int | None) -> None:
+    await warm_up()
+    runs = [await run(stored, due)]
+    if compare_stored is not None:
+        runs.append(await run(compare_stored, due))
+    report(runs)
+    verdict(runs[0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stored", type=int, default=100_000, help="campaigns in the store")
+    parser.add_argument("--due", type=int, default=1_000, help="of which due at the tick's instant")
+    parser.add_argument(
+        "--compare",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also run the same number due over a store ten times smaller (default: on)",
+    )
+    args = parser.parse_args()
+    if not 0 < args.due <= args.stored:
+        parser.error("need 0 < --due <= --stored")
+    compare_stored = max(args.stored // 10, args.due) if args.compare else None
+    asyncio.run(bench(args.stored, args.due, compare_stored))
+
+
+if __name__ == "__main__":
+    main()
