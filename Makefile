@@ -1,6 +1,6 @@
 # Single entry point for day-to-day tasks. CI runs `scripts/test.sh` (the same checks as `lint` + the tests).
 
-.PHONY: run test lint format bench fuzz deep-properties
+.PHONY: run test lint format bench bench-lookup bench-tick fuzz deep-properties
 
 run:
 	bash scripts/run.sh
@@ -18,8 +18,13 @@ format:
 	uv run ruff format .
 	uv run ruff check --fix .
 
-bench:
+bench: bench-lookup bench-tick
+
+bench-lookup:
 	bash bench/lookup.sh
+
+bench-tick:
+	bash bench/tick.sh
 
 fuzz:
 	bash scripts/fuzz.sh

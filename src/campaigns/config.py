@@ -33,6 +33,7 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     tick_seconds: PositiveSeconds = 15.0
     relay_seconds: PositiveSeconds = 1.0
     cache_ttl_seconds: Annotated[float, msgspec.Meta(ge=0, le=3600)] = 2.0
+    outbox_retention_hours: Annotated[float, msgspec.Meta(gt=0, le=24 * 366)] = 168.0
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @property

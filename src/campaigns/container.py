@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import inspect
+import os
+import secrets
+import socket
 from typing import TypeVar, cast
 
 from dependency_injector import containers, providers
@@ -22,6 +26,7 @@ from campaigns.application.use_cases.find_presale_window_ids import FindPresaleW
 from campaigns.application.use_cases.get_campaign import GetCampaign
 from campaigns.application.use_cases.get_campaign_by_domain import GetCampaignByDomain
 from campaigns.application.use_cases.list_campaigns import ListCampaigns
+from campaigns.application.use_cases.purge_outbox import PurgeDeliveredOutbox
 from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
 from campaigns.application.use_cases.relay_outbox import RelayOutbox
 from campaigns.application.use_cases.update_campaign import UpdateCampaign
@@ -42,6 +47,11 @@ def jwt_public_key(settings: Settings) -> str:
     if settings.jwt_public_key:
         return read_public_key(settings.jwt_public_key)
     return DevKeyPair(settings.dev_key_dir).ensure()
+
+
+def relay_holder() -> str:
+    """Names this process in the relay lease: host and pid for operators, a random part for uniqueness."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 class Container(containers.DeclarativeContainer):
@@ -72,12 +82,21 @@ class Container(containers.DeclarativeContainer):
     find_campaign_ids_by_category = providers.Singleton(FindCampaignIdsByCategory, uow=unit_of_work)
     refresh_lifecycle = providers.Singleton(RefreshLifecycle, uow=unit_of_work, clock=clock, cache=cache)
     check_health = providers.Singleton(CheckHealth, uow=unit_of_work)
-    relay_outbox = providers.Singleton(RelayOutbox, outbox=outbox, sinks=sinks)
+    relay_outbox = providers.Singleton(
+        RelayOutbox, outbox=outbox, sinks=sinks, clock=clock, holder=providers.Callable(relay_holder)
+    )
+    purge_outbox = providers.Singleton(
+        PurgeDeliveredOutbox,
+        outbox=outbox,
+        clock=clock,
+        retention=providers.Callable(dt.timedelta, hours=settings.provided.outbox_retention_hours),
+    )
 
     scheduler = providers.Singleton(
         Scheduler,
         refresh=refresh_lifecycle,
         relay=relay_outbox,
+        purge=purge_outbox,
         outbox=outbox,
         metrics=metrics,
         tick_seconds=settings.provided.tick_seconds,

@@ -54,7 +54,7 @@ class StoredOutboxEntry(msgspec.Struct, frozen=True, kw_only=True):
     """An outbox row with the relay's bookkeeping; immutable so store snapshots can share it."""
 
     entry: OutboxEntry
-    delivered: bool = False
+    delivered_at: dt.datetime | None = None
     parked: bool = False
     last_error: str | None = None
 
@@ -70,6 +70,8 @@ class InMemoryStore:
     event_statuses: dict[str, EventStatus] = dataclasses.field(default_factory=dict)
     outbox: dict[str, StoredOutboxEntry] = dataclasses.field(default_factory=dict)
     sequence: int = 0
+    relay_lease: tuple[str, dt.datetime] | None = None
+    """(holder, expires at)."""
     lock: asyncio.Lock = dataclasses.field(default_factory=asyncio.Lock, repr=False, compare=False)
 
     def load(self, source: InMemoryStore) -> None:
@@ -81,6 +83,7 @@ class InMemoryStore:
         self.event_statuses = dict(source.event_statuses)
         self.outbox = dict(source.outbox)
         self.sequence = source.sequence
+        self.relay_lease = source.relay_lease
 
 
 def _page(items: list[T], page: int, page_size: int) -> list[T]:
@@ -344,7 +347,7 @@ class InMemoryOutboxStore(OutboxStore):
 
     def _pending(self) -> list[StoredOutboxEntry]:
         return sorted(
-            (s for s in self._store.outbox.values() if not s.delivered and not s.parked),
+            (s for s in self._store.outbox.values() if s.delivered_at is None and not s.parked),
             key=lambda s: s.entry.sequence,
         )
 
@@ -352,11 +355,11 @@ class InMemoryOutboxStore(OutboxStore):
         async with self._store.lock:
             return [s.entry for s in self._pending()[:limit]]
 
-    async def mark_delivered(self, entry_ids: Sequence[str]) -> None:
+    async def mark_delivered(self, entry_ids: Sequence[str], *, at: dt.datetime) -> None:
         async with self._store.lock:
             for entry_id in entry_ids:
-                if (stored := self._store.outbox.get(entry_id)) is not None:
-                    self._store.outbox[entry_id] = msgspec.structs.replace(stored, delivered=True)
+                if (stored := self._store.outbox.get(entry_id)) is not None and stored.delivered_at is None:
+                    self._store.outbox[entry_id] = msgspec.structs.replace(stored, delivered_at=at)
 
     async def record_failure(self, entry_id: str, *, error: str, park: bool) -> None:
         async with self._store.lock:
@@ -372,12 +375,41 @@ class InMemoryOutboxStore(OutboxStore):
     async def stats(self) -> OutboxStats:
         async with self._store.lock:
             pending = self._pending()
-            parked = sum(1 for s in self._store.outbox.values() if s.parked and not s.delivered)
+            parked = sum(1 for s in self._store.outbox.values() if s.parked and s.delivered_at is None)
         return OutboxStats(
             backlog=len(pending),
             parked=parked,
             oldest_pending_at=min((s.entry.event.occurred_at for s in pending), default=None),
         )
+
+    async def requeue_parked(self) -> int:
+        async with self._store.lock:
+            parked = [s for s in self._store.outbox.values() if s.parked and s.delivered_at is None]
+            for stored in parked:
+                self._store.outbox[stored.entry.id] = msgspec.structs.replace(stored, parked=False)
+            return len(parked)
+
+    async def purge_delivered(self, *, before: dt.datetime) -> int:
+        async with self._store.lock:
+            old = [
+                key for key, s in self._store.outbox.items() if s.delivered_at is not None and s.delivered_at < before
+            ]
+            for key in old:
+                del self._store.outbox[key]
+            return len(old)
+
+    async def hold_lease(self, holder: str, *, now: dt.datetime, until: dt.datetime) -> bool:
+        async with self._store.lock:
+            lease = self._store.relay_lease
+            if lease is not None and lease[0] != holder and lease[1] > now:
+                return False
+            self._store.relay_lease = (holder, until)
+            return True
+
+    async def release_lease(self, holder: str) -> None:
+        async with self._store.lock:
+            if self._store.relay_lease is not None and self._store.relay_lease[0] == holder:
+                self._store.relay_lease = None
 
 
 CLOCK_START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

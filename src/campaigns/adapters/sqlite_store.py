@@ -114,6 +114,12 @@ CREATE TABLE IF NOT EXISTS outbox (
     parked INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (sequence) WHERE delivered_at IS NULL AND parked = 0;
+
+CREATE TABLE IF NOT EXISTS relay_lease (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at REAL NOT NULL
+);
 """
 """Idempotent: `open()` runs it on every start. `campaigns.domain_site` is unique over non-null values
 (SQLite allows many NULLs), which is the domain-exclusivity backstop."""
@@ -272,12 +278,12 @@ class SqliteOutboxStore(OutboxStore):
             for entry_id, sequence, payload, attempts in rows
         ]
 
-    async def mark_delivered(self, entry_ids: Sequence[str]) -> None:
+    async def mark_delivered(self, entry_ids: Sequence[str], *, at: dt.datetime) -> None:
         async with self._db.transaction() as connection:
             await connection.execute(
-                "UPDATE outbox SET delivered_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+                "UPDATE outbox SET delivered_at = ? "
                 "WHERE id IN (SELECT value FROM json_each(?)) AND delivered_at IS NULL",
-                (msgspec.json.encode(list(entry_ids)),),
+                (iso(at), msgspec.json.encode(list(entry_ids))),
             )
 
     async def record_failure(self, entry_id: str, *, error: str, park: bool) -> None:
@@ -299,3 +305,29 @@ class SqliteOutboxStore(OutboxStore):
             parked=parked,
             oldest_pending_at=dt.datetime.fromisoformat(oldest) if oldest is not None else None,
         )
+
+    async def requeue_parked(self) -> int:
+        async with self._db.transaction() as connection:
+            cursor = await connection.execute("UPDATE outbox SET parked = 0 WHERE parked = 1 AND delivered_at IS NULL")
+            return cursor.rowcount
+
+    async def purge_delivered(self, *, before: dt.datetime) -> int:
+        async with self._db.transaction() as connection:
+            cursor = await connection.execute("DELETE FROM outbox WHERE delivered_at < ?", (iso(before),))
+            return cursor.rowcount
+
+    async def hold_lease(self, holder: str, *, now: dt.datetime, until: dt.datetime) -> bool:
+        async with self._db.transaction() as connection:
+            await connection.execute(
+                "INSERT INTO relay_lease (name, holder, expires_at) VALUES ('outbox', ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at "
+                "WHERE relay_lease.holder = excluded.holder OR relay_lease.expires_at <= ?",
+                (holder, until.timestamp(), now.timestamp()),
+            )
+            rows = await connection.execute_fetchall("SELECT holder FROM relay_lease WHERE name = 'outbox'")
+        current_holder: str = next(iter(rows))[0]
+        return current_holder == holder
+
+    async def release_lease(self, holder: str) -> None:
+        async with self._db.transaction() as connection:
+            await connection.execute("DELETE FROM relay_lease WHERE name = 'outbox' AND holder = ?", (holder,))

@@ -222,13 +222,32 @@ class OutboxStore(Protocol):
         """Undelivered, unparked entries in commit (sequence) order."""
         ...
 
-    async def mark_delivered(self, entry_ids: Sequence[str]) -> None: ...
+    async def mark_delivered(self, entry_ids: Sequence[str], *, at: dt.datetime) -> None: ...
 
     async def record_failure(self, entry_id: str, *, error: str, park: bool) -> None:
         """Count a failed attempt; a parked entry is skipped until an operator requeues it."""
         ...
 
     async def stats(self) -> OutboxStats: ...
+
+    async def requeue_parked(self) -> int:
+        """Put every parked entry back in line (after the cause was fixed); returns how many."""
+        ...
+
+    async def purge_delivered(self, *, before: dt.datetime) -> int:
+        """Delete entries delivered before `before`; returns how many. Undelivered ones always stay."""
+        ...
+
+    async def hold_lease(self, holder: str, *, now: dt.datetime, until: dt.datetime) -> bool:
+        """Take or extend the one relay lease; False while another holder's lease runs.
+
+        One relay at a time keeps delivery in commit order when many schedulers share a store.
+        """
+        ...
+
+    async def release_lease(self, holder: str) -> None:
+        """Give the lease up at once (a no-op unless `holder` has it)."""
+        ...
 
 
 class EventSink(Protocol):

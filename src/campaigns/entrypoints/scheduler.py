@@ -11,6 +11,7 @@ import structlog
 
 from campaigns.application.errors import DependencyUnavailable
 from campaigns.application.ports import OutboxStore
+from campaigns.application.use_cases.purge_outbox import PurgeDeliveredOutbox
 from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle, RefreshReport
 from campaigns.application.use_cases.relay_outbox import RelayOutbox
 from campaigns.entrypoints.http.observability import Metrics
@@ -18,11 +19,15 @@ from campaigns.entrypoints.http.observability import Metrics
 log = structlog.get_logger("campaigns.scheduler")
 
 
+PURGE_SECONDS = 3600.0
+
+
 class Scheduler:
-    """Tick the lifecycle every `tick_seconds` and relay the outbox every `relay_seconds`.
+    """Tick the lifecycle, relay the outbox, and hourly purge delivered entries past retention.
 
     `stop()` lets the current tick and relay pass finish; nothing is cut in the middle. Any number
-    of schedulers may run at once: transitions are compare-and-set and sinks tolerate redelivery.
+    of schedulers may run at once: transitions are compare-and-set, and one relay at a time holds
+    the outbox lease (handed over when its scheduler stops).
     """
 
     def __init__(
@@ -30,6 +35,7 @@ class Scheduler:
         *,
         refresh: RefreshLifecycle,
         relay: RelayOutbox,
+        purge: PurgeDeliveredOutbox,
         outbox: OutboxStore,
         metrics: Metrics,
         tick_seconds: float,
@@ -37,6 +43,7 @@ class Scheduler:
     ) -> None:
         self._refresh = refresh
         self._relay = relay
+        self._purge = purge
         self._outbox = outbox
         self._metrics = metrics
         self._tick_seconds = tick_seconds
@@ -47,9 +54,13 @@ class Scheduler:
         self._stopping.set()
 
     async def run(self) -> None:
-        async with asyncio.TaskGroup() as group:
-            group.create_task(self._every(self._tick_seconds, self.tick))
-            group.create_task(self._every(self._relay_seconds, self.relay))
+        try:
+            async with asyncio.TaskGroup() as group:
+                group.create_task(self._every(self._tick_seconds, self.tick))
+                group.create_task(self._every(self._relay_seconds, self.relay))
+                group.create_task(self._every(PURGE_SECONDS, self.purge))
+        finally:
+            await self._relay.stand_down()
 
     async def tick(self) -> RefreshReport:
         report = await self._refresh.execute()
@@ -72,6 +83,10 @@ class Scheduler:
         self._metrics.outbox_parked.set(stats.parked)
         if report.delivered or report.parked:
             log.info("outbox_relayed", delivered=report.delivered, parked=report.parked)
+
+    async def purge(self) -> None:
+        if purged := await self._purge.execute():
+            log.info("outbox_purged", entries=purged)
 
     async def _every(self, seconds: float, job: Callable[[], Awaitable[object]]) -> None:
         while not self._stopping.is_set():

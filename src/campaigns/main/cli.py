@@ -142,6 +142,32 @@ def outbox_status() -> None:
     typer.echo(msgspec.json.format(msgspec.json.encode(stats)).decode())
 
 
+@outbox_cli.command("requeue")
+def outbox_requeue() -> None:
+    """Put every parked entry back in line, once whatever made a sink reject it is fixed."""
+
+    async def job(container: Container) -> int:
+        return await (await resolve(container.outbox)).requeue_parked()
+
+    typer.echo(f"requeued: {_run(_settings(), job)}")
+
+
+@outbox_cli.command("purge")
+def outbox_purge(
+    older_than: Annotated[
+        str | None,
+        typer.Option("--older-than", help="e.g. 7d or 12h; default CAMPAIGNS_OUTBOX_RETENTION_HOURS."),
+    ] = None,
+) -> None:
+    """Delete entries delivered longer ago than the retention period (the scheduler does this hourly)."""
+    retention = _lifetime(older_than, "--older-than") if older_than is not None else None
+
+    async def job(container: Container) -> int:
+        return await (await resolve(container.purge_outbox)).execute(retention)
+
+    typer.echo(f"purged: {_run(_settings(), job)}")
+
+
 def _exit_cleanly(_signum: int, _frame: object) -> None:
     raise SystemExit(0)
 
@@ -157,10 +183,10 @@ def _grants(specs: list[str]) -> dict[str, list[str]]:
     return grants
 
 
-def _lifetime(text: str) -> dt.timedelta:
+def _lifetime(text: str, option: str = "--ttl") -> dt.timedelta:
     match = _TTL.match(text.strip())
     if not match:
-        raise typer.BadParameter(f"{text!r}: expected a number and s, m, h or d", param_hint="--ttl")
+        raise typer.BadParameter(f"{text!r}: expected a number and s, m, h or d", param_hint=option)
     return dt.timedelta(**{_UNITS[match["unit"]]: int(match["amount"])})
 
 

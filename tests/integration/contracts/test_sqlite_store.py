@@ -28,7 +28,7 @@ async def test_reopening_the_file_keeps_campaigns_and_undelivered_events(tmp_pat
             await uow.commit()
         outbox = SqliteOutboxStore(db)
         delivered, parked, pending = await outbox.pending(10)
-        await outbox.mark_delivered([delivered.id])
+        await outbox.mark_delivered([delivered.id], at=NOW)
         await outbox.record_failure(parked.id, error="poison", park=True)
     finally:
         await db.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
@@ -141,8 +142,8 @@ class App:
     def delete_market(self) -> DeleteMarket:
         return DeleteMarket(uow=self.uow, clock=self.clock)
 
-    def relay(self, *sinks: EventSink, batch_size: int = 500) -> RelayOutbox:
-        return RelayOutbox(outbox=self.outbox, sinks=sinks, batch_size=batch_size)
+    def relay(self, *sinks: EventSink, batch_size: int = 500, holder: str = "relay-1") -> RelayOutbox:
+        return RelayOutbox(outbox=self.outbox, sinks=sinks, clock=self.clock, holder=holder, batch_size=batch_size)
 
     async def entries(self) -> list[OutboxEntry]:
         return await self.outbox.pending(1_000_000)
@@ -865,3 +866,40 @@ async def test_relay_parks_an_entry_a_sink_rejects_for_good(app: App) -> None:
     stats = await app.outbox.stats()
     assert (stats.backlog, stats.parked) == (0, 1)
     assert app.store.outbox[poisoned.id].last_error == "malformed"
+
+
+class YieldingSink(RecordingEventSink):
+    """Gives the event loop away on every delivery, so concurrent relays really interleave."""
+
+    async def deliver(self, entries: Sequence[OutboxEntry]) -> None:
+        await asyncio.sleep(0)
+        await super().deliver(entries)
+
+
+async def test_concurrent_relays_deliver_each_entry_once_in_commit_order(app: App) -> None:
+    entries = await make_events(app, campaigns=5)
+    sink = YieldingSink("kinesis")
+    relays = [app.relay(sink, batch_size=2, holder=f"relay-{n}") for n in range(3)]
+
+    reports = await asyncio.gather(*(relay.execute() for relay in relays))
+
+    assert sink.delivered == entries
+    assert sum(report.delivered for report in reports) == len(entries)
+    assert sorted(report.standing_by for report in reports) == [False, True, True]
+
+
+async def test_a_standing_by_relay_takes_over_when_the_holder_stands_down_or_its_lease_runs_out(app: App) -> None:
+    sink = RecordingEventSink("kinesis")
+    first, second = app.relay(sink, holder="first"), app.relay(sink, holder="second")
+    await first.execute()
+    early = await app.create.execute(SUPREME, campaign_body("early"))
+
+    assert (await second.execute()).standing_by
+    await first.stand_down()
+    assert (await second.execute()).delivered == 1
+
+    late = await app.create.execute(SUPREME, campaign_body("late"))
+    assert (await first.execute()).standing_by, "second holds the lease now"
+    app.clock.advance(dt.timedelta(minutes=2))
+    assert (await first.execute()).delivered == 1
+    assert [entry.event.aggregate_id for entry in sink.delivered] == [early.id, late.id]
