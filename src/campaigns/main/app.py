@@ -8,13 +8,14 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar
+from litestar.types import ASGIApp
 
 from campaigns.container import Container, resolve
 from campaigns.entrypoints.http.app import SERVICES, create_app
 from campaigns.entrypoints.scheduler import Scheduler
 
 
-def create_app_from_container(container: Container, *, run_scheduler: bool = False) -> Litestar:
+def create_app_from_container(container: Container, *, run_scheduler: bool = False) -> ASGIApp:
     """The API; with `run_scheduler`, the lifecycle ticks and the outbox relays in this process too."""
     services: dict[str, Any] = {"metrics": container.metrics()}
 

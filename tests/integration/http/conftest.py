@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from litestar.types import ASGIApp
 
 from campaigns.adapters.dev_jwt_keys import DevKeyPair
 from campaigns.adapters.in_memory import FixedClock
@@ -30,7 +30,7 @@ def settings_for(data_dir: Path) -> Settings:
     return load_settings(environ={"CAMPAIGNS_DATA_DIR": str(data_dir)})
 
 
-def app_for(settings: Settings, clock: FixedClock) -> tuple[Container, Litestar]:
+def app_for(settings: Settings, clock: FixedClock) -> tuple[Container, ASGIApp]:
     container = build_container(settings)
     container.clock.override(clock)
     return container, create_app_from_container(container)
@@ -47,22 +47,22 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def container_and_app(settings: Settings, clock: FixedClock) -> tuple[Container, Litestar]:
+def container_and_app(settings: Settings, clock: FixedClock) -> tuple[Container, ASGIApp]:
     return app_for(settings, clock)
 
 
 @pytest.fixture
-def container(container_and_app: tuple[Container, Litestar]) -> Container:
+def container(container_and_app: tuple[Container, ASGIApp]) -> Container:
     return container_and_app[0]
 
 
 @pytest.fixture
-def app(container_and_app: tuple[Container, Litestar]) -> Litestar:
+def app(container_and_app: tuple[Container, ASGIApp]) -> ASGIApp:
     return container_and_app[1]
 
 
 @pytest.fixture
-async def client(app: Litestar) -> AsyncIterator[Client]:
+async def client(app: ASGIApp) -> AsyncIterator[Client]:
     async with AsyncTestClient(app=app) as test_client:
         yield test_client
 

@@ -16,8 +16,8 @@ import httpx
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from litestar.types import ASGIApp
 
 from campaigns.adapters.dev_jwt_keys import DevKeyPair
 from campaigns.application.ports import OutboxEntry, OutboxStore
@@ -32,7 +32,7 @@ FAQ_ID = "6a0c3a4e-3b9e-4c57-9d2e-2f1f2b1c0a11"
 """The FAQ every `valid_campaign_body` defines (in both locales) and places on the open landing page."""
 
 Json = dict[str, Any]
-Client = AsyncTestClient[Litestar]
+Client = AsyncTestClient[ASGIApp]
 
 
 def valid_campaign_body(site: str, **fields: Any) -> Json:
@@ -164,7 +164,7 @@ def assert_problem(response: httpx.Response, status: int, code: str, *, field: s
     assert body["title"]
     assert isinstance(body["detail"], str)
     if field is not None:
-        # Litestar names list items `eventIds[0]`, the domain rules `eventIds.0`: accept both spellings.
+        # ASGIApp names list items `eventIds[0]`, the domain rules `eventIds.0`: accept both spellings.
         fields = [re.sub(r"\[(\d+)\]", r".\1", error["field"]) for error in body.get("errors", [])]
         assert field in fields, body
     return body

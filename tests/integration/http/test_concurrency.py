@@ -9,7 +9,7 @@ from typing import Any, cast
 
 import httpx
 import pytest
-from litestar import Litestar
+from litestar.types import ASGIApp
 
 from tests.integration.http.support import Api, Client, assert_problem, event_types, valid_campaign_body
 
@@ -48,16 +48,16 @@ Requests = list[tuple[str, Mapping[str, Any], Mapping[str, str]]]
 """(url, JSON body, headers) of POST requests."""
 
 
-async def _burst(app: Litestar, requests: Requests) -> list[httpx.Response]:
+async def _burst(app: ASGIApp, requests: Requests) -> list[httpx.Response]:
     """Send every request at once on the app's own event loop, so their awaits really interleave."""
-    transport = httpx.ASGITransport(app=cast(Any, app))  # Litestar's ASGI types are narrower than httpx's
+    transport = httpx.ASGITransport(app=cast(Any, app))  # ASGIApp's ASGI types are narrower than httpx's
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         return list(
             await asyncio.gather(*(http.post(url, json=body, headers=dict(headers)) for url, body, headers in requests))
         )
 
 
-async def test_fifty_interleaved_creates_of_one_domain(api: Api, client: Client, app: Litestar) -> None:
+async def test_fifty_interleaved_creates_of_one_domain(api: Api, client: Client, app: ASGIApp) -> None:
     """The test client serialises requests; this burst runs them concurrently inside the app's loop."""
     body = valid_campaign_body("contested")
 
@@ -68,7 +68,7 @@ async def test_fifty_interleaved_creates_of_one_domain(api: Api, client: Client,
     await _assert_one_campaign_won(api, responses)
 
 
-async def test_interleaved_creates_and_renames_onto_one_domain(api: Api, client: Client, app: Litestar) -> None:
+async def test_interleaved_creates_and_renames_onto_one_domain(api: Api, client: Client, app: ASGIApp) -> None:
     others = [await api.create(valid_campaign_body(f"other-{n}")) for n in range(5)]
     requests: Requests = [("/campaigns", valid_campaign_body("prized"), api.supreme) for _ in range(10)]
     requests += [(f"/campaigns/{other['id']}", {"domain": {"site": "prized"}}, api.supreme) for other in others]
@@ -84,7 +84,7 @@ async def test_interleaved_creates_and_renames_onto_one_domain(api: Api, client:
     assert await api.total() == 5 + sum(1 for r in responses if r.status_code == 201)
 
 
-async def test_interleaved_updates_of_one_version_have_one_winner(api: Api, client: Client, app: Litestar) -> None:
+async def test_interleaved_updates_of_one_version_have_one_winner(api: Api, client: Client, app: ASGIApp) -> None:
     created = await api.create(valid_campaign_body("optimistic"))
     headers = {**api.supreme, "If-Match": '"1"'}
     requests: Requests = [(f"/campaigns/{created['id']}", {"name": f"Writer {n}"}, headers) for n in range(20)]

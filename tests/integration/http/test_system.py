@@ -92,3 +92,23 @@ async def test_unrouted_answers_carry_the_correlation_id(
     response = await client.request(method, path, headers={**supreme, CORRELATION_HEADER: "corr-unrouted"})
 
     assert response.headers.get(CORRELATION_HEADER) == "corr-unrouted"
+
+
+async def test_unrouted_answers_are_counted_under_one_route_label(client: Client, supreme: dict[str, str]) -> None:
+    for path in ("/no-such-thing", "/wp-admin/setup.php"):
+        assert (await client.get(path, headers=supreme)).status_code == 404
+
+    counted = [
+        line
+        for line in (await client.get("/metrics")).text.splitlines()
+        if line.startswith("http_requests_total{") and 'route="unmatched"' in line and 'status="404"' in line
+    ]
+    assert len(counted) == 1, "one label for every unrouted path, so probes cannot blow up the series"
+    assert float(counted[0].rsplit(" ", 1)[1]) == 2
+
+
+async def test_an_unrouted_path_without_a_token_is_401_so_routes_are_not_revealed(client: Client) -> None:
+    response = await client.get("/no-such-thing")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "UNAUTHENTICATED"

@@ -9,9 +9,9 @@ from typing import Any
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.types import ASGIApp
 
 from campaigns.entrypoints.http.auth import AuthenticationMiddleware, TokenVerifier
 from campaigns.entrypoints.http.controllers import CampaignController
@@ -53,17 +53,17 @@ def create_app(
     verifier: TokenVerifier,
     log_requests: bool = True,
     lifespan: Sequence[Callable[[Litestar], AbstractAsyncContextManager[None]]] = (),
-) -> Litestar:
-    """The API. `services` maps handler parameter names to instances; it may be filled by `lifespan`."""
+) -> ASGIApp:
+    """The API. `services` maps handler parameter names to instances; it may be filled by `lifespan`.
+
+    The request context and authentication wrap the whole Litestar app rather than its routes, so
+    every answer, an unrouted 404 included, is measured, logged, correlated and authenticated alike.
+    """
     dependencies = {name: _provide(services, name) for name in (*SERVICES, "metrics")}
-    return Litestar(
+    api = Litestar(
         route_handlers=[SystemController, CampaignController],
         state=State({"rendered_campaigns": RenderedCampaigns()}),
         dependencies=dependencies,
-        middleware=[
-            DefineMiddleware(RequestContextMiddleware, metrics=metrics, log_requests=log_requests),
-            DefineMiddleware(AuthenticationMiddleware, verifier=verifier),
-        ],
         exception_handlers={Exception: handle_exception},
         request_max_body_size=MAX_BODY_BYTES,
         lifespan=list(lifespan),
@@ -76,3 +76,4 @@ def create_app(
         ),
         logging_config=None,
     )
+    return RequestContextMiddleware(AuthenticationMiddleware(api, verifier), metrics, log_requests=log_requests)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -29,7 +28,6 @@ from campaigns.domain.errors import (
     PromoterNameTaken,
     ValidationFailed,
 )
-from campaigns.entrypoints.http.observability import CORRELATION_HEADER
 from campaigns.entrypoints.http.problems import PROBLEM_CONTENT_TYPE, FieldProblem, Problem, problem
 
 log = structlog.get_logger(__name__)
@@ -156,8 +154,4 @@ def problem_response(value: Problem, headers: Mapping[str, str] | None = None) -
 
 def handle_exception(request: Request[Any, Any, State], error: Exception) -> Response[Problem]:
     handler: Any = request.scope.get("route_handler")  # absent when no route matched
-    headers = None
-    if handler is None:  # the request middleware never ran: echo or mint the correlation id here
-        correlation_id = request.headers.get(CORRELATION_HEADER.decode()) or os.urandom(16).hex()
-        headers = {CORRELATION_HEADER.decode(): correlation_id}
-    return problem_response(problem_for(error, route_context(handler)), headers=headers)
+    return problem_response(problem_for(error, route_context(handler)))
