@@ -42,10 +42,13 @@ from campaigns.application.ports import (
     VenueSummary,
 )
 from campaigns.domain.campaign import Campaign, Status
+from campaigns.domain.contact import Contact
 from campaigns.domain.errors import DomainAlreadyClaimed, MarketNameTaken, PromoterNameTaken
+from campaigns.domain.event_status import EventStatus
 from campaigns.domain.events import AnyEvent
 from campaigns.domain.lifecycle import next_transition_at
-from campaigns.domain.market import Contact, EventStatus, Market, Promoter
+from campaigns.domain.market import Market
+from campaigns.domain.promoter import Promoter
 
 T = TypeVar("T")
 

@@ -28,9 +28,12 @@ from campaigns.application.ports import (
     SortDirection,
 )
 from campaigns.domain.campaign import Campaign
+from campaigns.domain.contact import Contact
 from campaigns.domain.errors import CampaignError, DomainAlreadyClaimed, MarketNameTaken, PromoterNameTaken
+from campaigns.domain.event_status import EventStatus
 from campaigns.domain.lifecycle import next_transition_at
-from campaigns.domain.market import Contact, EventStatus, Market, Promoter
+from campaigns.domain.market import Market
+from campaigns.domain.promoter import Promoter
 
 _CAMPAIGN = msgspec.json.Decoder(Campaign)
 _MARKET = msgspec.json.Decoder(Market)

@@ -16,8 +16,11 @@ from typing import Protocol, Self
 import msgspec
 
 from campaigns.domain.campaign import Campaign, CampaignType, Status
+from campaigns.domain.contact import Contact
+from campaigns.domain.event_status import EventStatus
 from campaigns.domain.events import AnyEvent
-from campaigns.domain.market import Contact, EventStatus, Market, Promoter
+from campaigns.domain.market import Market
+from campaigns.domain.promoter import Promoter
 
 
 class Clock(Protocol):

@@ -59,6 +59,13 @@ class Tour(Document, frozen=True):
     name: str | None = None
 
 
+class RecordDates(HasInstants, frozen=True):
+    """Creation and last update stamps of the documents around a campaign."""
+
+    created: Instant | None = None
+    updated: Instant | None = None
+
+
 class CampaignDates(HasInstants, frozen=True):
     created: Instant | None = None
     updated: Instant | None = None

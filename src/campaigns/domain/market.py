@@ -1,8 +1,8 @@
-"""Markets, promoters, contacts and event status records: the documents around a campaign."""
+"""Markets: a city or region of a campaign, the Ticketmaster events offered there and their presale."""
 
 from __future__ import annotations
 
-from campaigns.domain.campaign import Document, HasInstants, Instant
+from campaigns.domain.campaign import Document, HasInstants, Instant, RecordDates
 
 
 class GeoPoint(Document, frozen=True, kw_only=True):
@@ -32,11 +32,6 @@ class Notification(HasInstants, frozen=True):
     notified: Instant | None = None
 
 
-class RecordDates(HasInstants, frozen=True):
-    created: Instant | None = None
-    updated: Instant | None = None
-
-
 class Market(Document, frozen=True):
     id: str
     campaign_id: str
@@ -58,35 +53,3 @@ class Market(Document, frozen=True):
     @property
     def presale_at(self) -> Instant | None:
         return self.event.presaleDateTime if self.event else None
-
-
-class PrivacyUrl(Document, frozen=True):
-    locale: str
-    url: str
-    is_default: bool | None = None
-
-
-class Promoter(Document, frozen=True):
-    id: str
-    name: str
-    privacyUrls: list[PrivacyUrl] = []  # noqa: N815 - legacy field name
-    date: RecordDates = RecordDates()
-
-
-class Contact(Document, frozen=True):
-    id: str
-    name: str
-    email: str
-    keywords: list[str] = []
-
-
-class EventStatusDates(HasInstants, frozen=True):
-    end: Instant | None = None
-
-
-class EventStatus(Document, frozen=True):
-    """Status of one Ticketmaster event, keyed by its event id."""
-
-    id: str
-    status: str
-    date: EventStatusDates = EventStatusDates()

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 
 from campaigns.domain.campaign import Campaign, CampaignType, Link, Status
 from campaigns.domain.errors import FieldError, InvalidMarket, InvalidPromoter, ValidationFailed
-from campaigns.domain.market import Market, Promoter
+from campaigns.domain.market import Market
+from campaigns.domain.promoter import Promoter
 
 INVALID_CAMPAIGN_SCHEMA = "INVALID_CAMPAIGN_SCHEMA"
 MISSING_PRESALE_WINDOW_DATE = "MISSING_PRESALE_WINDOW_DATE"

@@ -6,8 +6,10 @@ import msgspec
 import pytest
 
 from campaigns.application.ports import UnitOfWorkFactory
+from campaigns.domain.contact import Contact
 from campaigns.domain.errors import PromoterNameTaken
-from campaigns.domain.market import Contact, EventStatus, EventStatusDates, PrivacyUrl, Promoter
+from campaigns.domain.event_status import EventStatus, EventStatusDates
+from campaigns.domain.promoter import PrivacyUrl, Promoter
 from tests.integration.contracts.builders import DAY, NOW, doc_id
 
 

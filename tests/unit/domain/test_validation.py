@@ -10,7 +10,8 @@ import pytest
 
 from campaigns.domain.campaign import Campaign
 from campaigns.domain.errors import FieldError, InvalidMarket, InvalidPromoter, ValidationFailed
-from campaigns.domain.market import Market, Promoter
+from campaigns.domain.market import Market
+from campaigns.domain.promoter import Promoter
 from campaigns.domain.validation import (
     campaign_errors,
     ensure_valid_campaign,

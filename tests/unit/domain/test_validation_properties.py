@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from campaigns.domain.campaign import Campaign
 from campaigns.domain.errors import FieldError
-from campaigns.domain.market import Market, Promoter
+from campaigns.domain.market import Market
+from campaigns.domain.promoter import Promoter
 from campaigns.domain.validation import campaign_errors, market_errors, promoter_errors
 
 Document = dict[str, Any]
