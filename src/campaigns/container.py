@@ -32,7 +32,7 @@ from campaigns.application.use_cases.relay_outbox import RelayOutbox
 from campaigns.application.use_cases.update_campaign import UpdateCampaign
 from campaigns.config import Settings
 from campaigns.entrypoints.http.auth import TokenVerifier
-from campaigns.entrypoints.http.observability import Metrics
+from campaigns.entrypoints.metrics import Metrics
 from campaigns.entrypoints.scheduler import Scheduler
 
 T = TypeVar("T")

@@ -14,7 +14,7 @@ from campaigns.application.ports import OutboxStore
 from campaigns.application.use_cases.purge_outbox import PurgeDeliveredOutbox
 from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle, RefreshReport
 from campaigns.application.use_cases.relay_outbox import RelayOutbox
-from campaigns.entrypoints.http.observability import Metrics
+from campaigns.entrypoints.metrics import Metrics
 
 log = structlog.get_logger("campaigns.scheduler")
 

@@ -23,7 +23,7 @@ from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
 from campaigns.application.use_cases.relay_outbox import RelayOutbox
 from campaigns.domain.campaign import Status
 from campaigns.domain.events import CampaignCreated
-from campaigns.entrypoints.http.observability import Metrics
+from campaigns.entrypoints.metrics import Metrics
 from campaigns.entrypoints.scheduler import Scheduler
 
 NOW = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)

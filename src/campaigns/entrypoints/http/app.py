@@ -16,9 +16,10 @@ from litestar.types import ASGIApp
 from campaigns.entrypoints.http.auth import AuthenticationMiddleware, TokenVerifier
 from campaigns.entrypoints.http.controllers import CampaignController
 from campaigns.entrypoints.http.errors import handle_exception
-from campaigns.entrypoints.http.observability import Metrics, RequestContextMiddleware
+from campaigns.entrypoints.http.observability import RequestContextMiddleware
 from campaigns.entrypoints.http.rendering import RenderedCampaigns
 from campaigns.entrypoints.http.system import SystemController
+from campaigns.entrypoints.metrics import Metrics
 
 MAX_BODY_BYTES = 1024 * 1024
 

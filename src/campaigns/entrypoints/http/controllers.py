@@ -39,7 +39,6 @@ from campaigns.entrypoints.http.dtos import (
     TermsInput,
     TermsView,
 )
-from campaigns.entrypoints.http.observability import Metrics
 from campaigns.entrypoints.http.problems import error_responses
 from campaigns.entrypoints.http.rendering import RenderedCampaigns, cache_headers
 from campaigns.entrypoints.http.views import (
@@ -51,6 +50,7 @@ from campaigns.entrypoints.http.views import (
     terms_patch,
     terms_view,
 )
+from campaigns.entrypoints.metrics import Metrics
 
 AuthedRequest = Request[Principal, Any, State]
 

@@ -9,8 +9,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from campaigns.application.use_cases.check_health import CheckHealth
 from campaigns.entrypoints.http.dtos import HeartbeatView
-from campaigns.entrypoints.http.observability import Metrics
 from campaigns.entrypoints.http.problems import error_responses
+from campaigns.entrypoints.metrics import Metrics
 
 
 class SystemController(Controller):
