@@ -15,7 +15,13 @@ from dependency_injector import containers, providers
 from campaigns.adapters.dev_jwt_keys import DevKeyPair, read_public_key
 from campaigns.adapters.in_process_campaign_cache import InProcessCampaignCache
 from campaigns.adapters.json_lines_event_sink import JsonLinesEventSink
-from campaigns.adapters.sqlite_store import SqliteDatabase, SqliteOutboxStore, SqliteUnitOfWork, sqlite_database
+from campaigns.adapters.sqlite_store import (
+    SqliteDatabase,
+    SqliteOutboxStore,
+    SqliteStoreReader,
+    SqliteUnitOfWork,
+    sqlite_database,
+)
 from campaigns.adapters.system_clock import ObjectIdFactory, SystemClock
 from campaigns.application.ports import IdFactory, UnitOfWorkFactory
 from campaigns.application.use_cases.check_health import CheckHealth
@@ -74,14 +80,15 @@ class Container(containers.DeclarativeContainer):
 
     create_campaign = providers.Singleton(CreateCampaign, uow=unit_of_work, clock=clock, ids=ids)
     update_campaign = providers.Singleton(UpdateCampaign, uow=unit_of_work, clock=clock, ids=ids, cache=cache)
-    get_campaign = providers.Singleton(GetCampaign, uow=unit_of_work)
-    get_campaign_by_domain = providers.Singleton(GetCampaignByDomain, uow=unit_of_work, cache=cache)
-    list_campaigns = providers.Singleton(ListCampaigns, uow=unit_of_work)
-    find_campaigns_for_event = providers.Singleton(FindCampaignsForEvent, uow=unit_of_work)
-    find_presale_window_ids = providers.Singleton(FindPresaleWindowIds, uow=unit_of_work)
-    find_campaign_ids_by_category = providers.Singleton(FindCampaignIdsByCategory, uow=unit_of_work)
+    reads = providers.Singleton(SqliteStoreReader, database)
+    get_campaign = providers.Singleton(GetCampaign, reads=reads)
+    get_campaign_by_domain = providers.Singleton(GetCampaignByDomain, reads=reads, cache=cache)
+    list_campaigns = providers.Singleton(ListCampaigns, reads=reads)
+    find_campaigns_for_event = providers.Singleton(FindCampaignsForEvent, reads=reads)
+    find_presale_window_ids = providers.Singleton(FindPresaleWindowIds, reads=reads)
+    find_campaign_ids_by_category = providers.Singleton(FindCampaignIdsByCategory, reads=reads)
     refresh_lifecycle = providers.Singleton(RefreshLifecycle, uow=unit_of_work, clock=clock, cache=cache)
-    check_health = providers.Singleton(CheckHealth, uow=unit_of_work)
+    check_health = providers.Singleton(CheckHealth, reads=reads)
     relay_outbox = providers.Singleton(
         RelayOutbox, outbox=outbox, sinks=sinks, clock=clock, holder=providers.Callable(relay_holder)
     )

@@ -38,6 +38,7 @@ from campaigns.application.ports import (
     OutboxStore,
     PromoterRepository,
     SortDirection,
+    StoreReader,
     UnitOfWork,
     VenueSummary,
 )
@@ -300,6 +301,17 @@ class InMemoryEventStatusRepository(EventStatusRepository):
 
     async def upsert(self, record: EventStatus) -> None:
         self._tables.event_statuses[record.id] = record
+
+
+class InMemoryStoreReader(StoreReader):
+    """Reads the published tables directly: a commit replaces them whole, so a read never sees half of one."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self.campaigns = InMemoryCampaignRepository(store)
+        self.markets = InMemoryMarketRepository(store)
+        self.promoters = InMemoryPromoterRepository(store)
+        self.contacts = InMemoryContactRepository(store)
+        self.event_statuses = InMemoryEventStatusRepository(store)
 
 
 class InMemoryOutbox(Outbox):

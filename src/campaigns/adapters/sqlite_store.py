@@ -1,8 +1,10 @@
 """The embedded store: one SQLite file in WAL mode, reached through aiosqlite so no query blocks the loop.
 
-One connection serves the process and one unit of work holds it at a time (an asyncio lock), each
-in a `BEGIN IMMEDIATE` transaction: writers serialize, which is what makes compare-and-set and the
-unique indexes decide races. `busy_timeout` covers other processes (the CLI) on the same file.
+One write connection serves the process and one unit of work holds it at a time (an asyncio lock),
+each in a `BEGIN IMMEDIATE` transaction: writers serialize, which is what makes compare-and-set and
+the unique indexes decide races. `busy_timeout` covers other processes (the CLI) on the same file.
+Queries use a second, read-only connection without that lock: WAL lets them read the last commit
+while a write is in progress, so a GET never waits for a writer.
 """
 
 from __future__ import annotations
@@ -28,7 +30,15 @@ from campaigns.adapters.sqlite_repositories import (
     iso,
 )
 from campaigns.application.errors import DependencyUnavailable
-from campaigns.application.ports import IdFactory, Outbox, OutboxEntry, OutboxStats, OutboxStore, UnitOfWork
+from campaigns.application.ports import (
+    IdFactory,
+    Outbox,
+    OutboxEntry,
+    OutboxStats,
+    OutboxStore,
+    StoreReader,
+    UnitOfWork,
+)
 from campaigns.domain.events import AnyEvent
 
 SCHEMA = """
@@ -133,6 +143,7 @@ class SqliteDatabase:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._connection: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
 
     @property
@@ -140,6 +151,13 @@ class SqliteDatabase:
         if self._connection is None:
             raise RuntimeError("The SQLite store is not open; call open() first.")
         return self._connection
+
+    @property
+    def reader(self) -> aiosqlite.Connection:
+        """The read-only connection: autocommit, so each statement reads the latest commit."""
+        if self._reader is None:
+            raise RuntimeError("The SQLite store is not open; call open() first.")
+        return self._reader
 
     async def open(self) -> Self:
         await asyncio.to_thread(self.path.parent.mkdir, parents=True, exist_ok=True)
@@ -149,13 +167,23 @@ class SqliteDatabase:
             for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "busy_timeout = 5000", "foreign_keys = ON"):
                 await connection.execute(f"PRAGMA {pragma}")
             await connection.executescript(SCHEMA)
+            reader = await aiosqlite.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
         except BaseException:
             await connection.close()
             raise
-        self._connection = connection
+        try:
+            await reader.execute("PRAGMA busy_timeout = 5000")
+        except BaseException:
+            await reader.close()
+            await connection.close()
+            raise
+        self._connection, self._reader = connection, reader
         return self
 
     async def close(self) -> None:
+        if self._reader is not None:
+            reader, self._reader = self._reader, None
+            await reader.close()
         if self._connection is not None:
             connection, self._connection = self._connection, None
             await connection.close()
@@ -208,6 +236,18 @@ async def sqlite_database(path: Path) -> AsyncIterator[SqliteDatabase]:
         yield database
     finally:
         await database.close()
+
+
+class SqliteStoreReader(StoreReader):
+    """Queries on the read-only connection; a write through it fails (the file is opened `mode=ro`)."""
+
+    def __init__(self, db: SqliteDatabase) -> None:
+        connection = db.reader
+        self.campaigns = SqliteCampaignRepository(connection)
+        self.markets = SqliteMarketRepository(connection)
+        self.promoters = SqlitePromoterRepository(connection)
+        self.contacts = SqliteContactRepository(connection)
+        self.event_statuses = SqliteEventStatusRepository(connection)
 
 
 class SqliteOutbox(Outbox):

@@ -73,13 +73,31 @@ class CampaignPage(msgspec.Struct, frozen=True, kw_only=True):
     total: int
 
 
-class CampaignRepository(Protocol):
+class CampaignReader(Protocol):
     async def get(self, campaign_id: str) -> Campaign | None: ...
 
     async def get_by_site(self, site: str) -> Campaign | None:
         """The campaign holding `site` (`domain.site`), whatever its status."""
         ...
 
+    async def search(self, query: CampaignQuery) -> CampaignPage: ...
+
+    async def find_linked_to_event(self, event_id: str, campaign_ids: Sequence[str]) -> list[Campaign]:
+        """Campaigns in `campaign_ids` or listing `event_id` in `eventIds`, with a presale window, not DRAFT/PREVIEW."""
+        ...
+
+    async def find_in_presale_window(self, start: dt.datetime, end: dt.datetime) -> list[Campaign]:
+        """Campaigns whose presale window overlaps [start, end]."""
+        ...
+
+    async def ids_with_categories(self, category_ids: Sequence[str]) -> list[str]: ...
+
+    async def ping(self) -> None:
+        """Raise DependencyUnavailable when the store cannot answer."""
+        ...
+
+
+class CampaignRepository(CampaignReader, Protocol):
     async def add(self, campaign: Campaign) -> None:
         """Insert a new campaign (its `version` is 1).
 
@@ -105,28 +123,18 @@ class CampaignRepository(Protocol):
         """
         ...
 
-    async def search(self, query: CampaignQuery) -> CampaignPage: ...
 
-    async def find_linked_to_event(self, event_id: str, campaign_ids: Sequence[str]) -> list[Campaign]:
-        """Campaigns in `campaign_ids` or listing `event_id` in `eventIds`, with a presale window, not DRAFT/PREVIEW."""
-        ...
-
-    async def find_in_presale_window(self, start: dt.datetime, end: dt.datetime) -> list[Campaign]:
-        """Campaigns whose presale window overlaps [start, end]."""
-        ...
-
-    async def ids_with_categories(self, category_ids: Sequence[str]) -> list[str]: ...
-
-    async def ping(self) -> None:
-        """Raise DependencyUnavailable when the store cannot answer."""
-        ...
-
-
-class MarketRepository(Protocol):
+class MarketReader(Protocol):
     async def get(self, market_id: str) -> Market | None: ...
 
     async def list_for_campaign(self, campaign_id: str) -> list[Market]: ...
 
+    async def campaign_ids_for_event(self, event_id: str) -> list[str]:
+        """Ids of campaigns having a market whose `event.ids` contains `event_id`."""
+        ...
+
+
+class MarketRepository(MarketReader, Protocol):
     async def add(self, market: Market) -> None:
         """Raises MarketNameTaken when the campaign already has a market with this name."""
         ...
@@ -137,16 +145,14 @@ class MarketRepository(Protocol):
 
     async def delete(self, market_id: str) -> None: ...
 
-    async def campaign_ids_for_event(self, event_id: str) -> list[str]:
-        """Ids of campaigns having a market whose `event.ids` contains `event_id`."""
-        ...
 
-
-class PromoterRepository(Protocol):
+class PromoterReader(Protocol):
     async def get(self, promoter_id: str) -> Promoter | None: ...
 
     async def list_all(self) -> list[Promoter]: ...
 
+
+class PromoterRepository(PromoterReader, Protocol):
     async def add(self, promoter: Promoter) -> None:
         """Raises PromoterNameTaken when the name is taken."""
         ...
@@ -156,19 +162,23 @@ class PromoterRepository(Protocol):
     async def delete(self, promoter_id: str) -> None: ...
 
 
-class ContactRepository(Protocol):
+class ContactReader(Protocol):
     async def get(self, contact_id: str) -> Contact | None: ...
 
     async def search(self, text: str | None, *, page: int, page_size: int) -> tuple[list[Contact], int]:
         """Contacts whose name, email or keywords contain `text` (case-insensitive), and the total."""
         ...
 
+
+class ContactRepository(ContactReader, Protocol):
     async def upsert(self, contact: Contact) -> None: ...
 
 
-class EventStatusRepository(Protocol):
+class EventStatusReader(Protocol):
     async def find(self, status: str | None, until: dt.datetime | None) -> list[EventStatus]: ...
 
+
+class EventStatusRepository(EventStatusReader, Protocol):
     async def upsert(self, record: EventStatus) -> None: ...
 
 
@@ -210,6 +220,21 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...
+
+
+class StoreReader(Protocol):
+    """Read-only access for queries, outside any unit of work.
+
+    Reads take no write lock and open no transaction (a read connection on SQLite, the configured
+    read preference on MongoDB); each call sees committed state only. Use cases that decide a
+    write read inside their unit of work instead.
+    """
+
+    campaigns: CampaignReader
+    markets: MarketReader
+    promoters: PromoterReader
+    contacts: ContactReader
+    event_statuses: EventStatusReader
 
 
 class OutboxStats(msgspec.Struct, frozen=True, kw_only=True):

@@ -16,6 +16,7 @@ from campaigns.adapters.in_memory import (
     InMemoryCampaignCache,
     InMemoryOutboxStore,
     InMemoryStore,
+    InMemoryStoreReader,
     InMemoryUnitOfWork,
     RecordingEventSink,
     SequentialIdFactory,
@@ -111,6 +112,10 @@ class App:
         return InMemoryUnitOfWork(self.store, self.ids)
 
     @property
+    def reads(self) -> InMemoryStoreReader:
+        return InMemoryStoreReader(self.store)
+
+    @property
     def create(self) -> CreateCampaign:
         return CreateCampaign(uow=self.uow, clock=self.clock, ids=self.ids)
 
@@ -120,11 +125,11 @@ class App:
 
     @property
     def by_domain(self) -> GetCampaignByDomain:
-        return GetCampaignByDomain(uow=self.uow, cache=self.cache)
+        return GetCampaignByDomain(reads=self.reads, cache=self.cache)
 
     @property
     def listing(self) -> ListCampaigns:
-        return ListCampaigns(uow=self.uow)
+        return ListCampaigns(reads=self.reads)
 
     @property
     def refresh(self) -> RefreshLifecycle:

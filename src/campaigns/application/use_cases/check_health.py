@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from campaigns.application.ports import UnitOfWorkFactory
+from campaigns.application.ports import StoreReader
 
 
 class CheckHealth:
     """Ask the store to answer a trivial query; raises DependencyUnavailable when it cannot."""
 
-    def __init__(self, *, uow: UnitOfWorkFactory) -> None:
-        self._uow = uow
+    def __init__(self, *, reads: StoreReader) -> None:
+        self._reads = reads
 
     async def execute(self) -> None:
-        async with self._uow() as uow:
-            await uow.campaigns.ping()
+        await self._reads.campaigns.ping()

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from campaigns.application.ports import UnitOfWorkFactory
+from campaigns.application.ports import StoreReader
 
 
 class FindCampaignIdsByCategory:
     """Ids of campaigns whose `categoryId` is one of the given ones."""
 
-    def __init__(self, *, uow: UnitOfWorkFactory) -> None:
-        self._uow = uow
+    def __init__(self, *, reads: StoreReader) -> None:
+        self._reads = reads
 
     async def execute(self, category_ids: Sequence[str]) -> list[str]:
         if not category_ids:
             return []
-        async with self._uow() as uow:
-            return await uow.campaigns.ids_with_categories(category_ids)
+        return await self._reads.campaigns.ids_with_categories(category_ids)

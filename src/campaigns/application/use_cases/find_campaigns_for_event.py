@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from campaigns.application.ports import UnitOfWorkFactory
+from campaigns.application.ports import StoreReader
 from campaigns.domain.campaign import Campaign
 
 
@@ -12,10 +12,9 @@ class FindCampaignsForEvent:
     - Only campaigns past DRAFT/PREVIEW with a presale window qualify.
     """
 
-    def __init__(self, *, uow: UnitOfWorkFactory) -> None:
-        self._uow = uow
+    def __init__(self, *, reads: StoreReader) -> None:
+        self._reads = reads
 
     async def execute(self, event_id: str) -> list[Campaign]:
-        async with self._uow() as uow:
-            campaign_ids = await uow.markets.campaign_ids_for_event(event_id)
-            return await uow.campaigns.find_linked_to_event(event_id, campaign_ids)
+        campaign_ids = await self._reads.markets.campaign_ids_for_event(event_id)
+        return await self._reads.campaigns.find_linked_to_event(event_id, campaign_ids)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from campaigns.application.ports import UnitOfWorkFactory
+from campaigns.application.ports import StoreReader
 from campaigns.domain.errors import FieldError, InvalidQuery
 
 
@@ -21,8 +21,8 @@ class FindPresaleWindowIds:
     - Event ids come from the campaigns' `eventIds` and their markets; each is listed once, first seen first.
     """
 
-    def __init__(self, *, uow: UnitOfWorkFactory) -> None:
-        self._uow = uow
+    def __init__(self, *, reads: StoreReader) -> None:
+        self._reads = reads
 
     async def execute(self, kind: PresaleIdKind, start: dt.datetime | None, end: dt.datetime | None) -> list[str]:
         missing = [
@@ -37,12 +37,11 @@ class FindPresaleWindowIds:
                 [FieldError(field="presaleQueryEndDate", message="Must not be before the start.", code="INVALID_QUERY")]
             )
         ids: list[str] = []
-        async with self._uow() as uow:
-            for campaign in await uow.campaigns.find_in_presale_window(start, end):
-                if kind is PresaleIdKind.CATEGORY_IDS:
-                    ids.extend([campaign.categoryId] if campaign.categoryId else [])
-                    continue
-                ids.extend(campaign.eventIds)
-                for market in await uow.markets.list_for_campaign(campaign.id):
-                    ids.extend(market.event_ids)
+        for campaign in await self._reads.campaigns.find_in_presale_window(start, end):
+            if kind is PresaleIdKind.CATEGORY_IDS:
+                ids.extend([campaign.categoryId] if campaign.categoryId else [])
+                continue
+            ids.extend(campaign.eventIds)
+            for market in await self._reads.markets.list_for_campaign(campaign.id):
+                ids.extend(market.event_ids)
         return list(dict.fromkeys(ids))

@@ -7,7 +7,7 @@ import asyncio
 import msgspec
 
 from campaigns.application.errors import CampaignNotFound
-from campaigns.application.ports import CampaignCache, UnitOfWorkFactory
+from campaigns.application.ports import CampaignCache, StoreReader
 from campaigns.domain.campaign import Campaign
 from campaigns.domain.documents import select_locale
 from campaigns.domain.permissions import Principal, ensure_visible_by_domain, ensure_visible_status
@@ -31,8 +31,8 @@ class GetCampaignByDomain:
       concurrent misses for one site share one store read.
     """
 
-    def __init__(self, *, uow: UnitOfWorkFactory, cache: CampaignCache) -> None:
-        self._uow = uow
+    def __init__(self, *, reads: StoreReader, cache: CampaignCache) -> None:
+        self._reads = reads
         self._cache = cache
         self._loads: dict[str, asyncio.Future[Campaign | None]] = {}
 
@@ -67,8 +67,7 @@ class GetCampaignByDomain:
         return pending
 
     async def _load(self, site: str) -> Campaign | None:
-        async with self._uow() as uow:
-            campaign = await uow.campaigns.get_by_site(site)
+        campaign = await self._reads.campaigns.get_by_site(site)
         if campaign is not None:
             await self._cache.put(campaign)
         return campaign

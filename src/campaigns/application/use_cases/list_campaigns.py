@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from campaigns.application.ports import CampaignPage, CampaignQuery, UnitOfWorkFactory
+from campaigns.application.ports import CampaignPage, CampaignQuery, StoreReader
 from campaigns.domain.permissions import Principal
 
 
@@ -15,10 +15,9 @@ class ListCampaigns:
     - Pages count from 0.
     """
 
-    def __init__(self, *, uow: UnitOfWorkFactory) -> None:
-        self._uow = uow
+    def __init__(self, *, reads: StoreReader) -> None:
+        self._reads = reads
 
     async def execute(self, principal: Principal, query: CampaignQuery) -> CampaignPage:
         scoped = msgspec.structs.replace(query, readable_ids=principal.readable_campaign_ids())
-        async with self._uow() as uow:
-            return await uow.campaigns.search(scoped)
+        return await self._reads.campaigns.search(scoped)
