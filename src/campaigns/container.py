@@ -36,6 +36,8 @@ from campaigns.application.use_cases.purge_outbox import PurgeDeliveredOutbox
 from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
 from campaigns.application.use_cases.relay_outbox import RelayOutbox
 from campaigns.application.use_cases.update_campaign import UpdateCampaign
+from campaigns.application.use_cases.update_campaign_faqs import UpdateCampaignFaqs
+from campaigns.application.use_cases.update_campaign_terms import UpdateCampaignTerms
 from campaigns.config import Settings
 from campaigns.entrypoints.http.auth import TokenVerifier
 from campaigns.entrypoints.metrics import Metrics
@@ -81,6 +83,8 @@ class Container(containers.DeclarativeContainer):
     create_campaign = providers.Singleton(CreateCampaign, uow=unit_of_work, clock=clock, ids=ids)
     update_campaign = providers.Singleton(UpdateCampaign, uow=unit_of_work, clock=clock, ids=ids, cache=cache)
     reads = providers.Singleton(SqliteStoreReader, database)
+    update_campaign_faqs = providers.Singleton(UpdateCampaignFaqs, update=update_campaign)
+    update_campaign_terms = providers.Singleton(UpdateCampaignTerms, update=update_campaign)
     get_campaign = providers.Singleton(GetCampaign, reads=reads)
     get_campaign_by_domain = providers.Singleton(GetCampaignByDomain, reads=reads, cache=cache)
     list_campaigns = providers.Singleton(ListCampaigns, reads=reads)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import msgspec
@@ -49,12 +49,31 @@ class UpdateCampaign:
         principal.ensure(Operation.WRITE, campaign_id)
         client = split_client_document(body)
         target = Status(client.status) if client.status else None
+        return await self.apply(principal, campaign_id, lambda _: body, if_match=if_match, changes_status=bool(target))
+
+    async def apply(
+        self,
+        principal: Principal,
+        campaign_id: str,
+        patch_for: Callable[[Campaign], Mapping[str, Any]],
+        *,
+        if_match: int | None = None,
+        changes_status: bool = False,
+    ) -> Campaign:
+        """Update with a body derived from the current campaign, in the same unit of work.
+
+        For sub-resources (FAQs, terms) whose body depends on what is stored; `patch_for` may raise
+        to refuse the change before anything is written.
+        """
+        principal.ensure(Operation.WRITE, campaign_id)
         async with self._uow() as uow:
             current = await uow.campaigns.get(campaign_id)
             if current is None:
-                if target is not None:
+                if changes_status:
                     principal.ensure(Operation.CHANGE_STATUS, campaign_id)
                 raise CampaignNotFound
+            client = split_client_document(patch_for(current))
+            target = Status(client.status) if client.status else None
             if if_match is not None and if_match != current.version:
                 raise VersionMismatch
             now = self._clock.now()

@@ -14,11 +14,10 @@ from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.types import ASGIApp
 
 from campaigns.entrypoints.http.auth import AuthenticationMiddleware, TokenVerifier
-from campaigns.entrypoints.http.controllers import CampaignController
+from campaigns.entrypoints.http.controllers import ROUTE_HANDLERS
 from campaigns.entrypoints.http.errors import handle_exception
 from campaigns.entrypoints.http.observability import RequestContextMiddleware
 from campaigns.entrypoints.http.rendering import RenderedCampaigns
-from campaigns.entrypoints.http.system import SystemController
 from campaigns.entrypoints.metrics import Metrics
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -27,6 +26,8 @@ MAX_BODY_BYTES = 1024 * 1024
 SERVICES = (
     "create_campaign",
     "update_campaign",
+    "update_campaign_faqs",
+    "update_campaign_terms",
     "get_campaign",
     "get_campaign_by_domain",
     "list_campaigns",
@@ -62,7 +63,7 @@ def create_app(
     """
     dependencies = {name: _provide(services, name) for name in (*SERVICES, "metrics")}
     api = Litestar(
-        route_handlers=[SystemController, CampaignController],
+        route_handlers=ROUTE_HANDLERS,
         state=State({"rendered_campaigns": RenderedCampaigns()}),
         dependencies=dependencies,
         exception_handlers={Exception: handle_exception},

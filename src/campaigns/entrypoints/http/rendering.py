@@ -9,8 +9,8 @@ from __future__ import annotations
 import msgspec
 from litestar.types import Receive, Scope, Send
 
+from campaigns.application.read_models import campaign_view
 from campaigns.domain.campaign import Campaign
-from campaigns.entrypoints.http.views import campaign_view
 
 _ENCODER = msgspec.json.Encoder()
 

@@ -1,21 +1,19 @@
-"""Thin HTTP handlers: request DTO -> use case -> response DTO. Errors go to `errors.py`."""
+"""Campaign routes: the fan-facing lookup by domain, search, create, update and lifecycle."""
 
 from __future__ import annotations
 
 import datetime as dt
 from inspect import getdoc
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import State
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.types import ASGIApp
 
-from campaigns.application.errors import VersionMismatch
-from campaigns.application.ports import CampaignQuery, CampaignSort, SortDirection
+from campaigns.application.ports import CampaignPage, CampaignQuery, CampaignSort, SortDirection
+from campaigns.application.read_models import CampaignView, campaign_view
 from campaigns.application.use_cases.create_campaign import CreateCampaign
 from campaigns.application.use_cases.find_campaign_ids_by_category import FindCampaignIdsByCategory
 from campaigns.application.use_cases.find_campaigns_for_event import FindCampaignsForEvent
@@ -23,68 +21,76 @@ from campaigns.application.use_cases.find_presale_window_ids import FindPresaleW
 from campaigns.application.use_cases.get_campaign import GetCampaign
 from campaigns.application.use_cases.get_campaign_by_domain import DomainLookup, GetCampaignByDomain
 from campaigns.application.use_cases.list_campaigns import ListCampaigns
-from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
+from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle, RefreshReport
 from campaigns.application.use_cases.update_campaign import UpdateCampaign
-from campaigns.domain.campaign import Campaign, CampaignContactRef, CampaignType, Status
-from campaigns.domain.permissions import Principal
-from campaigns.entrypoints.http.dtos import (
-    CampaignInput,
-    CampaignListView,
-    CampaignStatusHistoryView,
-    CampaignStatusView,
-    CampaignView,
-    FaqPlacementInput,
-    FaqsView,
-    RefreshView,
-    TermsInput,
-    TermsView,
+from campaigns.domain.campaign import Campaign, CampaignType, Status, StatusChange
+from campaigns.entrypoints.http.bodies import CampaignInput
+from campaigns.entrypoints.http.controllers.common import (
+    CAMPAIGN_OK,
+    QUERY_ERRORS,
+    READ_ERRORS,
+    SUPREME_ERRORS,
+    WRITE_ERRORS,
+    AuthedRequest,
+    Pagination,
+    document,
+    if_match,
+    rendered,
 )
-from campaigns.entrypoints.http.problems import error_responses
-from campaigns.entrypoints.http.rendering import RenderedCampaigns, cache_headers
-from campaigns.entrypoints.http.views import (
-    campaign_list_view,
-    campaign_view,
-    content_locale,
-    faqs_view,
-    refresh_view,
-    terms_patch,
-    terms_view,
-)
+from campaigns.entrypoints.http.rendering import cache_headers
 from campaigns.entrypoints.metrics import Metrics
 
-AuthedRequest = Request[Principal, Any, State]
 
-READ_ERRORS = error_responses(400, 401, 403, 404)
-QUERY_ERRORS = error_responses(400, 401)
-SUPREME_ERRORS = error_responses(400, 401, 403)
-WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 412, 413)
-CAMPAIGN_OK = {200: ResponseSpec(data_container=CampaignView, generate_examples=False, description="The campaign.")}
+class CampaignListView(msgspec.Struct, kw_only=True):
+    campaigns: list[CampaignView]
+    pagination: Pagination
 
 
-def _document(data: msgspec.Struct) -> dict[str, Any]:
-    document: dict[str, Any] = msgspec.to_builtins(data)
-    return document
+class CampaignStatusView(msgspec.Struct, kw_only=True):
+    id: str
+    status: Status
+
+
+class CampaignStatusHistoryView(msgspec.Struct, kw_only=True):
+    id: str
+    status: Status
+    statusHistory: list[StatusChange]  # noqa: N815 - legacy field name
+
+
+class RefreshedCampaign(msgspec.Struct, kw_only=True):
+    id: str
+    from_: Status = msgspec.field(name="from")
+    to: Status
+    domain: str | None
+
+
+class RefreshView(msgspec.Struct, kw_only=True):
+    opened: int
+    closed: int
+    deactivated: int
+    dryRun: bool  # noqa: N815 - matches the query parameter
+    campaigns: list[RefreshedCampaign]
 
 
 def _created_response(campaign: Campaign) -> Response[CampaignView]:
     return Response(campaign_view(campaign), status_code=201, headers=cache_headers(campaign))
 
 
-def _rendered(request: AuthedRequest) -> RenderedCampaigns:
-    """App state rather than a second dependency: Litestar resolves two or more concurrently, in a task group."""
-    rendered: RenderedCampaigns = request.app.state.rendered_campaigns
-    return rendered
+def campaign_list_view(page: CampaignPage, page_number: int, page_size: int) -> CampaignListView:
+    return CampaignListView(
+        campaigns=[campaign_view(c) for c in page.campaigns],
+        pagination=Pagination(page=page_number, pageSize=page_size, total=page.total),
+    )
 
 
-def _if_match(request: AuthedRequest) -> int | None:
-    """The version named by `If-Match` (`"3"`, `W/"3"` or `3`); `*` or no header means any."""
-    raw = request.headers.get("if-match")
-    if raw is None or raw.strip() == "*":
-        return None
-    try:
-        return int(raw.strip().removeprefix("W/").strip('"'))
-    except ValueError as error:
-        raise VersionMismatch("If-Match must name a campaign version, as the ETag gives it.") from error
+def refresh_view(report: RefreshReport) -> RefreshView:
+    return RefreshView(
+        opened=report.opened,
+        closed=report.closed,
+        deactivated=report.deactivated,
+        dryRun=report.dry_run,
+        campaigns=[RefreshedCampaign(id=c.id, from_=c.from_, to=c.to, domain=c.domain) for c in report.campaigns],
+    )
 
 
 class CampaignController(Controller):
@@ -108,7 +114,7 @@ class CampaignController(Controller):
     ) -> ASGIApp:
         """The fan-facing hot path: answered with a response prepared once per campaign version."""
         lookup = DomainLookup(site=domain, locale=locale, show_all_locales=show_all_locales, password=password)
-        return _rendered(request).response(await get_campaign_by_domain.execute(request.user, lookup))
+        return rendered(request).response(await get_campaign_by_domain.execute(request.user, lookup))
 
     @get(
         "/status",
@@ -129,7 +135,7 @@ class CampaignController(Controller):
     async def create(
         self, request: AuthedRequest, create_campaign: NamedDependency[CreateCampaign], data: JSONBody[CampaignInput]
     ) -> Response[CampaignView]:
-        return _created_response(await create_campaign.execute(request.user, _document(data)))
+        return _created_response(await create_campaign.execute(request.user, document(data)))
 
     @post(
         "/refresh",
@@ -245,7 +251,7 @@ class CampaignController(Controller):
         get_campaign: NamedDependency[GetCampaign],
         campaign_id: FromPath[str],
     ) -> ASGIApp:
-        return _rendered(request).response(await get_campaign.execute(request.user, campaign_id))
+        return rendered(request).response(await get_campaign.execute(request.user, campaign_id))
 
     @post(
         "/{campaign_id:str}",
@@ -261,10 +267,8 @@ class CampaignController(Controller):
         campaign_id: FromPath[str],
         data: JSONBody[CampaignInput],
     ) -> ASGIApp:
-        campaign = await update_campaign.execute(
-            request.user, campaign_id, _document(data), if_match=_if_match(request)
-        )
-        return _rendered(request).response(campaign)
+        campaign = await update_campaign.execute(request.user, campaign_id, document(data), if_match=if_match(request))
+        return rendered(request).response(campaign)
 
     @get(
         "/{campaign_id:str}/status",
@@ -277,113 +281,6 @@ class CampaignController(Controller):
     ) -> CampaignStatusHistoryView:
         campaign = await get_campaign.execute(request.user, campaign_id)
         return CampaignStatusHistoryView(id=campaign.id, status=campaign.status, statusHistory=campaign.statusHistory)
-
-    @get(
-        "/{campaign_id:str}/faqs",
-        operation_id="getCampaignFaqs",
-        responses=READ_ERRORS,
-        description="FAQs of one locale, by page.",
-    )
-    async def faqs(
-        self,
-        request: AuthedRequest,
-        get_campaign: NamedDependency[GetCampaign],
-        campaign_id: FromPath[str],
-        locale: FromQuery[str | None] = None,
-    ) -> FaqsView:
-        campaign = await get_campaign.execute(request.user, campaign_id)
-        return faqs_view(campaign, content_locale(campaign, locale))
-
-    @post(
-        "/{campaign_id:str}/faqs",
-        operation_id="updateCampaignFaqs",
-        responses=WRITE_ERRORS,
-        status_code=200,
-        description="Place FAQs.",
-    )
-    async def update_faqs(
-        self,
-        request: AuthedRequest,
-        get_campaign: NamedDependency[GetCampaign],
-        update_campaign: NamedDependency[UpdateCampaign],
-        campaign_id: FromPath[str],
-        data: JSONBody[FaqPlacementInput],
-        locale: FromQuery[str | None] = None,
-    ) -> FaqsView:
-        chosen = content_locale(await get_campaign.execute(request.user, campaign_id), locale)
-        campaign = await update_campaign.execute(
-            request.user, campaign_id, {"faqs": _document(data)}, if_match=_if_match(request)
-        )
-        return faqs_view(campaign, chosen)
-
-    @get(
-        "/{campaign_id:str}/terms",
-        operation_id="getCampaignTerms",
-        responses=READ_ERRORS,
-        description="Terms of one locale.",
-    )
-    async def terms(
-        self,
-        request: AuthedRequest,
-        get_campaign: NamedDependency[GetCampaign],
-        campaign_id: FromPath[str],
-        locale: FromQuery[str | None] = None,
-    ) -> TermsView:
-        campaign = await get_campaign.execute(request.user, campaign_id)
-        return terms_view(campaign, content_locale(campaign, locale))
-
-    @post(
-        "/{campaign_id:str}/terms",
-        operation_id="updateCampaignTerms",
-        responses=WRITE_ERRORS,
-        status_code=200,
-        description="Set terms.",
-    )
-    async def update_terms(
-        self,
-        request: AuthedRequest,
-        get_campaign: NamedDependency[GetCampaign],
-        update_campaign: NamedDependency[UpdateCampaign],
-        campaign_id: FromPath[str],
-        data: JSONBody[TermsInput],
-        locale: FromQuery[str | None] = None,
-    ) -> TermsView:
-        current = await get_campaign.execute(request.user, campaign_id)
-        chosen = content_locale(current, locale)
-        campaign = await update_campaign.execute(
-            request.user, campaign_id, terms_patch(current, chosen, data.terms), if_match=_if_match(request)
-        )
-        return terms_view(campaign, chosen)
-
-    @get(
-        "/{campaign_id:str}/contacts",
-        operation_id="getCampaignContacts",
-        responses=READ_ERRORS,
-        description="Contacts of a campaign.",
-    )
-    async def contacts(
-        self, request: AuthedRequest, get_campaign: NamedDependency[GetCampaign], campaign_id: FromPath[str]
-    ) -> list[str | CampaignContactRef]:
-        return (await get_campaign.execute(request.user, campaign_id)).contacts
-
-    @post(
-        "/{campaign_id:str}/contacts",
-        operation_id="updateCampaignContacts",
-        responses=WRITE_ERRORS,
-        status_code=200,
-        description="Replace contacts.",
-    )
-    async def update_contacts(
-        self,
-        request: AuthedRequest,
-        update_campaign: NamedDependency[UpdateCampaign],
-        campaign_id: FromPath[str],
-        data: JSONBody[list[str | CampaignContactRef]],
-    ) -> list[str | CampaignContactRef]:
-        campaign = await update_campaign.execute(
-            request.user, campaign_id, {"contacts": msgspec.to_builtins(data)}, if_match=_if_match(request)
-        )
-        return campaign.contacts
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:

@@ -1,4 +1,4 @@
-"""HTTP request and response shapes, kept apart from the domain structs they resemble.
+"""Request bodies, kept apart from the domain structs they resemble.
 
 Request bodies are partial: every field defaults to UNSET so a client's omission is told apart
 from an explicit null, which the deep merge of an update needs. Field names are the legacy ones.
@@ -12,23 +12,13 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from campaigns.domain.campaign import (
-    Artist,
     CampaignContactRef,
-    CampaignDates,
-    CampaignDomain,
     CampaignType,
-    FaqPlacement,
     Instant,
     Link,
     Locale,
-    LocaleContent,
-    Options,
     Preference,
-    SchemaInfo,
-    Slack,
     Status,
-    StatusChange,
-    Tour,
     Tracker,
 )
 
@@ -160,110 +150,5 @@ class CampaignInput(Input):
     """`id`, `version`, `statusHistory` and `hasPassword` may be echoed back from a read; they are ignored."""
 
 
-class CampaignView(msgspec.Struct, kw_only=True):
-    """A campaign as clients see it: the stored document without its password hash."""
-
-    id: str
-    type: CampaignType
-    status: Status
-    name: str | None
-    identifier: str | None
-    artist: Artist | None
-    domain: CampaignDomain
-    tour: Tour | None
-    date: CampaignDates
-    options: Options | None
-    referenceTimezone: str | None  # noqa: N815 - legacy field name
-    style: dict[str, dict[str, str]] | None
-    image: dict[str, Link] | None
-    share: dict[str, Link] | None
-    content: dict[str, LocaleContent]
-    faqs: FaqPlacement | None
-    preferences: list[Preference]
-    locales: list[Locale]
-    contacts: list[str | CampaignContactRef]
-    eventIds: list[str]  # noqa: N815 - legacy field name
-    categoryId: str | None  # noqa: N815 - legacy field name
-    trackers: list[Tracker]
-    slack: Slack | None
-    schema: SchemaInfo
-    statusHistory: list[StatusChange]  # noqa: N815 - legacy field name
-    version: int
-    hasPassword: bool  # noqa: N815 - tells admins a password is set without revealing it
-
-
-class Pagination(msgspec.Struct, kw_only=True):
-    page: int
-    pageSize: int  # noqa: N815 - legacy field name
-    total: int
-
-
-class CampaignListView(msgspec.Struct, kw_only=True):
-    campaigns: list[CampaignView]
-    pagination: Pagination
-
-
-class CampaignStatusView(msgspec.Struct, kw_only=True):
-    id: str
-    status: Status
-
-
-class CampaignStatusHistoryView(msgspec.Struct, kw_only=True):
-    id: str
-    status: Status
-    statusHistory: list[StatusChange]  # noqa: N815 - legacy field name
-
-
-class RefreshedCampaign(msgspec.Struct, kw_only=True):
-    id: str
-    from_: Status = msgspec.field(name="from")
-    to: Status
-    domain: str | None
-
-
-class RefreshView(msgspec.Struct, kw_only=True):
-    opened: int
-    closed: int
-    deactivated: int
-    dryRun: bool  # noqa: N815 - matches the query parameter
-    campaigns: list[RefreshedCampaign]
-
-
-class FaqView(msgspec.Struct, kw_only=True):
-    id: str
-    question: str
-    answer: str
-
-
-class LandingFaqsView(msgspec.Struct, kw_only=True):
-    open: list[FaqView]
-    closed: list[FaqView]
-
-
-class ConfirmationFaqsView(msgspec.Struct, kw_only=True):
-    open: list[FaqView]
-    closed: list[FaqView]
-    activePresale: list[FaqView]  # noqa: N815 - legacy field name
-
-
-class FaqsView(msgspec.Struct, kw_only=True):
-    locale: str
-    landing: LandingFaqsView
-    confirmation: ConfirmationFaqsView
-
-
 class TermsInput(Input):
     terms: str | None
-
-
-class TermsView(msgspec.Struct, kw_only=True):
-    locale: str
-    terms: str | None
-
-
-class HeartbeatView(msgspec.Struct, kw_only=True):
-    status: str
-    store: str | None = None
-
-
-VIEW_FIELDS = tuple(name for name in CampaignView.__struct_fields__ if name != "hasPassword")

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import msgspec
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from campaigns.application.use_cases.check_health import CheckHealth
-from campaigns.entrypoints.http.dtos import HeartbeatView
 from campaigns.entrypoints.http.problems import error_responses
 from campaigns.entrypoints.metrics import Metrics
+
+
+class HeartbeatView(msgspec.Struct, kw_only=True):
+    status: str
+    store: str | None = None
 
 
 class SystemController(Controller):

@@ -1,0 +1,11 @@
+"""One controller per resource; `ROUTE_HANDLERS` is what the app mounts."""
+
+from __future__ import annotations
+
+from litestar.types import ControllerRouterHandler
+
+from campaigns.entrypoints.http.controllers.campaign_content import CampaignContentController
+from campaigns.entrypoints.http.controllers.campaigns import CampaignController
+from campaigns.entrypoints.http.controllers.system import SystemController
+
+ROUTE_HANDLERS: list[ControllerRouterHandler] = [SystemController, CampaignController, CampaignContentController]

@@ -1,0 +1,122 @@
+"""A campaign's page content as sub-resources: FAQs, terms and contacts."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from campaigns.application.read_models import FaqsView, TermsView, content_locale, faqs_view, terms_view
+from campaigns.application.use_cases.get_campaign import GetCampaign
+from campaigns.application.use_cases.update_campaign import UpdateCampaign
+from campaigns.application.use_cases.update_campaign_faqs import UpdateCampaignFaqs
+from campaigns.application.use_cases.update_campaign_terms import UpdateCampaignTerms
+from campaigns.domain.campaign import CampaignContactRef
+from campaigns.entrypoints.http.bodies import FaqPlacementInput, TermsInput
+from campaigns.entrypoints.http.controllers.common import READ_ERRORS, WRITE_ERRORS, AuthedRequest, document, if_match
+
+
+class CampaignContentController(Controller):
+    path = "/campaigns/{campaign_id:str}"
+    tags = ["campaigns"]
+
+    @get(
+        "/faqs",
+        operation_id="getCampaignFaqs",
+        responses=READ_ERRORS,
+        description="FAQs of one locale, by page.",
+    )
+    async def faqs(
+        self,
+        request: AuthedRequest,
+        get_campaign: NamedDependency[GetCampaign],
+        campaign_id: FromPath[str],
+        locale: FromQuery[str | None] = None,
+    ) -> FaqsView:
+        campaign = await get_campaign.execute(request.user, campaign_id)
+        return faqs_view(campaign, content_locale(campaign, locale))
+
+    @post(
+        "/faqs",
+        operation_id="updateCampaignFaqs",
+        responses=WRITE_ERRORS,
+        status_code=200,
+        description="Place FAQs.",
+    )
+    async def update_faqs(
+        self,
+        request: AuthedRequest,
+        update_campaign_faqs: NamedDependency[UpdateCampaignFaqs],
+        campaign_id: FromPath[str],
+        data: JSONBody[FaqPlacementInput],
+        locale: FromQuery[str | None] = None,
+    ) -> FaqsView:
+        return await update_campaign_faqs.execute(
+            request.user, campaign_id, document(data), locale=locale, if_match=if_match(request)
+        )
+
+    @get(
+        "/terms",
+        operation_id="getCampaignTerms",
+        responses=READ_ERRORS,
+        description="Terms of one locale.",
+    )
+    async def terms(
+        self,
+        request: AuthedRequest,
+        get_campaign: NamedDependency[GetCampaign],
+        campaign_id: FromPath[str],
+        locale: FromQuery[str | None] = None,
+    ) -> TermsView:
+        campaign = await get_campaign.execute(request.user, campaign_id)
+        return terms_view(campaign, content_locale(campaign, locale))
+
+    @post(
+        "/terms",
+        operation_id="updateCampaignTerms",
+        responses=WRITE_ERRORS,
+        status_code=200,
+        description="Set terms.",
+    )
+    async def update_terms(
+        self,
+        request: AuthedRequest,
+        update_campaign_terms: NamedDependency[UpdateCampaignTerms],
+        campaign_id: FromPath[str],
+        data: JSONBody[TermsInput],
+        locale: FromQuery[str | None] = None,
+    ) -> TermsView:
+        return await update_campaign_terms.execute(
+            request.user, campaign_id, data.terms, locale=locale, if_match=if_match(request)
+        )
+
+    @get(
+        "/contacts",
+        operation_id="getCampaignContacts",
+        responses=READ_ERRORS,
+        description="Contacts of a campaign.",
+    )
+    async def contacts(
+        self, request: AuthedRequest, get_campaign: NamedDependency[GetCampaign], campaign_id: FromPath[str]
+    ) -> list[str | CampaignContactRef]:
+        return (await get_campaign.execute(request.user, campaign_id)).contacts
+
+    @post(
+        "/contacts",
+        operation_id="updateCampaignContacts",
+        responses=WRITE_ERRORS,
+        status_code=200,
+        description="Replace contacts.",
+    )
+    async def update_contacts(
+        self,
+        request: AuthedRequest,
+        update_campaign: NamedDependency[UpdateCampaign],
+        campaign_id: FromPath[str],
+        data: JSONBody[list[str | CampaignContactRef]],
+    ) -> list[str | CampaignContactRef]:
+        campaign = await update_campaign.execute(
+            request.user, campaign_id, {"contacts": msgspec.to_builtins(data)}, if_match=if_match(request)
+        )
+        return campaign.contacts
