@@ -16,5 +16,8 @@ for _ in $(seq 1 100); do
     sleep 0.2
 done
 token=$(uv run --locked campaigns token --supreme)
+# Artist and venue search answer 503 by design without a Discovery API key (there is no Discovery
+# to reach from here); their error paths are covered by tests against a local Discovery server.
 uvx schemathesis==4.32.5 run "http://127.0.0.1:$port/schema/openapi.json" \
-    -H "Authorization: Bearer $token" --checks not_a_server_error --max-examples "${FUZZ_EXAMPLES:-60}" "$@"
+    -H "Authorization: Bearer $token" --checks not_a_server_error --max-examples "${FUZZ_EXAMPLES:-60}" \
+    --exclude-path-regex '^/(artists|venues)$' "$@"
