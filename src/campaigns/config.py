@@ -35,6 +35,12 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     cache_ttl_seconds: Annotated[float, msgspec.Meta(ge=0, le=3600)] = 2.0
     outbox_retention_hours: Annotated[float, msgspec.Meta(gt=0, le=24 * 366)] = 168.0
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    discovery_api_key: str | None = None
+    """Unset means `/artists` and `/venues` answer 503 saying how to configure them."""
+    discovery_url: Annotated[str, msgspec.Meta(pattern=r"^https?://[^\s/]+")] = "https://app.ticketmaster.com"
+    discovery_connect_timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=60)] = 2.0
+    discovery_read_timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=60)] = 5.0
+    discovery_cache_ttl_seconds: Annotated[float, msgspec.Meta(ge=0, le=86_400)] = 300.0
 
     @property
     def sqlite_path(self) -> Path:

@@ -13,7 +13,9 @@ from typing import TypeVar, cast
 from dependency_injector import containers, providers
 
 from campaigns.adapters.dev_jwt_keys import DevKeyPair, read_public_key
+from campaigns.adapters.httpx_discovery_catalog import HttpxDiscoveryCatalog, discovery_http_client
 from campaigns.adapters.in_process_campaign_cache import InProcessCampaignCache
+from campaigns.adapters.in_process_discovery_cache import InProcessDiscoveryCache
 from campaigns.adapters.json_lines_event_sink import JsonLinesEventSink
 from campaigns.adapters.sqlite_store import (
     SqliteDatabase,
@@ -23,21 +25,42 @@ from campaigns.adapters.sqlite_store import (
     sqlite_database,
 )
 from campaigns.adapters.system_clock import ObjectIdFactory, SystemClock
+from campaigns.adapters.unconfigured_discovery_catalog import UnconfiguredDiscoveryCatalog
 from campaigns.application.ports import IdFactory, UnitOfWorkFactory
 from campaigns.application.use_cases.check_health import CheckHealth
+from campaigns.application.use_cases.clone_markets import CloneMarkets
 from campaigns.application.use_cases.create_campaign import CreateCampaign
+from campaigns.application.use_cases.create_market import CreateMarket
+from campaigns.application.use_cases.create_promoter import CreatePromoter
+from campaigns.application.use_cases.delete_market import DeleteMarket
+from campaigns.application.use_cases.delete_promoter import DeletePromoter
 from campaigns.application.use_cases.find_campaign_ids_by_category import FindCampaignIdsByCategory
 from campaigns.application.use_cases.find_campaigns_for_event import FindCampaignsForEvent
 from campaigns.application.use_cases.find_presale_window_ids import FindPresaleWindowIds
 from campaigns.application.use_cases.get_campaign import GetCampaign
 from campaigns.application.use_cases.get_campaign_by_domain import GetCampaignByDomain
+from campaigns.application.use_cases.get_market import GetMarket
 from campaigns.application.use_cases.list_campaigns import ListCampaigns
+from campaigns.application.use_cases.list_event_statuses import ListEventStatuses
+from campaigns.application.use_cases.list_markets import ListMarkets
+from campaigns.application.use_cases.list_notifiable_markets import ListNotifiableMarkets
+from campaigns.application.use_cases.list_promoters import ListPromoters
+from campaigns.application.use_cases.list_upcoming_markets import ListUpcomingMarkets
+from campaigns.application.use_cases.mark_markets_notified import MarkMarketsNotified
 from campaigns.application.use_cases.purge_outbox import PurgeDeliveredOutbox
 from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
 from campaigns.application.use_cases.relay_outbox import RelayOutbox
+from campaigns.application.use_cases.schedule_market_notifications import ScheduleMarketNotifications
+from campaigns.application.use_cases.search_artists import SearchArtists
+from campaigns.application.use_cases.search_contacts import SearchContacts
+from campaigns.application.use_cases.search_venues import SearchVenues
 from campaigns.application.use_cases.update_campaign import UpdateCampaign
+from campaigns.application.use_cases.update_campaign_contacts import UpdateCampaignContacts
 from campaigns.application.use_cases.update_campaign_faqs import UpdateCampaignFaqs
 from campaigns.application.use_cases.update_campaign_terms import UpdateCampaignTerms
+from campaigns.application.use_cases.update_market import UpdateMarket
+from campaigns.application.use_cases.update_promoter import UpdatePromoter
+from campaigns.application.use_cases.upsert_event_status import UpsertEventStatus
 from campaigns.config import Settings
 from campaigns.entrypoints.http.auth import TokenVerifier
 from campaigns.entrypoints.metrics import Metrics
@@ -55,6 +78,11 @@ def jwt_public_key(settings: Settings) -> str:
     if settings.jwt_public_key:
         return read_public_key(settings.jwt_public_key)
     return DevKeyPair(settings.dev_key_dir).ensure()
+
+
+def discovery_mode(settings: Settings) -> str:
+    """Which Discovery catalog stands behind the port: the API when a key is set, else one saying how to set it."""
+    return "api" if settings.discovery_api_key else "unconfigured"
 
 
 def relay_holder() -> str:
@@ -79,12 +107,32 @@ class Container(containers.DeclarativeContainer):
         issuer=settings.provided.jwt_issuer,
         audience=settings.provided.jwt_audience,
     )
+    discovery_client = providers.Resource(
+        discovery_http_client,
+        settings.provided.discovery_url,
+        connect_timeout=settings.provided.discovery_connect_timeout_seconds,
+        read_timeout=settings.provided.discovery_read_timeout_seconds,
+    )
+    discovery_catalog = providers.Selector(
+        providers.Callable(discovery_mode, settings),
+        api=providers.Singleton(HttpxDiscoveryCatalog, discovery_client, api_key=settings.provided.discovery_api_key),
+        unconfigured=providers.Singleton(UnconfiguredDiscoveryCatalog),
+    )
+    discovery_cache = providers.Singleton(
+        InProcessDiscoveryCache, ttl_seconds=settings.provided.discovery_cache_ttl_seconds
+    )
 
     create_campaign = providers.Singleton(CreateCampaign, uow=unit_of_work, clock=clock, ids=ids)
     update_campaign = providers.Singleton(UpdateCampaign, uow=unit_of_work, clock=clock, ids=ids, cache=cache)
     reads = providers.Singleton(SqliteStoreReader, database)
     update_campaign_faqs = providers.Singleton(UpdateCampaignFaqs, update=update_campaign)
     update_campaign_terms = providers.Singleton(UpdateCampaignTerms, update=update_campaign)
+    update_campaign_contacts = providers.Singleton(UpdateCampaignContacts, update=update_campaign, clock=clock, ids=ids)
+    list_promoters = providers.Singleton(ListPromoters, reads=reads)
+    create_promoter = providers.Singleton(CreatePromoter, uow=unit_of_work, clock=clock, ids=ids)
+    update_promoter = providers.Singleton(UpdatePromoter, uow=unit_of_work, clock=clock)
+    delete_promoter = providers.Singleton(DeletePromoter, uow=unit_of_work, clock=clock)
+    search_contacts = providers.Singleton(SearchContacts, reads=reads)
     get_campaign = providers.Singleton(GetCampaign, reads=reads)
     get_campaign_by_domain = providers.Singleton(GetCampaignByDomain, reads=reads, cache=cache)
     list_campaigns = providers.Singleton(ListCampaigns, reads=reads)
@@ -93,6 +141,20 @@ class Container(containers.DeclarativeContainer):
     find_campaign_ids_by_category = providers.Singleton(FindCampaignIdsByCategory, reads=reads)
     refresh_lifecycle = providers.Singleton(RefreshLifecycle, uow=unit_of_work, clock=clock, cache=cache)
     check_health = providers.Singleton(CheckHealth, reads=reads)
+    list_upcoming_markets = providers.Singleton(ListUpcomingMarkets, reads=reads, clock=clock)
+    schedule_market_notifications = providers.Singleton(ScheduleMarketNotifications, uow=unit_of_work, clock=clock)
+    list_notifiable_markets = providers.Singleton(ListNotifiableMarkets, reads=reads, clock=clock)
+    mark_markets_notified = providers.Singleton(MarkMarketsNotified, uow=unit_of_work, clock=clock)
+    list_event_statuses = providers.Singleton(ListEventStatuses, reads=reads)
+    upsert_event_status = providers.Singleton(UpsertEventStatus, uow=unit_of_work)
+    list_markets = providers.Singleton(ListMarkets, reads=reads)
+    get_market = providers.Singleton(GetMarket, reads=reads)
+    create_market = providers.Singleton(CreateMarket, uow=unit_of_work, clock=clock, ids=ids)
+    update_market = providers.Singleton(UpdateMarket, uow=unit_of_work, clock=clock)
+    delete_market = providers.Singleton(DeleteMarket, uow=unit_of_work, clock=clock)
+    clone_markets = providers.Singleton(CloneMarkets, uow=unit_of_work, clock=clock, ids=ids)
+    search_artists = providers.Singleton(SearchArtists, catalog=discovery_catalog, cache=discovery_cache)
+    search_venues = providers.Singleton(SearchVenues, catalog=discovery_catalog, cache=discovery_cache)
     relay_outbox = providers.Singleton(
         RelayOutbox, outbox=outbox, sinks=sinks, clock=clock, holder=providers.Callable(relay_holder)
     )

@@ -27,7 +27,9 @@ from campaigns.application.ports import (
     CdnPurger,
     Clock,
     ContactRepository,
+    DiscoveryCache,
     DiscoveryCatalog,
+    DiscoveryPage,
     EventSink,
     EventStatusRepository,
     IdFactory,
@@ -204,6 +206,11 @@ class InMemoryCampaignRepository(CampaignRepository):
         return None
 
 
+def _by_instant(found: Iterable[tuple[dt.datetime, Market]]) -> list[Market]:
+    """Markets in (instant, id) order, as the SQL queries sort them."""
+    return [m for _, m in sorted(found, key=lambda item: (item[0], item[1].id))]
+
+
 class InMemoryMarketRepository(MarketRepository):
     def __init__(self, tables: InMemoryStore) -> None:
         self._tables = tables
@@ -236,6 +243,24 @@ class InMemoryMarketRepository(MarketRepository):
 
     async def campaign_ids_for_event(self, event_id: str) -> list[str]:
         return sorted({m.campaign_id for m in self._tables.markets.values() if event_id in m.event_ids})
+
+    async def get_many(self, market_ids: Sequence[str]) -> list[Market]:
+        markets = self._tables.markets
+        return [markets[market_id] for market_id in sorted(set(market_ids)) if market_id in markets]
+
+    async def presales_between(self, start: dt.datetime, end: dt.datetime) -> list[Market]:
+        markets = self._tables.markets.values()
+        return _by_instant((at, m) for m in markets if (at := m.presale_at) is not None and start <= at <= end)
+
+    async def notifiable(self, now: dt.datetime) -> list[Market]:
+        return _by_instant(
+            (at, m)
+            for m in self._tables.markets.values()
+            if m.notification is not None
+            and (at := m.notification.date) is not None
+            and at <= now
+            and m.notification.notified is None
+        )
 
 
 class InMemoryPromoterRepository(PromoterRepository):
@@ -279,6 +304,11 @@ class InMemoryContactRepository(ContactRepository):
             key=lambda c: (c.name, c.id),
         )
         return _page(found, page, page_size), len(found)
+
+    async def find_by_email(self, email: str) -> Contact | None:
+        wanted = email.lower()
+        matches = (c for c in self._tables.contacts.values() if c.email.lower() == wanted)
+        return min(matches, key=lambda c: c.id, default=None)
 
     async def upsert(self, contact: Contact) -> None:
         self._tables.contacts[contact.id] = contact
@@ -512,7 +542,10 @@ class RecordingEventSink(EventSink):
 
 
 class InMemoryDiscoveryCatalog(DiscoveryCatalog):
-    """Case-insensitive name search over fixed lists; `available=False` acts like an unreachable API."""
+    """Case-insensitive name search over fixed lists; `available=False` acts like an unreachable API.
+
+    `calls` records each search as (kind, text, page, page_size), so tests can tell a cache hit from a call.
+    """
 
     def __init__(
         self, artists: Sequence[ArtistSummary] = (), venues: Sequence[VenueSummary] = (), *, available: bool = True
@@ -520,15 +553,42 @@ class InMemoryDiscoveryCatalog(DiscoveryCatalog):
         self.artists = list(artists)
         self.venues = list(venues)
         self.available = available
+        self.calls: list[tuple[str, str, int, int]] = []
 
     def _ensure_available(self) -> None:
         if not self.available:
             raise DependencyUnavailable("Discovery is not available.")
 
-    async def search_artists(self, text: str, *, page: int, page_size: int) -> list[ArtistSummary]:
+    def _search(self, kind: str, items: list[T], names: Callable[[T], str], text: str, page: int, size: int) -> list[T]:
         self._ensure_available()
-        return _page([a for a in self.artists if _contains(text, (a.name,))], page, page_size)
+        self.calls.append((kind, text, page, size))
+        return [item for item in items if _contains(text, (names(item),))]
 
-    async def search_venues(self, text: str, *, page: int, page_size: int) -> list[VenueSummary]:
+    async def search_artists(self, text: str, *, page: int, page_size: int) -> DiscoveryPage[ArtistSummary]:
+        found = self._search("artists", self.artists, lambda a: a.name, text, page, page_size)
+        return DiscoveryPage(items=_page(found, page, page_size), total=len(found))
+
+    async def search_venues(self, text: str, *, page: int, page_size: int) -> DiscoveryPage[VenueSummary]:
+        found = self._search("venues", self.venues, lambda v: v.name, text, page, page_size)
+        return DiscoveryPage(items=_page(found, page, page_size), total=len(found))
+
+    async def get_artist(self, artist_id: str) -> ArtistSummary | None:
         self._ensure_available()
-        return _page([v for v in self.venues if _contains(text, (v.name,))], page, page_size)
+        return next((a for a in self.artists if a.id == artist_id), None)
+
+    async def get_venue(self, venue_id: str) -> VenueSummary | None:
+        self._ensure_available()
+        return next((v for v in self.venues if v.id == venue_id), None)
+
+
+class InMemoryDiscoveryCache(DiscoveryCache):
+    """A dict without expiry; tests read `entries` to see what was stored under which key."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, bytes] = {}
+
+    async def get(self, key: str) -> bytes | None:
+        return self.entries.get(key)
+
+    async def put(self, key: str, value: bytes) -> None:
+        self.entries[key] = value

@@ -259,6 +259,39 @@ class SqliteCampaignRepository(CampaignRepository):
             raise DependencyUnavailable("The SQLite store cannot answer.") from exc
 
 
+_MARKET_COLUMNS = ("id", "campaign_id", "name", "presale_at", "notification_date", "notified_at", "document")
+MARKET_QUERY_COLUMNS = _MARKET_COLUMNS[3:-1]
+"""Columns added after the first release: `SqliteDatabase.open` adds them to older files."""
+# The column names are constants, never input: the f-strings below cannot inject SQL.
+_INSERT_MARKET = (
+    f"INSERT INTO markets ({', '.join(_MARKET_COLUMNS)}) "  # noqa: S608
+    f"VALUES ({', '.join(':' + column for column in _MARKET_COLUMNS)})"
+)
+_UPDATE_MARKET = (
+    f"UPDATE markets SET {', '.join(f'{column} = :{column}' for column in _MARKET_COLUMNS[1:])} "  # noqa: S608
+    "WHERE id = :id"
+)
+
+
+def _market_row(market: Market) -> dict[str, Any]:
+    notification = market.notification
+    return {
+        "id": market.id,
+        "campaign_id": market.campaign_id,
+        "name": market.name,
+        "presale_at": _iso_or_null(market.presale_at),
+        "notification_date": _iso_or_null(notification.date if notification else None),
+        "notified_at": _iso_or_null(notification.notified if notification else None),
+        "document": msgspec.json.encode(market),
+    }
+
+
+async def fill_market_query_columns(db: aiosqlite.Connection) -> None:
+    """Derive the query columns of every stored market from its document (a file from an older version)."""
+    rows = await db.execute_fetchall("SELECT document FROM markets")
+    await db.executemany(_UPDATE_MARKET, [_market_row(_MARKET.decode(row[0])) for row in rows])
+
+
 class SqliteMarketRepository(MarketRepository):
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._db = connection
@@ -275,22 +308,33 @@ class SqliteMarketRepository(MarketRepository):
 
     async def add(self, market: Market) -> None:
         with _constraint_errors():
-            await _execute(
-                self._db,
-                "INSERT INTO markets (id, campaign_id, name, document) VALUES (?, ?, ?, ?)",
-                (market.id, market.campaign_id, market.name, msgspec.json.encode(market)),
-            )
+            await _execute(self._db, _INSERT_MARKET, _market_row(market))
         await self._link_events(market)
 
     async def update(self, market: Market) -> None:
         with _constraint_errors():
-            changed = await _execute(
-                self._db,
-                "UPDATE markets SET campaign_id = ?, name = ?, document = ? WHERE id = ?",
-                (market.campaign_id, market.name, msgspec.json.encode(market), market.id),
-            )
+            changed = await _execute(self._db, _UPDATE_MARKET, _market_row(market))
         if changed:
             await self._link_events(market)
+
+    async def get_many(self, market_ids: Sequence[str]) -> list[Market]:
+        return await self._markets(
+            "SELECT document FROM markets WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (_json_list(frozenset(market_ids)),),
+        )
+
+    async def presales_between(self, start: dt.datetime, end: dt.datetime) -> list[Market]:
+        return await self._markets(
+            "SELECT document FROM markets WHERE presale_at BETWEEN ? AND ? ORDER BY presale_at, id",
+            (iso(start), iso(end)),
+        )
+
+    async def notifiable(self, now: dt.datetime) -> list[Market]:
+        return await self._markets(
+            "SELECT document FROM markets WHERE notification_date <= ? AND notified_at IS NULL "
+            "ORDER BY notification_date, id",
+            (iso(now),),
+        )
 
     async def _link_events(self, market: Market) -> None:
         await _execute(self._db, "DELETE FROM market_events WHERE market_id = ?", (market.id,))
@@ -363,6 +407,16 @@ class SqliteContactRepository(ContactRepository):
         )
         return [_CONTACT.decode(row[0]) for row in rows], next(iter(total))[0]
 
+    async def find_by_email(self, email: str) -> Contact | None:
+        rows = list(
+            await self._db.execute_fetchall(
+                "SELECT c.document FROM contact_emails AS e JOIN contacts AS c ON c.id = e.contact_id "
+                "WHERE e.email = ? ORDER BY c.id LIMIT 1",
+                (email.lower(),),
+            )
+        )
+        return _CONTACT.decode(rows[0][0]) if rows else None
+
     async def upsert(self, contact: Contact) -> None:
         await _execute(
             self._db,
@@ -376,6 +430,13 @@ class SqliteContactRepository(ContactRepository):
                 msgspec.json.encode(contact),
             ),
         )
+        # The lookup by email lives in a table of its own, derived from the document as `search_text` is.
+        await _execute(self._db, "DELETE FROM contact_emails WHERE contact_id = ?", (contact.id,))
+        await _execute(
+            self._db,
+            "INSERT INTO contact_emails (email, contact_id) VALUES (?, ?)",
+            (contact.email.lower(), contact.id),
+        )
 
 
 class SqliteEventStatusRepository(EventStatusRepository):
@@ -383,10 +444,12 @@ class SqliteEventStatusRepository(EventStatusRepository):
         self._db = connection
 
     async def find(self, status: str | None, until: dt.datetime | None) -> list[EventStatus]:
+        # Only the filters given become conditions, so the planner can use the (status, end_at) index.
+        filters = {"status = ?": status, "end_at <= ?": _iso_or_null(until)}
+        where = " AND ".join(clause for clause, value in filters.items() if value is not None) or "1"
         rows = await self._db.execute_fetchall(
-            "SELECT document FROM event_statuses WHERE (? IS NULL OR status = ?) AND (? IS NULL OR end_at <= ?) "
-            "ORDER BY id",
-            (status, status, _iso_or_null(until), _iso_or_null(until)),
+            f"SELECT document FROM event_statuses WHERE {where} ORDER BY id",  # noqa: S608 - fixed clauses only
+            [value for value in filters.values() if value is not None],
         )
         return [_EVENT_STATUS.decode(row[0]) for row in rows]
 

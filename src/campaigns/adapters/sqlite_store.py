@@ -22,11 +22,13 @@ import aiosqlite
 import msgspec
 
 from campaigns.adapters.sqlite_repositories import (
+    MARKET_QUERY_COLUMNS,
     SqliteCampaignRepository,
     SqliteContactRepository,
     SqliteEventStatusRepository,
     SqliteMarketRepository,
     SqlitePromoterRepository,
+    fill_market_query_columns,
     iso,
 )
 from campaigns.application.errors import DependencyUnavailable
@@ -79,9 +81,15 @@ CREATE TABLE IF NOT EXISTS markets (
     id TEXT PRIMARY KEY,
     campaign_id TEXT NOT NULL,
     name TEXT NOT NULL,
+    presale_at TEXT,
+    notification_date TEXT,
+    notified_at TEXT,
     document BLOB NOT NULL,
     UNIQUE (campaign_id, name)
 );
+CREATE INDEX IF NOT EXISTS markets_presale ON markets (presale_at, id) WHERE presale_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS markets_notifiable ON markets (notification_date, id)
+    WHERE notification_date IS NOT NULL AND notified_at IS NULL;
 
 CREATE TABLE IF NOT EXISTS market_events (
     event_id TEXT NOT NULL,
@@ -104,12 +112,21 @@ CREATE TABLE IF NOT EXISTS contacts (
 );
 CREATE INDEX IF NOT EXISTS contacts_name ON contacts (name, id);
 
+CREATE TABLE IF NOT EXISTS contact_emails (
+    email TEXT NOT NULL,
+    contact_id TEXT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+    PRIMARY KEY (email, contact_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS contact_emails_contact ON contact_emails (contact_id);
+
 CREATE TABLE IF NOT EXISTS event_statuses (
     id TEXT PRIMARY KEY,
     status TEXT NOT NULL,
     end_at TEXT,
     document BLOB NOT NULL
 );
+CREATE INDEX IF NOT EXISTS event_statuses_status_end ON event_statuses (status, end_at);
+CREATE INDEX IF NOT EXISTS event_statuses_end ON event_statuses (end_at) WHERE end_at IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS outbox (
     sequence INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -132,7 +149,30 @@ CREATE TABLE IF NOT EXISTS relay_lease (
 );
 """
 """Idempotent: `open()` runs it on every start. `campaigns.domain_site` is unique over non-null values
-(SQLite allows many NULLs), which is the domain-exclusivity backstop."""
+(SQLite allows many NULLs), which is the domain-exclusivity backstop. `CREATE TABLE IF NOT EXISTS`
+leaves a table of an older file as it was: `_add_missing_columns` runs first and brings it level."""
+
+
+async def _add_missing_columns(connection: aiosqlite.Connection) -> None:
+    """Give a `markets` table written before the notification queries their columns, filled from the documents.
+
+    Guarded by `PRAGMA table_info` rather than a version number, so it is a no-op on a new or current
+    file, and done in one `BEGIN IMMEDIATE` transaction, so two processes opening an old file at
+    once upgrade it once (the second sees the columns when it gets the lock).
+    """
+    await connection.execute("BEGIN IMMEDIATE")
+    try:
+        existing = {row[1] for row in await connection.execute_fetchall("PRAGMA table_info(markets)")}
+        missing = [column for column in MARKET_QUERY_COLUMNS if column not in existing]
+        if existing and missing:
+            for column in missing:  # constant names from MARKET_QUERY_COLUMNS, never input
+                await connection.execute(f"ALTER TABLE markets ADD COLUMN {column} TEXT")
+            await fill_market_query_columns(connection)
+        await connection.execute("COMMIT")
+    except BaseException:
+        await connection.execute("ROLLBACK")
+        raise
+
 
 _EVENT = msgspec.json.Decoder(AnyEvent)
 
@@ -166,6 +206,7 @@ class SqliteDatabase:
         try:
             for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "busy_timeout = 5000", "foreign_keys = ON"):
                 await connection.execute(f"PRAGMA {pragma}")
+            await _add_missing_columns(connection)
             await connection.executescript(SCHEMA)
             reader = await aiosqlite.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
         except BaseException:

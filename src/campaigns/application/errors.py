@@ -46,6 +46,12 @@ class DependencyUnavailable(CampaignError):
     default_message = "A dependency of the service is unavailable."
 
 
+class DependencyFailed(DependencyUnavailable):
+    """A dependency answered, but badly (refused our key, kept failing, sent nonsense): not the caller's fault."""
+
+    default_message = "A dependency of the service answered with an error."
+
+
 class DeliveryRejected(CampaignError):
     """A sink refused an entry for good (a poison message): it is parked, not retried forever."""
 

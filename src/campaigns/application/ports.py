@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 from collections.abc import Sequence
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Generic, Protocol, Self, TypeVar
 
 import msgspec
 
@@ -133,6 +133,18 @@ class MarketReader(Protocol):
         """Ids of campaigns having a market whose `event.ids` contains `event_id`."""
         ...
 
+    async def get_many(self, market_ids: Sequence[str]) -> list[Market]:
+        """The markets among `market_ids` that exist, in id order (unknown ids are left out)."""
+        ...
+
+    async def presales_between(self, start: dt.datetime, end: dt.datetime) -> list[Market]:
+        """Markets whose `event.presaleDateTime` is in [start, end] (both included), in (presale, id) order."""
+        ...
+
+    async def notifiable(self, now: dt.datetime) -> list[Market]:
+        """Markets whose `notification.date` is at or before `now` and not yet `notified`, in (date, id) order."""
+        ...
+
 
 class MarketRepository(MarketReader, Protocol):
     async def add(self, market: Market) -> None:
@@ -167,6 +179,10 @@ class ContactReader(Protocol):
 
     async def search(self, text: str | None, *, page: int, page_size: int) -> tuple[list[Contact], int]:
         """Contacts whose name, email or keywords contain `text` (case-insensitive), and the total."""
+        ...
+
+    async def find_by_email(self, email: str) -> Contact | None:
+        """The contact whose email equals `email` ignoring case (the lowest id, should several)."""
         ...
 
 
@@ -320,9 +336,40 @@ class VenueSummary(msgspec.Struct, frozen=True, kw_only=True):
     timezone: str | None = None
 
 
+SummaryT = TypeVar("SummaryT", bound=msgspec.Struct)
+
+
+class DiscoveryPage(msgspec.Struct, Generic[SummaryT], frozen=True, kw_only=True):
+    """One page of a Discovery search; `total` counts every match, so clients can page on."""
+
+    items: list[SummaryT]
+    total: int
+
+
 class DiscoveryCatalog(Protocol):
-    """Ticketmaster Discovery search; raises DependencyUnavailable when it cannot answer."""
+    """Ticketmaster Discovery search and lookups.
 
-    async def search_artists(self, text: str, *, page: int, page_size: int) -> list[ArtistSummary]: ...
+    A search Discovery finds nothing for is an empty page, an unknown id is `None`. Anything else
+    that keeps it from answering raises DependencyUnavailable (DependencyFailed when it answered badly).
+    """
 
-    async def search_venues(self, text: str, *, page: int, page_size: int) -> list[VenueSummary]: ...
+    async def search_artists(self, text: str, *, page: int, page_size: int) -> DiscoveryPage[ArtistSummary]: ...
+
+    async def search_venues(self, text: str, *, page: int, page_size: int) -> DiscoveryPage[VenueSummary]: ...
+
+    async def get_artist(self, artist_id: str) -> ArtistSummary | None: ...
+
+    async def get_venue(self, venue_id: str) -> VenueSummary | None: ...
+
+
+class DiscoveryCache(Protocol):
+    """Recent Discovery answers by key, sparing its small daily quota; the adapter owns the TTL.
+
+    Values are opaque encoded bytes so an out-of-process cache (Redis) can hold them as they are.
+    A cache that cannot answer should act as a miss (log, return None, drop the put): search then
+    still works, only less cheaply.
+    """
+
+    async def get(self, key: str) -> bytes | None: ...
+
+    async def put(self, key: str, value: bytes) -> None: ...

@@ -35,10 +35,14 @@ class HasInstants(Document, frozen=True):
     def __post_init__(self) -> None:
         for name in self.__struct_fields__:
             value = getattr(self, name)
-            if isinstance(value, dt.datetime):
-                msgspec.structs.force_setattr(self, name, value.astimezone(dt.UTC))
-            elif isinstance(value, list) and value and isinstance(value[0], dt.datetime):
-                msgspec.structs.force_setattr(self, name, [item.astimezone(dt.UTC) for item in value])
+            try:
+                if isinstance(value, dt.datetime):
+                    msgspec.structs.force_setattr(self, name, value.astimezone(dt.UTC))
+                elif isinstance(value, list) and value and isinstance(value[0], dt.datetime):
+                    msgspec.structs.force_setattr(self, name, [item.astimezone(dt.UTC) for item in value])
+            except OverflowError as error:
+                # msgspec turns a ValueError into a ValidationError; `field_error_from` reads the name back.
+                raise ValueError(f"field `{name}`: The instant is outside years 1-9999 once in UTC.") from error
 
 
 class Artist(Document, frozen=True):

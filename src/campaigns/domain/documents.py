@@ -16,6 +16,7 @@ T = TypeVar("T")
 _PATH = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
 _UNKNOWN = re.compile(r"unknown field `(?P<name>[^`]+)`")
 _MISSING = re.compile(r"missing required field `(?P<name>[^`]+)`")
+_NAMED = re.compile(r"field `(?P<name>[^`]+)`: ")
 
 
 def deep_merge(base: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
@@ -43,6 +44,9 @@ def field_error_from(error: msgspec.ValidationError, code: str) -> FieldError:
     elif missing := _MISSING.search(text):
         path = f"{path}.{missing['name']}" if path else missing["name"]
         text = "Required."
+    elif named := _NAMED.match(text):  # a struct's own check (`__post_init__`) names its field
+        path = f"{path}.{named['name']}" if path else named["name"]
+        text = text[named.end() :]
     path = re.sub(r"\[(\d+)\]", r".\1", path)
     return FieldError(field=path or "$", message=text, code=code)
 

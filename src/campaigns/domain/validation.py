@@ -4,13 +4,15 @@ msgspec already checks shapes and types when a document is decoded; these rules 
 cannot say: required text, host names, locale ids, date order, references between fields, colours
 and URLs. Each rule is a small generator of `FieldError`s, and the public functions run all of them,
 so a client sees every failing field at once instead of fixing one error per round trip. Everything
-here is pure: no clock, no I/O, no time zone database (a time zone is checked by its shape only).
+here is pure: no clock, no I/O, no time zone database (a time zone is checked by its shape, and
+against the IANA names only when the caller passes them in).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from campaigns.domain.campaign import Campaign, CampaignType, Link, Status
@@ -77,12 +79,13 @@ def _required(field: str, value: str | None, message: str, code: str) -> Iterato
         yield FieldError(field=field, message=message, code=code)
 
 
-def _duplicates(field: str, values: Iterable[str], what: str, code: str) -> Iterator[FieldError]:
-    """One error per repeated value, on the index of each repetition after the first."""
+def _duplicates(field: str, values: Iterable[str], what: str, code: str, *, key: str = "") -> Iterator[FieldError]:
+    """One error per repeated value, on the index of each repetition after the first (and its `key`)."""
     seen: set[str] = set()
+    suffix = f".{key}" if key else ""
     for index, value in enumerate(values):
         if value in seen:
-            yield FieldError(field=f"{field}.{index}", message=f"Duplicate {what} {value!r}.", code=code)
+            yield FieldError(field=f"{field}.{index}{suffix}", message=f"Duplicate {what} {value!r}.", code=code)
         seen.add(value)
 
 
@@ -162,11 +165,8 @@ def _locales(campaign: Campaign) -> Iterator[FieldError]:
                 field=f"locales.{index}.id",
                 message=f"{locale.id!r} is not a locale id of the form 'xx' or 'xx-XX' (e.g. 'en', 'fr-CA').",
             )
-    seen: set[str] = set()
-    for index, locale in enumerate(campaign.locales):
-        if locale.id in seen:
-            yield FieldError(field=f"locales.{index}.id", message=f"Duplicate locale id {locale.id!r}.")
-        seen.add(locale.id)
+    locale_ids = (locale.id for locale in campaign.locales)
+    yield from _duplicates("locales", locale_ids, "locale id", INVALID_CAMPAIGN_SCHEMA, key="id")
     yield from _exactly_one_default(
         "locales", (locale.is_default for locale in campaign.locales), "locale", INVALID_CAMPAIGN_SCHEMA
     )
@@ -343,6 +343,27 @@ def _market_point(market: Market) -> Iterator[FieldError]:
         )
 
 
+def _market_known_timezone(market: Market, known: Collection[str]) -> Iterator[FieldError]:
+    """Only once the shape is right (one error per field), and only when the names are known."""
+    shaped = not _is_blank(market.timezone) and _TIMEZONE.fullmatch(market.timezone) is not None
+    if known and shaped and market.timezone not in known:
+        yield FieldError(
+            field="timezone",
+            message=f"{market.timezone!r} is not a time zone of the IANA database.",
+            code=INVALID_MARKET_SCHEMA,
+        )
+
+
+def _market_promoter_ids(market: Market) -> Iterator[FieldError]:
+    for index, promoter_id in enumerate(market.promoterIds):
+        if _OBJECT_ID.fullmatch(promoter_id) is None:
+            yield FieldError(
+                field=f"promoterIds.{index}",
+                message=f"{promoter_id!r} is not a promoter id of 24 lowercase hex characters.",
+                code=INVALID_MARKET_SCHEMA,
+            )
+
+
 def _market_population(market: Market) -> Iterator[FieldError]:
     if market.population is not None and market.population < 0:
         yield FieldError(field="population", message="Must not be negative.", code=INVALID_MARKET_SCHEMA)
@@ -370,16 +391,23 @@ _MARKET_RULES: tuple[MarketRule, ...] = (
     _market_point,
     _market_population,
     _market_event,
+    _market_promoter_ids,
 )
 
 
-def market_errors(market: Market) -> list[FieldError]:
-    """Every market rule of spec §3 the market breaks (code `INVALID_MARKET_SCHEMA`)."""
-    return [error for rule in _MARKET_RULES for error in rule(market)]
+def market_errors(market: Market, *, known_timezones: Collection[str] = ()) -> list[FieldError]:
+    """Every market rule of spec §3 the market breaks (code `INVALID_MARKET_SCHEMA`).
+
+    `known_timezones` is the IANA database's zone names, read by the caller; empty means the
+    database is not at hand and a time zone is checked by its shape alone.
+    """
+    errors = [error for rule in _MARKET_RULES for error in rule(market)]
+    errors.extend(_market_known_timezone(market, known_timezones))
+    return errors
 
 
-def ensure_valid_market(market: Market) -> None:
-    if errors := market_errors(market):
+def ensure_valid_market(market: Market, *, known_timezones: Collection[str] = ()) -> None:
+    if errors := market_errors(market, known_timezones=known_timezones):
         raise InvalidMarket(errors)
 
 
@@ -391,6 +419,13 @@ def _promoter_name(promoter: Promoter) -> Iterator[FieldError]:
 
 
 def _privacy_urls(promoter: Promoter) -> Iterator[FieldError]:
+    """Locale ids as a campaign's `locales` have them (shape, no repeats), http(s) URLs, one default."""
+    if not promoter.privacyUrls:
+        yield FieldError(
+            field="privacyUrls",
+            message="At least one privacy URL is required, exactly one of them with is_default set to true.",
+            code=INVALID_PROMOTER_SCHEMA,
+        )
     for index, privacy in enumerate(promoter.privacyUrls):
         yield from _url_error(f"privacyUrls.{index}.url", privacy.url, INVALID_PROMOTER_SCHEMA)
         if not _is_locale_id(privacy.locale):
@@ -399,6 +434,8 @@ def _privacy_urls(promoter: Promoter) -> Iterator[FieldError]:
                 message=f"{privacy.locale!r} is not a locale id of the form 'xx' or 'xx-XX'.",
                 code=INVALID_PROMOTER_SCHEMA,
             )
+    locales = (privacy.locale for privacy in promoter.privacyUrls)
+    yield from _duplicates("privacyUrls", locales, "locale id", INVALID_PROMOTER_SCHEMA, key="locale")
     yield from _exactly_one_default(
         "privacyUrls", (privacy.is_default for privacy in promoter.privacyUrls), "privacy URL", INVALID_PROMOTER_SCHEMA
     )
@@ -415,3 +452,96 @@ def promoter_errors(promoter: Promoter) -> list[FieldError]:
 def ensure_valid_promoter(promoter: Promoter) -> None:
     if errors := promoter_errors(promoter):
         raise InvalidPromoter(errors)
+
+
+# --------------------------------------------------------------------------- notification rules
+
+
+def _outside_utc_years(field: str, instant: dt.datetime, code: str) -> Iterator[FieldError]:
+    """An instant must still be within years 1-9999 once converted to UTC (as it is stored)."""
+    try:
+        instant.astimezone(dt.UTC)
+    except OverflowError:
+        yield FieldError(field=field, message="Must be within years 1-9999 in UTC.", code=code)
+
+
+def _market_ids(market_ids: Sequence[str]) -> Iterator[FieldError]:
+    if not market_ids:
+        yield FieldError(field="marketIds", message="At least one market id is required.", code=INVALID_MARKET_SCHEMA)
+    for index, market_id in enumerate(market_ids):
+        if _OBJECT_ID.fullmatch(market_id) is None:
+            yield FieldError(
+                field="marketIds",
+                message=f"Item {index} ({market_id!r}) is not a market id of 24 lowercase hex characters.",
+                code=INVALID_MARKET_SCHEMA,
+            )
+
+
+def ensure_valid_market_ids(market_ids: Sequence[str]) -> None:
+    """The `marketIds` of a notification request: at least one, each a 24-hex market id."""
+    if errors := list(_market_ids(market_ids)):
+        raise InvalidMarket(errors)
+
+
+def _future_instant(field: str, instant: dt.datetime, now: dt.datetime) -> Iterator[FieldError]:
+    if outside := list(_outside_utc_years(field, instant, INVALID_MARKET_SCHEMA)):
+        yield from outside
+    elif instant <= now:
+        yield FieldError(field=field, message="Must be in the future.", code=INVALID_MARKET_SCHEMA)
+
+
+def ensure_valid_notification_schedule(
+    market_ids: Sequence[str], notification_date: dt.datetime, now: dt.datetime
+) -> None:
+    """Rules of `POST /markets/notifyDate` that need no stored market: ids well formed, date in the future."""
+    errors = [*_market_ids(market_ids), *_future_instant("notificationDate", notification_date, now)]
+    if errors:
+        raise InvalidMarket(errors)
+
+
+def notification_presale_errors(markets: Sequence[Market], notification_date: dt.datetime) -> list[FieldError]:
+    """`notificationDate` must come before the presale of every market (one without a presale cannot take one)."""
+    without = [market.id for market in markets if market.presale_at is None]
+    too_late = [m.id for m in markets if m.presale_at is not None and notification_date >= m.presale_at]
+    errors: list[FieldError] = []
+    if too_late:
+        errors.append(
+            FieldError(
+                field="notificationDate",
+                message=f"Must be before the presale of every market; it is not before that of {', '.join(too_late)}.",
+                code=INVALID_MARKET_SCHEMA,
+            )
+        )
+    if without:
+        errors.append(
+            FieldError(
+                field="notificationDate",
+                message=f"Markets without an event.presaleDateTime cannot be notified: {', '.join(without)}.",
+                code=INVALID_MARKET_SCHEMA,
+            )
+        )
+    return errors
+
+
+def ensure_notification_before_presales(markets: Sequence[Market], notification_date: dt.datetime) -> None:
+    if errors := notification_presale_errors(markets, notification_date):
+        raise InvalidMarket(errors)
+
+
+# --------------------------------------------------------------------------- event status rules
+
+
+def event_status_errors(status: str | None, end: dt.datetime | None) -> list[FieldError]:
+    """An event status record needs a non-empty `status`; `date.end`, when given, is a representable instant."""
+    errors = list(_required("status", status, "Required and non-empty.", INVALID_CAMPAIGN_SCHEMA))
+    if end is not None:
+        errors.extend(_outside_utc_years("date.end", end, INVALID_CAMPAIGN_SCHEMA))
+    return errors
+
+
+def ensure_valid_event_status(status: str | None, end: dt.datetime | None) -> str:
+    """The status, once known to be valid together with `end`."""
+    errors = event_status_errors(status, end)
+    if errors or status is None:
+        raise ValidationFailed(errors, message="The event status record is invalid.")
+    return status

@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from campaigns.application.ports import UnitOfWorkFactory
+from campaigns.application.ports import StoreReader, UnitOfWorkFactory
 from campaigns.domain.contact import Contact
 from campaigns.domain.errors import PromoterNameTaken
 from campaigns.domain.event_status import EventStatus, EventStatusDates
@@ -79,6 +79,37 @@ async def test_contacts_are_searched_by_name_email_or_keyword(uow_factory: UnitO
     async with uow_factory() as uow:
         assert await uow.contacts.search("london", page=0, page_size=10) == ([], 0)
         assert await uow.contacts.search("berlin", page=0, page_size=10) == ([moved], 1)
+
+
+async def test_contacts_are_found_by_email_ignoring_case(uow_factory: UnitOfWorkFactory, reader: StoreReader) -> None:
+    ada = Contact(id=doc_id(1), name="Ada", email="Ada.Lovelace@Example.test", keywords=[])
+    bob = Contact(id=doc_id(2), name="Bob", email="bob@example.test", keywords=[])
+    async with uow_factory() as uow:
+        await uow.contacts.upsert(ada)
+        await uow.contacts.upsert(bob)
+        assert await uow.contacts.find_by_email("ada.lovelace@example.test") == ada  # before commit, in the same work
+        await uow.commit()
+
+    assert await reader.contacts.find_by_email("ADA.LOVELACE@EXAMPLE.TEST") == ada
+    assert await reader.contacts.find_by_email("lovelace@example.test") is None
+    assert await reader.contacts.find_by_email("bob@example.test") == bob
+
+    renamed = msgspec.structs.replace(ada, email="ada@example.test")
+    async with uow_factory() as uow:
+        await uow.contacts.upsert(renamed)
+        await uow.commit()
+
+    assert await reader.contacts.find_by_email("Ada.Lovelace@Example.test") is None
+    assert await reader.contacts.find_by_email("ada@example.test") == renamed
+
+
+async def test_an_uncommitted_contact_is_not_found_by_email(
+    uow_factory: UnitOfWorkFactory, reader: StoreReader
+) -> None:
+    async with uow_factory() as uow:
+        await uow.contacts.upsert(Contact(id=doc_id(1), name="Ada", email="ada@example.test"))
+
+    assert await reader.contacts.find_by_email("ada@example.test") is None
 
 
 async def test_event_statuses_are_found_by_status_and_end(uow_factory: UnitOfWorkFactory) -> None:

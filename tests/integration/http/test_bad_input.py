@@ -47,6 +47,7 @@ _BODIES: list[tuple[str, bytes, str]] = [
     ("unknown top-level field", _with("sneaky", True), "sneaky"),
     ("unknown nested field", _with("artist.sneaky", True), "artist.sneaky"),
     ("year 10000", _with("date.open", "10000-01-01T00:00:00Z"), "date.open"),
+    ("year 0 once in UTC", _with("date.open", "0001-01-01T00:00:00+01:00"), "date.open"),
     ("month 13", _with("date.open", "2030-13-01T00:00:00Z"), "date.open"),
     ("day 32", _with("date.close", "2030-01-32T00:00:00Z"), "date.close"),
     ("naive datetime", _with("date.open", "2030-02-01T00:00:00"), "date.open"),

@@ -176,3 +176,163 @@ def test_the_list_never_shows_an_unreadable_campaign(
         assert shown == readable, (claims, shown, readable)
 
     check()
+
+
+# --------------------------------------------------------------------------- market routes
+
+MARKET_NAME = "Matrix Market"
+ABSENT_MARKET_ID = "fedcba9876543210fedcba98"
+MARKET_BODY: Json = {"name": MARKET_NAME, "city": "Paris", "state": "IDF", "timezone": "Europe/Paris"}
+
+
+class SeededMarkets:
+    """One market named MARKET_NAME in each seeded campaign; a write the matrix allows is undone at once."""
+
+    def __init__(self, client: TestClient[Any], admin: dict[str, str], campaigns: list[Seeded]) -> None:
+        self.client = client
+        self.admin = admin
+        self.ids = {campaign.id: self._create(campaign.id, MARKET_BODY) for campaign in campaigns}
+
+    def _create(self, campaign_id: str, body: Json) -> str:
+        response = self.client.post(f"/campaigns/{campaign_id}/markets", json=body, headers=self.admin)
+        assert response.status_code == 201, response.text
+        market_id: str = response.json()["id"]
+        return market_id
+
+    def id_of(self, owner: Seeded) -> str:
+        return self.ids.get(owner.id, ABSENT_MARKET_ID)
+
+    def restore(self, campaign_id: str) -> None:
+        """After an allowed delete: the campaign gets its market back (under a new id)."""
+        self.ids[campaign_id] = self._create(campaign_id, MARKET_BODY)
+
+    def remove(self, campaign_id: str, market_id: str) -> None:
+        """After an allowed create: the extra market goes."""
+        response = self.client.delete(f"/campaigns/{campaign_id}/markets/{market_id}", headers=self.admin)
+        assert response.status_code == 204, response.text
+
+
+@dataclass(frozen=True)
+class MarketCase:
+    target: Seeded
+    """The campaign in the path."""
+    owner: Seeded
+    """The campaign whose market the path names (ABSENT: a market id that does not exist)."""
+    source: Seeded
+    """The campaign a clone copies from."""
+
+
+@dataclass(frozen=True)
+class MarketRoute:
+    """A market route, what it needs, and what an allowed request answers."""
+
+    name: str
+    send: Callable[[TestClient[Any], MarketCase, SeededMarkets, dict[str, str]], Any]
+    needs: Callable[[MarketCase], list[tuple[Seeded, str]]]
+    answer: Callable[[MarketCase], int]
+    """The status of an allowed request (a 404 whenever a campaign or the market is not where the path says)."""
+
+
+def _on_target(need: str) -> Callable[[MarketCase], list[tuple[Seeded, str]]]:
+    return lambda case: [(case.target, need)]
+
+
+def _own_market(ok: int) -> Callable[[MarketCase], int]:
+    return lambda case: ok if case.target.status != "ABSENT" and case.owner.id == case.target.id else 404
+
+
+def _on_campaign(ok: int) -> Callable[[MarketCase], int]:
+    return lambda case: 404 if case.target.status == "ABSENT" else ok
+
+
+def _market_path(case: MarketCase, markets: SeededMarkets) -> str:
+    return f"/campaigns/{case.target.id}/markets/{markets.id_of(case.owner)}"
+
+
+MARKET_ROUTES = [
+    MarketRoute(
+        "list",
+        lambda client, case, _, headers: client.get(f"/campaigns/{case.target.id}/markets", headers=headers),
+        _on_target("read"),
+        _on_campaign(200),
+    ),
+    MarketRoute(
+        "list as GeoJSON",
+        lambda client, case, _, headers: client.get(
+            f"/campaigns/{case.target.id}/markets", params={"useGeoJson": "true"}, headers=headers
+        ),
+        _on_target("read"),
+        _on_campaign(200),
+    ),
+    MarketRoute(
+        "create",
+        lambda client, case, _, headers: client.post(
+            f"/campaigns/{case.target.id}/markets", json={**MARKET_BODY, "name": "Matrix Extra"}, headers=headers
+        ),
+        _on_target("write"),
+        _on_campaign(201),
+    ),
+    MarketRoute(
+        "get",
+        lambda client, case, markets, headers: client.get(_market_path(case, markets), headers=headers),
+        _on_target("read"),
+        _own_market(200),
+    ),
+    MarketRoute(
+        "no-op update",
+        lambda client, case, markets, headers: client.post(
+            _market_path(case, markets), json={"name": MARKET_NAME}, headers=headers
+        ),
+        _on_target("write"),
+        _own_market(200),
+    ),
+    MarketRoute(
+        "delete",
+        lambda client, case, markets, headers: client.delete(_market_path(case, markets), headers=headers),
+        _on_target("write"),
+        _own_market(204),
+    ),
+    MarketRoute(
+        "clone (every name clashes)",
+        lambda client, case, _, headers: client.post(
+            f"/campaigns/{case.target.id}/markets/clones", json={"fromCampaignId": case.source.id}, headers=headers
+        ),
+        lambda case: [(case.target, "write"), (case.source, "read")],
+        lambda case: 404 if "ABSENT" in {case.target.status, case.source.status} else 409,
+    ),
+]
+
+
+@pytest.fixture
+def seeded_markets(
+    seeded_client: tuple[TestClient[Any], Tokens, list[Seeded]],
+) -> tuple[TestClient[Any], Tokens, list[Seeded], SeededMarkets]:
+    client, tokens, campaigns = seeded_client
+    return client, tokens, campaigns, SeededMarkets(client, bearer(tokens.supreme()), campaigns)
+
+
+def test_every_market_route_answers_as_the_permission_table_says(
+    seeded_markets: tuple[TestClient[Any], Tokens, list[Seeded], SeededMarkets],
+) -> None:
+    client, tokens, campaigns, markets = seeded_markets
+    targets = [*campaigns, Seeded(id=ABSENT_ID, site="matrix-absent", status="ABSENT")]
+
+    @given(
+        claims=_claims([c.id for c in campaigns]),
+        target=st.sampled_from(targets),
+        owner=st.sampled_from(targets),
+        source=st.sampled_from(targets),
+        route=st.sampled_from(MARKET_ROUTES),
+    )
+    def check(claims: Json, target: Seeded, owner: Seeded, source: Seeded, route: MarketRoute) -> None:
+        case = MarketCase(target=target, owner=owner, source=source)
+        response = route.send(client, case, markets, bearer(tokens.mint(claims)))
+        allowed = all(oracle_allows(claims, c.id, c.status, need) for c, need in route.needs(case))
+        expected = route.answer(case) if allowed else 403
+        assert response.status_code == expected, (route.name, case, claims, response.text)
+        if response.status_code == 204:
+            markets.restore(target.id)
+        elif response.status_code == 201:
+            markets.remove(target.id, response.json()["id"])
+
+    check()

@@ -30,11 +30,14 @@ from campaigns.application.errors import (
 )
 from campaigns.application.ports import CampaignQuery, EventSink, OutboxEntry, UnitOfWork
 from campaigns.application.use_cases import refresh_lifecycle
+from campaigns.application.use_cases.clone_markets import CloneMarkets
 from campaigns.application.use_cases.create_campaign import CreateCampaign
 from campaigns.application.use_cases.create_market import CreateMarket
 from campaigns.application.use_cases.delete_market import DeleteMarket
 from campaigns.application.use_cases.get_campaign_by_domain import DomainLookup, GetCampaignByDomain
+from campaigns.application.use_cases.get_market import GetMarket
 from campaigns.application.use_cases.list_campaigns import ListCampaigns
+from campaigns.application.use_cases.list_markets import ListMarkets
 from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle, RefreshReport
 from campaigns.application.use_cases.relay_outbox import RelayOutbox
 from campaigns.application.use_cases.update_campaign import UpdateCampaign
@@ -146,6 +149,18 @@ class App:
     @property
     def delete_market(self) -> DeleteMarket:
         return DeleteMarket(uow=self.uow, clock=self.clock)
+
+    @property
+    def clone_markets(self) -> CloneMarkets:
+        return CloneMarkets(uow=self.uow, clock=self.clock, ids=self.ids)
+
+    @property
+    def list_markets(self) -> ListMarkets:
+        return ListMarkets(reads=self.reads)
+
+    @property
+    def get_market(self) -> GetMarket:
+        return GetMarket(reads=self.reads)
 
     def relay(self, *sinks: EventSink, batch_size: int = 500, holder: str = "relay-1") -> RelayOutbox:
         return RelayOutbox(outbox=self.outbox, sinks=sinks, clock=self.clock, holder=holder, batch_size=batch_size)
@@ -775,6 +790,64 @@ async def test_delete_market(app: App) -> None:
     assert (await app.events())[-1] == MarketDeleted(occurred_at=NOW, market=market)
     with pytest.raises(MarketNotFound):
         await app.delete_market.execute(SUPREME, campaign.id, market.id)
+
+
+async def test_list_and_get_markets_need_read_and_stay_within_the_campaign(app: App) -> None:
+    campaign = await app.create.execute(SUPREME, campaign_body())
+    other = await app.create.execute(SUPREME, campaign_body("other-site"))
+    market = await app.create_market.execute(SUPREME, campaign.id, market_body())
+    reader = grant(campaign.id, Action.READ)
+
+    assert await app.list_markets.execute(reader, campaign.id) == [market]
+    assert await app.list_markets.execute(SUPREME, other.id) == []
+    assert await app.get_market.execute(reader, campaign.id, market.id) == market
+    with pytest.raises(AccessDenied):
+        await app.list_markets.execute(grant(other.id, Action.ADMIN), campaign.id)
+    with pytest.raises(AccessDenied):
+        await app.get_market.execute(reader, ABSENT_ID, market.id)
+    with pytest.raises(CampaignNotFound):
+        await app.list_markets.execute(SUPREME, ABSENT_ID)
+    with pytest.raises(MarketNotFound):
+        await app.get_market.execute(SUPREME, other.id, market.id)
+
+
+async def test_clone_copies_every_market_in_one_commit(app: App) -> None:
+    source = await app.create.execute(SUPREME, campaign_body())
+    target = await app.create.execute(SUPREME, campaign_body("other-site"))
+    boston = await app.create_market.execute(SUPREME, source.id, market_body("Boston"))
+    chicago = await app.create_market.execute(SUPREME, source.id, market_body("Chicago"))
+    seen = len(await app.entries())
+    manager = Principal(user_id="m", grants={target.id: frozenset({Action.WRITE}), source.id: frozenset({Action.READ})})
+
+    cloned = await app.clone_markets.execute(manager, target.id, source.id)
+
+    assert [m.name for m in cloned] == ["Boston", "Chicago"]
+    assert {m.id for m in cloned}.isdisjoint({boston.id, chicago.id})
+    assert {m.campaign_id for m in cloned} == {target.id}
+    assert [m.event for m in cloned] == [boston.event, chicago.event]
+    assert sorted(app.store.markets) == sorted([boston.id, chicago.id, *(m.id for m in cloned)])
+    assert (await app.events())[seen:] == [MarketCreated(occurred_at=NOW, market=m) for m in cloned]
+
+
+async def test_clone_is_all_or_nothing_and_checks_both_grants_first(app: App) -> None:
+    source = await app.create.execute(SUPREME, campaign_body())
+    target = await app.create.execute(SUPREME, campaign_body("other-site"))
+    await app.create_market.execute(SUPREME, source.id, market_body("Boston"))
+    await app.create_market.execute(SUPREME, source.id, market_body("Chicago"))
+    await app.create_market.execute(SUPREME, target.id, market_body("Chicago"))
+    before = app.snapshot()
+
+    with pytest.raises(MarketNameTaken):
+        await app.clone_markets.execute(SUPREME, target.id, source.id)
+    with pytest.raises(AccessDenied):
+        await app.clone_markets.execute(grant(target.id, Action.WRITE), target.id, ABSENT_ID)
+    with pytest.raises(AccessDenied):
+        await app.clone_markets.execute(grant(target.id, Action.READ), target.id, target.id)
+    with pytest.raises(CampaignNotFound):
+        await app.clone_markets.execute(SUPREME, target.id, ABSENT_ID)
+    with pytest.raises(CampaignNotFound):
+        await app.clone_markets.execute(SUPREME, ABSENT_ID, source.id)
+    assert app.snapshot() == before
 
 
 # --------------------------------------------------------------------------- relay

@@ -453,13 +453,35 @@ def test_invalid_market_carries_the_market_code() -> None:
     assert raised.value.code == "INVALID_MARKET_SCHEMA"
 
 
+def test_market_timezone_is_checked_against_the_names_given() -> None:
+    known = {"UTC", "America/Los_Angeles"}
+
+    assert market_errors(market(), known_timezones=known) == []
+    assert fields(market_errors(market(timezone="Mars/Olympus_Mons"), known_timezones=known)) == {"timezone"}
+    assert market_errors(market(timezone="Mars/Olympus_Mons")) == [], "without the names, the shape decides"
+    shape_only = market_errors(market(timezone="not a zone"), known_timezones=known)
+    assert [error.field for error in shape_only] == ["timezone"], "one error per field"
+
+
+def test_market_promoter_ids_are_object_ids() -> None:
+    ids = ["507f1f77bcf86cd799439012", "p1", "507F1F77BCF86CD799439012"]
+
+    assert fields(market_errors(market(promoterIds=ids))) == {"promoterIds.1", "promoterIds.2"}
+
+
 # --------------------------------------------------------------------------- promoters
 
 
 def test_a_complete_promoter_is_valid() -> None:
     assert promoter_errors(promoter()) == []
     ensure_valid_promoter(promoter())
-    assert promoter_errors(promoter(privacyUrls=[])) == []
+
+
+def test_a_promoter_without_privacy_urls_has_no_default_one() -> None:
+    with pytest.raises(InvalidPromoter) as raised:
+        ensure_valid_promoter(promoter(privacyUrls=[]))
+
+    assert fields(raised.value.errors) == {"privacyUrls"}
 
 
 def test_promoter_name_is_required() -> None:
@@ -479,6 +501,16 @@ def test_promoter_privacy_url_locales_are_locale_ids() -> None:
     ]
 
     assert fields(promoter_errors(promoter(privacyUrls=urls))) == {"privacyUrls.1.locale"}
+
+
+def test_promoter_privacy_url_locales_are_not_repeated() -> None:
+    urls = [
+        {"locale": "en", "url": "https://a.example", "is_default": True},
+        {"locale": "fr", "url": "https://b.example"},
+        {"locale": "en", "url": "https://c.example"},
+    ]
+
+    assert fields(promoter_errors(promoter(privacyUrls=urls))) == {"privacyUrls.2.locale"}
 
 
 @pytest.mark.parametrize("defaults", [(None, False), (True, True)])

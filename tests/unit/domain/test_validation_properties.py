@@ -490,8 +490,8 @@ def test_each_breaking_change_to_a_market_is_named(document: Document, mutation:
 
 @st.composite
 def valid_promoters(draw: st.DrawFn) -> Document:
-    locales = draw(st.lists(locale_ids, max_size=4))
-    default = draw(st.integers(0, len(locales) - 1)) if locales else None
+    locales = draw(st.lists(locale_ids, min_size=1, max_size=4, unique=True))
+    default = draw(st.integers(0, len(locales) - 1))
     privacy_urls = [
         {
             "locale": locale,
@@ -530,7 +530,26 @@ def wrong_default_count(document: Document, draw: Draw) -> Expected:
     return "privacyUrls", "INVALID_PROMOTER_SCHEMA"
 
 
-PROMOTER_MUTATIONS: list[Mutation] = [blank_promoter_name, bad_privacy_url, bad_privacy_locale, wrong_default_count]
+def repeated_privacy_locale(document: Document, draw: Draw) -> Expected:
+    privacy_urls = document["privacyUrls"]
+    repeated = draw(st.sampled_from(privacy_urls))["locale"]
+    privacy_urls.append({"locale": repeated, "url": "https://example.com/privacy", "is_default": False})
+    return f"privacyUrls.{len(privacy_urls) - 1}.locale", "INVALID_PROMOTER_SCHEMA"
+
+
+def no_privacy_urls(document: Document, _draw: Draw) -> Expected:
+    document["privacyUrls"] = []
+    return "privacyUrls", "INVALID_PROMOTER_SCHEMA"
+
+
+PROMOTER_MUTATIONS: list[Mutation] = [
+    blank_promoter_name,
+    bad_privacy_url,
+    bad_privacy_locale,
+    wrong_default_count,
+    repeated_privacy_locale,
+    no_privacy_urls,
+]
 
 
 @given(valid_promoters())

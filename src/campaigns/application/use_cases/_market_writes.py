@@ -1,26 +1,67 @@
-"""What the market use cases share: loading a market of a campaign the caller may write."""
+"""What the market use cases share: finding a market under its campaign, building one, adding some."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+import functools
+import zoneinfo
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from campaigns.application.errors import MarketNotFound
-from campaigns.application.ports import UnitOfWork
+from campaigns.application.errors import CampaignNotFound, MarketNotFound
+from campaigns.application.ports import CampaignReader, MarketReader, UnitOfWork
 from campaigns.domain.documents import convert_document
 from campaigns.domain.errors import InvalidMarket
+from campaigns.domain.events import MarketCreated
 from campaigns.domain.market import Market
 from campaigns.domain.validation import ensure_valid_market
 
+READ_ONLY_FIELDS = frozenset({"id", "campaign_id", "date"})
+"""Echoed back from a read, never taken from a body: the service sets them (the path names the campaign)."""
 
-async def load_market(uow: UnitOfWork, campaign_id: str, market_id: str) -> Market:
-    market = await uow.markets.get(market_id)
+
+@functools.cache
+def iana_timezones() -> frozenset[str]:
+    """The zone names of the IANA database this process has (read once); empty when it has none."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def writable_fields(body: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in body.items() if key not in READ_ONLY_FIELDS}
+
+
+async def require_campaign(campaigns: CampaignReader, campaign_id: str) -> None:
+    if await campaigns.get(campaign_id) is None:
+        raise CampaignNotFound
+
+
+async def find_market(campaigns: CampaignReader, markets: MarketReader, campaign_id: str, market_id: str) -> Market:
+    """The market, if it belongs to that campaign; a market of another campaign is not found here.
+
+    Raises:
+        CampaignNotFound: the campaign does not exist.
+        MarketNotFound: it exists but has no market with this id.
+    """
+    market = await markets.get(market_id)
     if market is None or market.campaign_id != campaign_id:
+        await require_campaign(campaigns, campaign_id)
         raise MarketNotFound
     return market
 
 
+async def load_market(uow: UnitOfWork, campaign_id: str, market_id: str) -> Market:
+    return await find_market(uow.campaigns, uow.markets, campaign_id, market_id)
+
+
 def build_market(document: Mapping[str, Any]) -> Market:
+    """Type-check and validate a whole market document (InvalidMarket names every failing field)."""
     market = convert_document(document, Market, error=InvalidMarket)
-    ensure_valid_market(market)
+    ensure_valid_market(market, known_timezones=iana_timezones())
     return market
+
+
+async def add_markets(uow: UnitOfWork, markets: Sequence[Market], now: dt.datetime) -> None:
+    """Stage new markets and one `market.created` each; the store raises MarketNameTaken on a clash."""
+    for market in markets:
+        await uow.markets.add(market)
+    uow.outbox.append([MarketCreated(occurred_at=now, market=market) for market in markets])

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from campaigns.application.errors import CampaignNotFound
 from campaigns.application.ports import Clock, IdFactory, UnitOfWorkFactory
-from campaigns.application.use_cases._market_writes import build_market
+from campaigns.application.use_cases._market_writes import add_markets, build_market, require_campaign, writable_fields
 from campaigns.domain.documents import deep_merge
-from campaigns.domain.events import MarketCreated
 from campaigns.domain.market import Market
 from campaigns.domain.permissions import Operation, Principal
 
@@ -17,7 +15,12 @@ from campaigns.domain.permissions import Operation, Principal
 class CreateMarket:
     """Create a market in a campaign.
 
-    - Needs `write` on the campaign, which must exist.
+    - Needs `write` on the campaign; an ungranted id answers 403 whether it exists or not.
+    - The campaign must exist; it is the one the path names (a `campaign_id` in the body is ignored,
+      as are `id` and `date`, which the service sets).
+    - Required: `name`, `city`, `state`, `timezone` (an IANA name); `point` is `[longitude, latitude]`
+      within range, `event.ids` has at least one id, `event.category_ids` are unique,
+      `promoterIds` are 24-hex ids, instants are ISO-8601. Every failing field is listed.
     - Names are unique within a campaign; the store's unique index settles races.
     - The market and its `market.created` event are committed together.
     """
@@ -30,16 +33,10 @@ class CreateMarket:
     async def execute(self, principal: Principal, campaign_id: str, body: Mapping[str, Any]) -> Market:
         principal.ensure(Operation.WRITE, campaign_id)
         now = self._clock.now()
-        fields = {key: value for key, value in body.items() if key not in {"id", "date"}}
-        market = build_market(
-            deep_merge(
-                fields, {"id": self._ids.new_id(), "campaign_id": campaign_id, "date": {"created": now, "updated": now}}
-            )
-        )
+        stamps = {"id": self._ids.new_id(), "campaign_id": campaign_id, "date": {"created": now, "updated": now}}
         async with self._uow() as uow:
-            if await uow.campaigns.get(campaign_id) is None:
-                raise CampaignNotFound
-            await uow.markets.add(market)
-            uow.outbox.append([MarketCreated(occurred_at=now, market=market)])
+            await require_campaign(uow.campaigns, campaign_id)
+            market = build_market(deep_merge(writable_fields(body), stamps))
+            await add_markets(uow, [market], now)
             await uow.commit()
         return market

@@ -9,7 +9,12 @@ from campaigns.domain.permissions import Operation, Principal
 
 
 class DeleteMarket:
-    """Delete a market of a campaign; needs `write` on the campaign. The event carries the last document."""
+    """Delete a market of a campaign.
+
+    - Needs `write` on the campaign; the market must belong to it (a market of another campaign is
+      not found, and neither is a market already deleted).
+    - The deletion and its `market.deleted` event, carrying the last document, are committed together.
+    """
 
     def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow

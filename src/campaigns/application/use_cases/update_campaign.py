@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import msgspec
 
 from campaigns.application.errors import CampaignNotFound, VersionMismatch
-from campaigns.application.ports import CampaignCache, Clock, IdFactory, UnitOfWorkFactory
+from campaigns.application.ports import CampaignCache, Clock, IdFactory, UnitOfWork, UnitOfWorkFactory
 from campaigns.application.use_cases._campaign_writes import (
     ensure_site_available,
     password_hash_for,
@@ -59,11 +59,14 @@ class UpdateCampaign:
         *,
         if_match: int | None = None,
         changes_status: bool = False,
+        extra_writes: Callable[[UnitOfWork, Campaign], Awaitable[None]] | None = None,
     ) -> Campaign:
         """Update with a body derived from the current campaign, in the same unit of work.
 
-        For sub-resources (FAQs, terms) whose body depends on what is stored; `patch_for` may raise
-        to refuse the change before anything is written.
+        For sub-resources (FAQs, terms, contacts) whose body depends on what is stored; `patch_for`
+        may raise to refuse the change before anything is written. `extra_writes` runs in the same
+        unit of work just before the commit, given the campaign as committed (the current one when
+        the update changes nothing): its writes and events commit with the campaign's, or not at all.
         """
         principal.ensure(Operation.WRITE, campaign_id)
         async with self._uow() as uow:
@@ -96,6 +99,9 @@ class UpdateCampaign:
                     [FieldError(field="domain.site", message="An inactive campaign holds no domain; reactivate it.")]
                 )
             if not events and not changed_fields:
+                if extra_writes is not None:
+                    await extra_writes(uow, current)
+                    await uow.commit()
                 return current
             ensure_valid_campaign(updated)
             updated = msgspec.structs.replace(
@@ -118,6 +124,8 @@ class UpdateCampaign:
                 )
             await uow.campaigns.update(updated)
             uow.outbox.append(events)
+            if extra_writes is not None:
+                await extra_writes(uow, updated)
             await uow.commit()
         await self._cache.evict([site for site in (current.site, updated.site) if site])
         return updated

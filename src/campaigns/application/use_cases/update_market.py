@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 
 from campaigns.application.ports import Clock, UnitOfWorkFactory
-from campaigns.application.use_cases._market_writes import build_market, load_market
+from campaigns.application.use_cases._market_writes import build_market, load_market, writable_fields
 from campaigns.domain.documents import deep_merge
 from campaigns.domain.events import AnyEvent, MarketPresaleChanged, MarketUpdated
 from campaigns.domain.market import Market
@@ -18,9 +18,13 @@ from campaigns.domain.permissions import Operation, Principal
 class UpdateMarket:
     """Apply a partial update to a market.
 
-    - Needs `write` on its campaign; the market must belong to that campaign.
-    - Objects merge deeply; arrays and scalars replace.
-    - A changed `event.presaleDateTime` also emits `market.presale-changed` (refresh selections).
+    - Needs `write` on its campaign; the market must belong to that campaign (a market of another
+      campaign is not found).
+    - Objects merge deeply; arrays and scalars replace; `id`, `campaign_id` and `date` in the body
+      are ignored. The result is held to the rules of a create, every failing field listed.
+    - A rename to a name the campaign already has is refused (409); the store's unique index decides.
+    - A changed `event.presaleDateTime` also emits `market.presale-changed` (refresh selections),
+      in the same commit as `market.updated`. An update that changes nothing writes nothing.
     """
 
     def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
@@ -29,7 +33,7 @@ class UpdateMarket:
 
     async def execute(self, principal: Principal, campaign_id: str, market_id: str, body: Mapping[str, Any]) -> Market:
         principal.ensure(Operation.WRITE, campaign_id)
-        fields = {key: value for key, value in body.items() if key not in {"id", "campaign_id", "date"}}
+        fields = writable_fields(body)
         async with self._uow() as uow:
             current = await load_market(uow, campaign_id, market_id)
             now = self._clock.now()

@@ -14,6 +14,7 @@ from litestar.exceptions import HTTPException, ValidationException
 
 from campaigns.application.errors import (
     ConcurrentUpdate,
+    DependencyFailed,
     DependencyUnavailable,
     NotFound,
     VersionMismatch,
@@ -44,6 +45,7 @@ STATUS_BY_ERROR: Mapping[type[CampaignError], int] = {
     ConcurrentUpdate: 412,
     VersionMismatch: 412,
     DependencyUnavailable: 503,
+    DependencyFailed: 502,
 }
 """Keyed by base class where a family shares a status: lookup walks each error's MRO."""
 
@@ -56,6 +58,7 @@ CODE_BY_HTTP_STATUS: Mapping[int, str] = {
 }
 
 _UNKNOWN_FIELD = re.compile(r"unknown field `(?P<name>[^`]+)`")
+_MISSING_FIELD = re.compile(r"missing required field `(?P<name>[^`]+)`")
 _MISSING_PARAMETER = re.compile(r"Missing required \w+ parameter '(?P<name>[^']+)'")
 
 
@@ -119,6 +122,9 @@ def _framework_validation(error: ValidationException, route: RouteContext) -> Pr
         if unknown := _UNKNOWN_FIELD.search(message):
             field = f"{field}.{unknown['name']}" if field else unknown["name"]
             message = "Unknown field."
+        elif missing_field := _MISSING_FIELD.search(message):
+            field = f"{field}.{missing_field['name']}" if field else missing_field["name"]
+            message = "Required."
         fields.append(FieldProblem(field=field or "body", message=message))
     if not fields:
         fields.append(FieldProblem(field="body", message=str(error.detail)))

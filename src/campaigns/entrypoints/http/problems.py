@@ -38,15 +38,18 @@ def encode_problem(value: Problem) -> bytes:
 
 
 _MEANINGS = {
-    400: "Invalid body or query: INVALID_CAMPAIGN_SCHEMA, MISSING_PRESALE_WINDOW_DATE, "
-    "INVALID_PRESALE_WINDOW_DATE_ORDER or INVALID_QUERY, with the failing fields in `errors`.",
+    400: "Invalid body or query: INVALID_CAMPAIGN_SCHEMA, INVALID_MARKET_SCHEMA, INVALID_PROMOTER_SCHEMA, "
+    "MISSING_PRESALE_WINDOW_DATE, INVALID_PRESALE_WINDOW_DATE_ORDER or INVALID_QUERY, with the failing fields "
+    "in `errors`.",
     401: "UNAUTHENTICATED (missing or invalid bearer token) or INVALID_CAMPAIGN_PASSWORD.",
     403: "INVALID_CAMPAIGN_PERMISSIONS (also for ungranted ids, existing or not) or SUPREME_USER_REQUIRED.",
-    404: "CAMPAIGN_NOT_FOUND (campaign routes) or NOT_FOUND.",
-    409: "CAMPAIGN_WITH_DOMAIN_EXISTS or INVALID_CAMPAIGN_STATUS_CHANGE.",
+    404: "CAMPAIGN_NOT_FOUND (campaign routes), MARKET_NOT_FOUND (also a market of another campaign; "
+    "on /markets/* `detail` lists the unknown ids), PROMOTER_NOT_FOUND (promoter routes) or NOT_FOUND.",
+    409: "CAMPAIGN_WITH_DOMAIN_EXISTS, MARKET_NAME_EXISTS, PROMOTER_NAME_EXISTS or INVALID_CAMPAIGN_STATUS_CHANGE.",
     412: "VERSION_MISMATCH: If-Match names a version that is no longer current.",
     413: "PAYLOAD_TOO_LARGE: the body is over 1 MiB.",
-    503: "DEPENDENCY_UNAVAILABLE.",
+    502: "DEPENDENCY_UNAVAILABLE: a dependency (e.g. Discovery) answered badly; `detail` says which and why.",
+    503: "DEPENDENCY_UNAVAILABLE: a dependency is unreachable, timed out or not configured; `detail` says which.",
 }
 
 

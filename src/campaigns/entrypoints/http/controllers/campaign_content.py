@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import msgspec
+from inspect import getdoc
+
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from campaigns.application.read_models import FaqsView, TermsView, content_locale, faqs_view, terms_view
 from campaigns.application.use_cases.get_campaign import GetCampaign
-from campaigns.application.use_cases.update_campaign import UpdateCampaign
+from campaigns.application.use_cases.update_campaign_contacts import UpdateCampaignContacts
 from campaigns.application.use_cases.update_campaign_faqs import UpdateCampaignFaqs
 from campaigns.application.use_cases.update_campaign_terms import UpdateCampaignTerms
 from campaigns.domain.campaign import CampaignContactRef
@@ -107,16 +108,13 @@ class CampaignContentController(Controller):
         operation_id="updateCampaignContacts",
         responses=WRITE_ERRORS,
         status_code=200,
-        description="Replace contacts.",
+        description=getdoc(UpdateCampaignContacts),
     )
     async def update_contacts(
         self,
         request: AuthedRequest,
-        update_campaign: NamedDependency[UpdateCampaign],
+        update_campaign_contacts: NamedDependency[UpdateCampaignContacts],
         campaign_id: FromPath[str],
         data: JSONBody[list[str | CampaignContactRef]],
     ) -> list[str | CampaignContactRef]:
-        campaign = await update_campaign.execute(
-            request.user, campaign_id, {"contacts": msgspec.to_builtins(data)}, if_match=if_match(request)
-        )
-        return campaign.contacts
+        return await update_campaign_contacts.execute(request.user, campaign_id, data, if_match=if_match(request))

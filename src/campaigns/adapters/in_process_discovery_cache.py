@@ -1,0 +1,44 @@
+"""Discovery answers kept in this process for a while (the embedded profile; Redis replaces it later)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from campaigns.application.ports import DiscoveryCache
+
+
+class InProcessDiscoveryCache(DiscoveryCache):
+    """Entries expire `ttl_seconds` after they were stored; past `max_entries` the oldest goes first.
+
+    Bounded because the keys come from clients' search text. `now` is injectable so tests can move
+    time without sleeping.
+    """
+
+    def __init__(
+        self, *, ttl_seconds: float, max_entries: int = 1_000, now: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._ttl = ttl_seconds
+        self._max_entries = max_entries
+        self._now = now
+        self._entries: dict[str, tuple[bytes, float]] = {}
+
+    async def get(self, key: str) -> bytes | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry[1] <= self._now():
+            del self._entries[key]
+            return None
+        return entry[0]
+
+    async def put(self, key: str, value: bytes) -> None:
+        if self._ttl <= 0:
+            return
+        self._entries.pop(key, None)  # re-inserted last: insertion order is expiry order
+        while len(self._entries) >= self._max_entries:
+            del self._entries[next(iter(self._entries))]
+        self._entries[key] = (value, self._now() + self._ttl)
+
+    def __len__(self) -> int:
+        return len(self._entries)

@@ -1,0 +1,50 @@
+"""What the notification use cases share: loading named markets all or nothing, and saving their changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+import msgspec
+
+from campaigns.application.errors import MarketNotFound
+from campaigns.application.ports import MarketReader, UnitOfWork
+from campaigns.domain.events import MarketUpdated
+from campaigns.domain.market import Market, Notification
+
+NO_NOTIFICATION = Notification()
+
+
+async def load_markets(markets: MarketReader, market_ids: Sequence[str]) -> list[Market]:
+    """The markets named, once each in the order first named; MarketNotFound names every unknown id."""
+    wanted = list(dict.fromkeys(market_ids))
+    found = {market.id: market for market in await markets.get_many(wanted)}
+    if unknown := [market_id for market_id in wanted if market_id not in found]:
+        raise MarketNotFound(f"No market has the id {', '.join(unknown)}.")
+    return [found[market_id] for market_id in wanted]
+
+
+def with_notification(market: Market, **fields: dt.datetime) -> Market:
+    """The market with these `notification` fields set; the others are kept."""
+    current = market.notification or NO_NOTIFICATION
+    return msgspec.structs.replace(market, notification=msgspec.structs.replace(current, **fields))
+
+
+async def save_changes(
+    uow: UnitOfWork, markets: Sequence[Market], change: Callable[[Market], Market], now: dt.datetime
+) -> list[Market]:
+    """Apply `change` to each market and commit once.
+
+    A changed market gets `date.updated = now` and emits `market.updated` with its full document;
+    an unchanged one is neither written nor announced.
+    """
+    result: list[Market] = []
+    for market in markets:
+        changed = change(market)
+        if changed != market:
+            changed = msgspec.structs.replace(changed, date=msgspec.structs.replace(changed.date, updated=now))
+            await uow.markets.update(changed)
+            uow.outbox.append([MarketUpdated(occurred_at=now, market=changed)])
+        result.append(changed)
+    await uow.commit()
+    return result

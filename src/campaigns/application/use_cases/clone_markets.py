@@ -1,0 +1,59 @@
+"""Copy the markets of one campaign into another."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+from campaigns.application.ports import Clock, IdFactory, UnitOfWorkFactory
+from campaigns.application.use_cases._market_writes import add_markets, require_campaign
+from campaigns.domain.campaign import RecordDates
+from campaigns.domain.errors import MarketNameTaken
+from campaigns.domain.market import Market
+from campaigns.domain.permissions import Operation, Principal
+
+
+class CloneMarkets:
+    """Copy every market of a source campaign into a target campaign.
+
+    - Needs `write` on the target and `read` on the source, checked before anything is looked up:
+      an ungranted id answers 403 whether it exists or not. Both campaigns must exist (404).
+    - Each copy gets a new id, the target's `campaign_id` and fresh `date` stamps; everything else
+      is kept (same name, events, presale, point) except `notification`, which belongs to the
+      source's reminders.
+    - All or nothing, in one unit of work: if any source name is already a target market's name,
+      nothing is copied (409, naming the clashing names); the store's unique index settles races.
+    - Each copy emits `market.created`, in the same commit as the copies.
+    """
+
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, ids: IdFactory) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._ids = ids
+
+    async def execute(self, principal: Principal, to_campaign_id: str, from_campaign_id: str) -> list[Market]:
+        principal.ensure(Operation.WRITE, to_campaign_id)
+        principal.ensure(Operation.READ, from_campaign_id)
+        now = self._clock.now()
+        async with self._uow() as uow:
+            await require_campaign(uow.campaigns, to_campaign_id)
+            await require_campaign(uow.campaigns, from_campaign_id)
+            sources = await uow.markets.list_for_campaign(from_campaign_id)
+            taken = {market.name for market in await uow.markets.list_for_campaign(to_campaign_id)}
+            if clashes := sorted({market.name for market in sources} & taken):
+                names = ", ".join(repr(name) for name in clashes)
+                raise MarketNameTaken(f"The target campaign already has markets named {names}; nothing was cloned.")
+            copies = [self._copy(market, to_campaign_id, now) for market in sources]
+            await add_markets(uow, copies, now)
+            await uow.commit()
+        return copies
+
+    def _copy(self, market: Market, campaign_id: str, now: dt.datetime) -> Market:
+        return msgspec.structs.replace(
+            market,
+            id=self._ids.new_id(),
+            campaign_id=campaign_id,
+            notification=None,
+            date=RecordDates(created=now, updated=now),
+        )

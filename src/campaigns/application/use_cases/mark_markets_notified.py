@@ -1,0 +1,44 @@
+"""Record that the reminder of some markets went out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from functools import partial
+
+from campaigns.application.ports import Clock, UnitOfWorkFactory
+from campaigns.application.use_cases._market_notifications import load_markets, save_changes, with_notification
+from campaigns.domain.market import Market
+from campaigns.domain.permissions import Principal
+from campaigns.domain.validation import ensure_valid_market_ids
+
+
+class MarkMarketsNotified:
+    """Set `notification.notified` to now on the markets named in `marketIds`.
+
+    - Supreme users only.
+    - `marketIds` holds at least one 24-hex market id (400 `INVALID_MARKET_SCHEMA` naming `marketIds`).
+    - Every id must name a market: otherwise 404 `MARKET_NOT_FOUND` listing the unknown ids, and
+      nothing changes (all or nothing, one commit).
+    - Idempotent: a market already notified keeps its first instant and emits nothing.
+    - Each market marked gets `date.updated` and emits `market.updated` with its full document.
+    - The answer is `{markets: [...]}`: every market named, as stored afterwards, in request order.
+    """
+
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def execute(self, principal: Principal, market_ids: Sequence[str]) -> list[Market]:
+        principal.ensure_supreme()
+        ensure_valid_market_ids(market_ids)
+        async with self._uow() as uow:
+            markets = await load_markets(uow.markets, market_ids)
+            now = self._clock.now()
+            return await save_changes(uow, markets, partial(_mark_notified, now=now), now)
+
+
+def _mark_notified(market: Market, *, now: dt.datetime) -> Market:
+    if market.notification is not None and market.notification.notified is not None:
+        return market
+    return with_notification(market, notified=now)

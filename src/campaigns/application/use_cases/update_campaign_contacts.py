@@ -1,0 +1,71 @@
+"""Set a campaign's contacts, filing them in the contact directory."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import msgspec
+
+from campaigns.application.ports import Clock, IdFactory, UnitOfWork
+from campaigns.application.use_cases.update_campaign import UpdateCampaign
+from campaigns.domain.campaign import Campaign, CampaignContactRef
+from campaigns.domain.contact import Contact
+from campaigns.domain.events import AnyEvent, ContactCreated, ContactUpdated
+from campaigns.domain.permissions import Principal
+
+
+class UpdateCampaignContacts:
+    """Replace a campaign's contacts and file each contact object in the contact directory.
+
+    - Needs `write`, and follows every rule of a campaign update (If-Match, validation).
+    - The campaign keeps the list as given: contact ids and contact objects alike.
+    - Each object with an email is upserted in the directory in the same commit as the campaign:
+      the contact with that email (ignoring case) keeps its id and takes the given `name` and
+      `keyword` (absent ones keep what it had); an unknown email becomes a contact with a new id.
+      `contact.created` / `contact.updated` are emitted; an unchanged contact is not written.
+    - Objects without an email are not filed: the directory knows contacts by email.
+    """
+
+    def __init__(self, *, update: UpdateCampaign, clock: Clock, ids: IdFactory) -> None:
+        self._update = update
+        self._clock = clock
+        self._ids = ids
+
+    async def execute(
+        self,
+        principal: Principal,
+        campaign_id: str,
+        contacts: Sequence[str | CampaignContactRef],
+        *,
+        if_match: int | None = None,
+    ) -> list[str | CampaignContactRef]:
+        patch = {"contacts": msgspec.to_builtins(list(contacts))}
+        campaign = await self._update.apply(
+            principal, campaign_id, lambda _: patch, if_match=if_match, extra_writes=self._file_contacts
+        )
+        return campaign.contacts
+
+    async def _file_contacts(self, uow: UnitOfWork, campaign: Campaign) -> None:
+        stored: dict[str, Contact | None] = {}
+        filed: dict[str, Contact] = {}
+        for ref in campaign.contacts:
+            if isinstance(ref, str) or ref.email is None or not ref.email.strip():
+                continue
+            key = ref.email.lower()
+            if key not in stored:
+                stored[key] = await uow.contacts.find_by_email(ref.email)
+            base = filed.get(key) or stored[key] or Contact(id=self._ids.new_id(), name="", email=ref.email)
+            filed[key] = msgspec.structs.replace(
+                base,
+                name=ref.name if ref.name is not None else base.name,
+                keywords=ref.keyword if ref.keyword is not None else base.keywords,
+            )
+        now = self._clock.now()
+        events: list[AnyEvent] = []
+        for key, contact in filed.items():
+            if contact == stored[key]:
+                continue
+            await uow.contacts.upsert(contact)
+            kind = ContactCreated if stored[key] is None else ContactUpdated
+            events.append(kind(occurred_at=now, contact_id=contact.id))
+        uow.outbox.append(events)

@@ -1,0 +1,263 @@
+"""Market routes of a campaign: list (also as GeoJSON), create, clone, read, update, delete."""
+
+from __future__ import annotations
+
+from inspect import getdoc
+from typing import Annotated, Literal
+
+import msgspec
+from litestar import Controller, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+from msgspec import UNSET, UnsetType
+
+from campaigns.application.use_cases.clone_markets import CloneMarkets
+from campaigns.application.use_cases.create_market import CreateMarket
+from campaigns.application.use_cases.delete_market import DeleteMarket
+from campaigns.application.use_cases.get_market import GetMarket
+from campaigns.application.use_cases.list_markets import ListMarkets
+from campaigns.application.use_cases.update_market import UpdateMarket
+from campaigns.domain.campaign import Instant, RecordDates
+from campaigns.domain.market import GeoPoint, Market, MarketEventInfo, Notification, Venue
+from campaigns.domain.validation import INVALID_MARKET_SCHEMA
+from campaigns.entrypoints.http.bodies import Input
+from campaigns.entrypoints.http.controllers.common import READ_ERRORS, AuthedRequest, query_flag, sent_document
+from campaigns.entrypoints.http.problems import error_responses
+
+MARKET_BODY = {"body_error_code": INVALID_MARKET_SCHEMA}
+"""Route option: a body that cannot be decoded is a 400 INVALID_MARKET_SCHEMA naming the field."""
+MARKET_WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 413)
+
+
+# --------------------------------------------------------------------------- request bodies
+
+
+class PointInput(Input):
+    type: str | UnsetType = UNSET
+    coordinates: tuple[float, float] | UnsetType = UNSET
+    """`[longitude, latitude]`, as GeoJSON orders them."""
+
+
+class VenueInput(Input):
+    id: str | UnsetType | None = UNSET
+    name: str | UnsetType = UNSET
+
+
+class MarketEventInput(Input):
+    ids: list[str] | UnsetType = UNSET
+    name: str | UnsetType | None = UNSET
+    date: Instant | UnsetType | None = UNSET
+    presaleDateTime: Instant | UnsetType | None = UNSET  # noqa: N815 - legacy field name
+    ticketer: str | UnsetType | None = UNSET
+    category_ids: list[str] | UnsetType = UNSET
+    venue: VenueInput | UnsetType | None = UNSET
+    sharedCode: str | UnsetType | None = UNSET  # noqa: N815 - legacy field name
+
+
+class NotificationInput(Input):
+    date: Instant | UnsetType | None = UNSET
+    notified: Instant | UnsetType | None = UNSET
+
+
+class MarketDatesInput(Input):
+    created: Instant | UnsetType | None = UNSET
+    updated: Instant | UnsetType | None = UNSET
+
+
+class MarketInput(Input):
+    """A market body: complete for a create, partial for an update (objects merge, arrays replace)."""
+
+    name: str | UnsetType = UNSET
+    city: str | UnsetType = UNSET
+    state: str | UnsetType = UNSET
+    timezone: str | UnsetType = UNSET
+    """An IANA time zone name, e.g. `America/New_York`."""
+    point: PointInput | UnsetType | None = UNSET
+    population: int | UnsetType | None = UNSET
+    event: MarketEventInput | UnsetType | None = UNSET
+    promoterIds: list[str] | UnsetType = UNSET  # noqa: N815 - legacy field name
+    notification: NotificationInput | UnsetType | None = UNSET
+    id: str | UnsetType = UNSET
+    campaign_id: str | UnsetType = UNSET
+    date: MarketDatesInput | UnsetType = UNSET
+    """`id`, `campaign_id` and `date` may be echoed back from a read; they are ignored (the path names the campaign)."""
+
+
+class CloneMarketsInput(Input):
+    fromCampaignId: str  # noqa: N815 - legacy field name
+
+
+# --------------------------------------------------------------------------- responses
+
+
+class VenueView(Venue, frozen=True, omit_defaults=True):
+    pass
+
+
+class MarketEventView(MarketEventInfo, frozen=True, omit_defaults=True):
+    venue: VenueView | None = None
+
+
+class NotificationView(Notification, frozen=True, omit_defaults=True):
+    pass
+
+
+class MarketDatesView(RecordDates, frozen=True, omit_defaults=True):
+    pass
+
+
+class MarketView(Market, frozen=True, omit_defaults=True):
+    """A market as clients see it: the stored document, leaving out the fields that were never set."""
+
+    event: MarketEventView | None = None
+    notification: NotificationView | None = None
+    date: MarketDatesView = MarketDatesView()
+
+
+class MarketListView(msgspec.Struct, kw_only=True):
+    markets: list[MarketView]
+
+
+class MarketFeature(msgspec.Struct, kw_only=True):
+    type: Literal["Feature"]
+    geometry: GeoPoint | None
+    properties: MarketView
+
+
+class MarketFeatureCollection(msgspec.Struct, kw_only=True):
+    type: Literal["FeatureCollection"]
+    features: list[MarketFeature]
+
+
+class ClonedMarketsView(msgspec.Struct, kw_only=True):
+    cloned: list[MarketView]
+
+
+def market_view(market: Market) -> MarketView:
+    return msgspec.convert(market, MarketView, from_attributes=True)
+
+
+def feature_collection(markets: list[Market]) -> MarketFeatureCollection:
+    """An RFC 7946 FeatureCollection, one Feature per market, in list order.
+
+    A market without a `point` is kept, with `"geometry": null` (RFC 7946 §3.2 allows unlocated
+    features), so the collection holds exactly the markets the plain list holds.
+    """
+    features = []
+    for market in markets:
+        view = market_view(market)
+        features.append(MarketFeature(type="Feature", geometry=view.point, properties=view))
+    return MarketFeatureCollection(type="FeatureCollection", features=features)
+
+
+class MarketController(Controller):
+    path = "/campaigns/{campaign_id:str}/markets"
+    tags = ["markets"]
+
+    @get(
+        "/",
+        operation_id="listCampaignMarkets",
+        responses=READ_ERRORS,
+        description=f"{getdoc(ListMarkets)}\n\n{getdoc(feature_collection)}",
+    )
+    async def list_markets(
+        self,
+        request: AuthedRequest,
+        list_markets: NamedDependency[ListMarkets],
+        campaign_id: FromPath[str],
+        use_geo_json: Annotated[
+            str | None, QueryParameter(name="useGeoJson", description="`true` for a GeoJSON FeatureCollection.")
+        ] = None,
+    ) -> MarketListView | MarketFeatureCollection:
+        """`{markets: [...]}`, or with `useGeoJson=true` a GeoJSON FeatureCollection of the same markets."""
+        geo_json = query_flag("useGeoJson", use_geo_json)
+        markets = await list_markets.execute(request.user, campaign_id)
+        if geo_json:
+            return feature_collection(markets)
+        return MarketListView(markets=[market_view(market) for market in markets])
+
+    @post(
+        "/",
+        operation_id="createMarket",
+        responses=MARKET_WRITE_ERRORS,
+        description=getdoc(CreateMarket),
+        status_code=201,
+        opt=MARKET_BODY,
+    )
+    async def create_market(
+        self,
+        request: AuthedRequest,
+        create_market: NamedDependency[CreateMarket],
+        campaign_id: FromPath[str],
+        data: JSONBody[MarketInput],  # noqa: ARG002 - screens and documents the body (see `sent_document`)
+    ) -> MarketView:
+        return market_view(await create_market.execute(request.user, campaign_id, await sent_document(request)))
+
+    @post(
+        "/clones",
+        operation_id="cloneMarkets",
+        responses=MARKET_WRITE_ERRORS,
+        description=getdoc(CloneMarkets),
+        status_code=200,
+        opt=MARKET_BODY,
+    )
+    async def clone_markets(
+        self,
+        request: AuthedRequest,
+        clone_markets: NamedDependency[CloneMarkets],
+        campaign_id: FromPath[str],
+        data: JSONBody[CloneMarketsInput],
+    ) -> ClonedMarketsView:
+        """The path names the target campaign, the body the source (the legacy answered 200)."""
+        cloned = await clone_markets.execute(request.user, campaign_id, data.fromCampaignId)
+        return ClonedMarketsView(cloned=[market_view(market) for market in cloned])
+
+    @get(
+        "/{market_id:str}",
+        operation_id="getMarket",
+        responses=READ_ERRORS,
+        description=getdoc(GetMarket),
+    )
+    async def get_market(
+        self,
+        request: AuthedRequest,
+        get_market: NamedDependency[GetMarket],
+        campaign_id: FromPath[str],
+        market_id: FromPath[str],
+    ) -> MarketView:
+        return market_view(await get_market.execute(request.user, campaign_id, market_id))
+
+    @post(
+        "/{market_id:str}",
+        operation_id="updateMarket",
+        responses=MARKET_WRITE_ERRORS,
+        description=getdoc(UpdateMarket),
+        status_code=200,
+        opt=MARKET_BODY,
+    )
+    async def update_market(
+        self,
+        request: AuthedRequest,
+        update_market: NamedDependency[UpdateMarket],
+        campaign_id: FromPath[str],
+        market_id: FromPath[str],
+        data: JSONBody[MarketInput],  # noqa: ARG002 - screens and documents the body (see `sent_document`)
+    ) -> MarketView:
+        body = await sent_document(request)
+        return market_view(await update_market.execute(request.user, campaign_id, market_id, body))
+
+    @delete(
+        "/{market_id:str}",
+        operation_id="deleteMarket",
+        responses=READ_ERRORS,
+        description=getdoc(DeleteMarket),
+        status_code=204,
+    )
+    async def delete_market(
+        self,
+        request: AuthedRequest,
+        delete_market: NamedDependency[DeleteMarket],
+        campaign_id: FromPath[str],
+        market_id: FromPath[str],
+    ) -> None:
+        await delete_market.execute(request.user, campaign_id, market_id)

@@ -1,0 +1,98 @@
+"""Market notification routes: presales coming up, reminders due, and recording both (supreme users only)."""
+
+from __future__ import annotations
+
+from inspect import getdoc
+
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+
+from campaigns.application.use_cases.list_notifiable_markets import ListNotifiableMarkets
+from campaigns.application.use_cases.list_upcoming_markets import ListUpcomingMarkets
+from campaigns.application.use_cases.mark_markets_notified import MarkMarketsNotified
+from campaigns.application.use_cases.schedule_market_notifications import ScheduleMarketNotifications
+from campaigns.domain.campaign import Instant
+from campaigns.domain.errors import InvalidMarket
+from campaigns.domain.market import Market
+from campaigns.entrypoints.http.bodies import Input
+from campaigns.entrypoints.http.controllers.common import AuthedRequest, strict_body
+from campaigns.entrypoints.http.controllers.markets import MarketListView, market_view
+from campaigns.entrypoints.http.problems import error_responses
+
+LIST_ERRORS = error_responses(401, 403)
+CHANGE_ERRORS = error_responses(400, 401, 403, 404, 413)
+MARKET_BODY = {"body_error_code": "INVALID_MARKET_SCHEMA"}
+
+
+class MarkNotifiedInput(Input):
+    marketIds: list[str]  # noqa: N815 - legacy field name
+
+
+class ScheduleNotificationInput(Input):
+    marketIds: list[str]  # noqa: N815 - legacy field name
+    notificationDate: Instant  # noqa: N815 - legacy field name
+
+
+def _market_list(markets: list[Market]) -> MarketListView:
+    """The legacy `{markets}` envelope, each market rendered as the market routes render it."""
+    return MarketListView(markets=[market_view(market) for market in markets])
+
+
+class NotificationController(Controller):
+    path = "/markets"
+    tags = ["notifications"]
+
+    @get(
+        "/upcoming", operation_id="listUpcomingMarkets", responses=LIST_ERRORS, description=getdoc(ListUpcomingMarkets)
+    )
+    async def upcoming(
+        self, request: AuthedRequest, list_upcoming_markets: NamedDependency[ListUpcomingMarkets]
+    ) -> MarketListView:
+        return _market_list(await list_upcoming_markets.execute(request.user))
+
+    @post(
+        "/notifyDate",
+        operation_id="scheduleMarketNotifications",
+        responses=CHANGE_ERRORS,
+        description=getdoc(ScheduleMarketNotifications),
+        status_code=200,
+        opt=MARKET_BODY,
+    )
+    async def notify_date(
+        self,
+        request: AuthedRequest,
+        schedule_market_notifications: NamedDependency[ScheduleMarketNotifications],
+        data: JSONBody[ScheduleNotificationInput],  # noqa: ARG002 - screens and documents the body
+    ) -> MarketListView:
+        body = await strict_body(request, ScheduleNotificationInput, error=InvalidMarket)
+        markets = await schedule_market_notifications.execute(request.user, body.marketIds, body.notificationDate)
+        return _market_list(markets)
+
+    @get(
+        "/notifiable",
+        operation_id="listNotifiableMarkets",
+        responses=LIST_ERRORS,
+        description=getdoc(ListNotifiableMarkets),
+    )
+    async def notifiable(
+        self, request: AuthedRequest, list_notifiable_markets: NamedDependency[ListNotifiableMarkets]
+    ) -> MarketListView:
+        return _market_list(await list_notifiable_markets.execute(request.user))
+
+    @post(
+        "/notified",
+        operation_id="markMarketsNotified",
+        responses=CHANGE_ERRORS,
+        description=getdoc(MarkMarketsNotified),
+        status_code=200,
+        opt=MARKET_BODY,
+    )
+    async def notified(
+        self,
+        request: AuthedRequest,
+        mark_markets_notified: NamedDependency[MarkMarketsNotified],
+        data: JSONBody[MarkNotifiedInput],  # noqa: ARG002 - screens and documents the body
+    ) -> MarketListView:
+        body = await strict_body(request, MarkNotifiedInput, error=InvalidMarket)
+        return _market_list(await mark_markets_notified.execute(request.user, body.marketIds))

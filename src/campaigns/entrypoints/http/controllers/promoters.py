@@ -1,0 +1,89 @@
+"""Promoter routes: the supreme-only list, create, update and delete."""
+
+from __future__ import annotations
+
+from inspect import getdoc
+from typing import Any
+
+import msgspec
+from litestar import Controller, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+from msgspec import UNSET, UnsetType
+
+from campaigns.application.use_cases.create_promoter import CreatePromoter
+from campaigns.application.use_cases.delete_promoter import DeletePromoter
+from campaigns.application.use_cases.list_promoters import ListPromoters
+from campaigns.application.use_cases.update_promoter import UpdatePromoter
+from campaigns.domain.promoter import PrivacyUrl, Promoter
+from campaigns.domain.validation import INVALID_PROMOTER_SCHEMA
+from campaigns.entrypoints.http.bodies import Input
+from campaigns.entrypoints.http.controllers.common import AuthedRequest, document
+from campaigns.entrypoints.http.problems import error_responses
+
+BODY_ERRORS = {"body_error_code": INVALID_PROMOTER_SCHEMA}
+
+
+class PromoterInput(Input):
+    """A promoter body: complete for a create, partial for an update (`privacyUrls` replaces the list)."""
+
+    name: str | UnsetType = UNSET
+    privacyUrls: list[PrivacyUrl] | UnsetType = UNSET  # noqa: N815 - legacy field name
+    id: str | UnsetType = UNSET
+    date: dict[str, Any] | UnsetType = UNSET
+    """`id` and `date` may be echoed back from a read; the service sets them and ignores these."""
+
+
+class PromoterListView(msgspec.Struct, kw_only=True):
+    promoters: list[Promoter]
+
+
+class PromoterController(Controller):
+    path = "/promoters"
+    tags = ["promoters"]
+
+    @get("/", operation_id="listPromoters", responses=error_responses(401, 403), description=getdoc(ListPromoters))
+    async def list_promoters(
+        self, request: AuthedRequest, list_promoters: NamedDependency[ListPromoters]
+    ) -> PromoterListView:
+        return PromoterListView(promoters=await list_promoters.execute(request.user))
+
+    @post(
+        "/",
+        operation_id="createPromoter",
+        responses=error_responses(400, 401, 403, 409, 413),
+        description=getdoc(CreatePromoter),
+        opt=BODY_ERRORS,
+    )
+    async def create(
+        self, request: AuthedRequest, create_promoter: NamedDependency[CreatePromoter], data: JSONBody[PromoterInput]
+    ) -> Promoter:
+        return await create_promoter.execute(request.user, document(data))
+
+    @post(
+        "/{promoter_id:str}",
+        operation_id="updatePromoter",
+        responses=error_responses(400, 401, 403, 404, 409, 413),
+        description=getdoc(UpdatePromoter),
+        status_code=200,
+        opt=BODY_ERRORS,
+    )
+    async def update(
+        self,
+        request: AuthedRequest,
+        update_promoter: NamedDependency[UpdatePromoter],
+        promoter_id: FromPath[str],
+        data: JSONBody[PromoterInput],
+    ) -> Promoter:
+        return await update_promoter.execute(request.user, promoter_id, document(data))
+
+    @delete(
+        "/{promoter_id:str}",
+        operation_id="deletePromoter",
+        responses=error_responses(400, 401, 403, 404),  # 400 too: Litestar documents one for any path parameter
+        description=getdoc(DeletePromoter),
+    )
+    async def remove(
+        self, request: AuthedRequest, delete_promoter: NamedDependency[DeletePromoter], promoter_id: FromPath[str]
+    ) -> None:
+        await delete_promoter.execute(request.user, promoter_id)

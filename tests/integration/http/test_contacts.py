@@ -1,0 +1,251 @@
+"""The contact directory: supreme-only search, filled by the campaign contacts sub-resource."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.integration.http.support import (
+    Api,
+    Client,
+    Json,
+    Tokens,
+    assert_problem,
+    bearer,
+    event_types,
+    valid_campaign_body,
+)
+
+pytestmark = pytest.mark.integration
+
+ADA: Json = {"name": "Ada Lovelace", "email": "Ada@Example.test", "keyword": ["Ops", "London"]}
+BOB: Json = {"name": "Bob Stone", "email": "bob@other.test", "keyword": ["security"]}
+CY: Json = {"name": "Cy Twombly", "email": "cy@example.test", "keyword": []}
+
+
+async def campaign(api: Api, site: str, **fields: Any) -> str:
+    created = await api.create(valid_campaign_body(site, **fields))
+    campaign_id: str = created["id"]
+    return campaign_id
+
+
+async def save_contacts(api: Api, campaign_id: str, contacts: list[Any]) -> list[Any]:
+    response = await api.client.post(f"/campaigns/{campaign_id}/contacts", json=contacts, headers=api.supreme)
+    assert response.status_code == 200, response.text
+    saved: list[Any] = response.json()
+    return saved
+
+
+async def search(api: Api, **params: Any) -> Json:
+    response = await api.client.get("/contacts", params=params, headers=api.supreme)
+    assert response.status_code == 200, response.text
+    found: Json = response.json()
+    assert list(found) == ["contacts", "pagination"]
+    return found
+
+
+def names(found: Json) -> list[str]:
+    return [contact["name"] for contact in found["contacts"]]
+
+
+def contact_events(api: Api) -> list[str]:
+    return [kind for kind in event_types(api.pending()) if kind.startswith("contact.")]
+
+
+# --------------------------------------------------------------------------- search
+
+
+async def test_search_matches_name_email_or_keyword_ignoring_case(api: Api) -> None:
+    await save_contacts(api, await campaign(api, "search-contacts"), [BOB, CY, ADA])
+
+    assert names(await search(api, q="LOVELACE")) == ["Ada Lovelace"]  # name
+    assert names(await search(api, q="example.TEST")) == ["Ada Lovelace", "Cy Twombly"]  # email
+    assert names(await search(api, q="ops")) == ["Ada Lovelace"]  # keyword
+    assert names(await search(api, q="SECUR")) == ["Bob Stone"]  # part of a keyword
+    assert (await search(api, q="nobody")) == {"contacts": [], "pagination": {"page": 0, "pageSize": 10, "total": 0}}
+
+
+async def test_without_q_every_contact_is_found_by_name(api: Api) -> None:
+    await save_contacts(api, await campaign(api, "all-contacts"), [CY, ADA, BOB])
+
+    everyone = await search(api)
+    empty_q = await search(api, q="")
+
+    assert names(everyone) == ["Ada Lovelace", "Bob Stone", "Cy Twombly"]
+    assert everyone["pagination"] == {"page": 0, "pageSize": 10, "total": 3}
+    assert empty_q == everyone
+
+
+async def test_search_pages_count_from_zero_and_total_counts_every_match(api: Api) -> None:
+    people = [{"name": f"Person {n:02}", "email": f"p{n}@example.test"} for n in range(5)]
+    await save_contacts(api, await campaign(api, "paged-contacts"), [*people, BOB])
+
+    first = await search(api, q="example", pageSize=2)
+    last = await search(api, q="example", page=2, pageSize=2)
+    beyond = await search(api, q="example", page=3, pageSize=2)
+
+    assert names(first) == ["Person 00", "Person 01"]
+    assert first["pagination"] == {"page": 0, "pageSize": 2, "total": 5}
+    assert names(last) == ["Person 04"]
+    assert last["pagination"] == {"page": 2, "pageSize": 2, "total": 5}
+    assert beyond["contacts"] == []
+    assert beyond["pagination"]["total"] == 5
+
+
+async def test_a_found_contact_has_its_directory_shape(api: Api) -> None:
+    await save_contacts(api, await campaign(api, "contact-shape"), [ADA])
+
+    (found,) = (await search(api, q="ada"))["contacts"]
+
+    assert re.fullmatch(r"[0-9a-f]{24}", found["id"])
+    assert found == {
+        "id": found["id"],
+        "name": "Ada Lovelace",
+        "email": "Ada@Example.test",
+        "keywords": ["Ops", "London"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"pageSize": "0"}, "pageSize"),
+        ({"pageSize": "101"}, "pageSize"),
+        ({"pageSize": "ten"}, "pageSize"),
+        ({"page": "-1"}, "page"),
+        ({"page": "first"}, "page"),
+    ],
+)
+async def test_bad_paging_is_400_naming_the_parameter(
+    client: Client, supreme: dict[str, str], params: Json, field: str
+) -> None:
+    response = await client.get("/contacts", params=params, headers=supreme)
+
+    assert_problem(response, 400, "INVALID_QUERY", field=field)
+
+
+async def test_the_search_needs_a_token(client: Client) -> None:
+    assert_problem(await client.get("/contacts"), 401, "UNAUTHENTICATED")
+
+
+async def test_the_search_is_refused_to_a_campaign_manager(api: Api, client: Client, tokens: Tokens) -> None:
+    campaign_id = await campaign(api, "manager-search")
+    await save_contacts(api, campaign_id, [ADA])
+
+    response = await client.get(
+        "/contacts", headers=bearer(tokens.for_campaign(campaign_id, ["read", "write", "admin"]))
+    )
+
+    assert_problem(response, 403, "SUPREME_USER_REQUIRED")
+
+
+# --------------------------------------------------------------------------- filled by campaign contacts
+
+
+async def test_campaign_contacts_become_findable_and_the_campaign_keeps_its_list(api: Api) -> None:
+    campaign_id = await campaign(api, "files-contacts")
+    given = ["c-legacy-id", {"_id": "c-3", **ADA}]
+
+    saved = await save_contacts(api, campaign_id, given)
+
+    assert saved[0] == "c-legacy-id"
+    assert saved[1].items() >= {"_id": "c-3", **ADA}.items()
+    assert (await api.campaign(campaign_id))["contacts"] == saved
+    found = await search(api, q="lovelace")
+    assert names(found) == ["Ada Lovelace"]
+    assert found["contacts"][0]["id"] != "c-3"  # a directory id of its own
+    assert contact_events(api) == ["contact.created"]
+    assert (await search(api))["pagination"]["total"] == 1  # the bare id is not filed
+
+
+async def test_the_same_email_is_the_same_contact_across_campaigns(api: Api) -> None:
+    first = await campaign(api, "first-contacts")
+    second = await campaign(api, "second-contacts")
+    await save_contacts(api, first, [ADA])
+    (before,) = (await search(api, q="ada"))["contacts"]
+
+    await save_contacts(api, second, [{"name": "Ada King", "email": "ADA@example.TEST"}])
+
+    (after,) = (await search(api, q="ada"))["contacts"]
+    assert after["id"] == before["id"]
+    assert after["name"] == "Ada King"
+    assert after["keywords"] == ["Ops", "London"]  # not given: kept
+    assert after["email"] == "Ada@Example.test"
+    assert contact_events(api) == ["contact.created", "contact.updated"]
+    assert [entry.event.aggregate_id for entry in api.pending() if entry.event.aggregate_id == before["id"]] == [
+        before["id"],
+        before["id"],
+    ]
+
+
+async def test_saving_the_same_contacts_again_writes_no_contact(api: Api) -> None:
+    campaign_id = await campaign(api, "same-contacts")
+    await save_contacts(api, campaign_id, [ADA, BOB])
+    version = (await api.campaign(campaign_id))["version"]
+
+    await save_contacts(api, campaign_id, [ADA, BOB])
+
+    assert (await api.campaign(campaign_id))["version"] == version
+    assert contact_events(api) == ["contact.created", "contact.created"]
+    assert (await search(api))["pagination"]["total"] == 2
+
+
+async def test_contacts_a_campaign_already_had_are_filed_when_saved_again(api: Api) -> None:
+    campaign_id = await campaign(api, "had-contacts", contacts=[ADA])
+    assert (await search(api))["contacts"] == []  # a campaign create does not file them
+    version = (await api.campaign(campaign_id))["version"]
+
+    await save_contacts(api, campaign_id, [ADA])
+
+    assert names(await search(api, q="ada")) == ["Ada Lovelace"]
+    assert (await api.campaign(campaign_id))["version"] == version  # the campaign itself is unchanged
+
+
+async def test_one_email_twice_in_a_list_is_one_contact(api: Api) -> None:
+    await save_contacts(
+        api, await campaign(api, "twice-contacts"), [ADA, {"name": "Ada L.", "email": "ada@example.test"}]
+    )
+
+    found = await search(api, q="ada")
+    assert names(found) == ["Ada L."]
+    assert found["contacts"][0]["keywords"] == ["Ops", "London"]
+    assert contact_events(api) == ["contact.created"]
+
+
+async def test_contact_objects_without_an_email_are_not_filed(api: Api) -> None:
+    campaign_id = await campaign(api, "no-email-contacts")
+
+    saved = await save_contacts(api, campaign_id, [{"_id": "c-9", "name": "Nameless Email"}, {"email": " "}])
+
+    assert len(saved) == 2
+    assert (await search(api))["contacts"] == []
+    assert contact_events(api) == []
+
+
+async def test_a_refused_campaign_contacts_update_files_nothing(api: Api, client: Client, tokens: Tokens) -> None:
+    campaign_id = await campaign(api, "refused-contacts")
+    reader = bearer(tokens.for_campaign(campaign_id, ["read"]))
+
+    stale = await client.post(
+        f"/campaigns/{campaign_id}/contacts", json=[ADA], headers={**api.supreme, "If-Match": '"99"'}
+    )
+    forbidden = await client.post(f"/campaigns/{campaign_id}/contacts", json=[ADA], headers=reader)
+    unknown = await client.post("/campaigns/0123456789abcdef01234567/contacts", json=[ADA], headers=api.supreme)
+
+    assert_problem(stale, 412, "VERSION_MISMATCH")
+    assert_problem(forbidden, 403, "INVALID_CAMPAIGN_PERMISSIONS")
+    assert_problem(unknown, 404, "CAMPAIGN_NOT_FOUND")
+    assert (await search(api))["contacts"] == []
+    assert contact_events(api) == []
+    assert (await api.campaign(campaign_id))["contacts"] == []
+
+
+async def test_a_campaign_contacts_update_commits_the_campaign_and_contacts_together(api: Api) -> None:
+    campaign_id = await campaign(api, "together-contacts")
+
+    await save_contacts(api, campaign_id, [ADA])
+
+    tail = event_types(api.pending())[-2:]
+    assert tail == ["campaign.updated", "contact.created"]
