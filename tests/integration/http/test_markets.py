@@ -655,3 +655,33 @@ async def test_every_market_route_needs_a_token(
     )
 
     assert_problem(response, 401, "UNAUTHENTICATED")
+
+
+# --------------------------------------------------------------------------- campaigns found through their markets
+
+
+async def test_campaigns_for_an_event_include_those_linked_through_a_market(api: Api) -> None:
+    window = {"presaleWindowStart": iso(PRESALE - timedelta(days=1)), "presaleWindowEnd": iso(PRESALE)}
+    through_market = await api.create(valid_campaign_body("through-market", date=window))
+    await api.update(through_market["id"], {"status": "OPEN"})
+    await new_market(api, through_market["id"], market_body(event={"ids": ["ev-market"]}))
+    unlinked = await api.create(valid_campaign_body("unlinked", date=window))
+    await api.update(unlinked["id"], {"status": "OPEN"})
+
+    found = await api.client.get("/campaigns/events", params={"eventId": "ev-market"}, headers=api.supreme)
+
+    assert found.status_code == 200, found.text
+    assert [c["id"] for c in found.json()] == [through_market["id"]]
+
+
+async def test_a_deleted_market_no_longer_links_its_campaign_to_the_event(api: Api) -> None:
+    window = {"presaleWindowStart": iso(PRESALE - timedelta(days=1)), "presaleWindowEnd": iso(PRESALE)}
+    campaign = await api.create(valid_campaign_body("unlinking", date=window))
+    await api.update(campaign["id"], {"status": "OPEN"})
+    market = await new_market(api, campaign["id"], market_body(event={"ids": ["ev-gone"]}))
+
+    deleted = await api.client.delete(markets_path(campaign["id"], market["id"]), headers=api.supreme)
+    found = await api.client.get("/campaigns/events", params={"eventId": "ev-gone"}, headers=api.supreme)
+
+    assert deleted.status_code == 204, deleted.text
+    assert found.json() == []
