@@ -47,6 +47,8 @@ EXPECTED_ERRORS: dict[tuple[str, str], set[int]] = {
     ("POST", "/markets/notified"): {400, 401, 403, 404, 413},
     ("GET", "/events"): {400, 401, 403},
     ("POST", "/events/{id}"): {400, 401, 403, 413},
+    ("GET", "/artists"): {400, 401, 502, 503},
+    ("GET", "/venues"): {400, 401, 502, 503},
 }
 """The error statuses each campaign operation can answer (spec §3-§4), which its documentation must list."""
 
