@@ -375,6 +375,7 @@ async def test_placing_faqs(api: Api, client: Client) -> None:
     )
 
     assert response.status_code == 200, response.text
+    assert response.json()["success"] is True
     assert response.json()["locale"] == "fr-CA"
     assert response.json()["landing"]["open"] == []
     assert [faq["question"] for faq in response.json()["landing"]["closed"]] == ["Quand?"]

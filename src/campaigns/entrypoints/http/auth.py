@@ -11,15 +11,18 @@ from collections.abc import Mapping
 from typing import Any
 
 import jwt
+import structlog
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from campaigns.domain.permissions import Principal, principal_from_claims
-from campaigns.entrypoints.http.problems import PROBLEM_CONTENT_TYPE, encode_problem, problem
+from campaigns.entrypoints.http.problems import Problem, problem, send_problem
 
 PUBLIC_PATHS = ("/heartbeat", "/metrics", "/schema")
+
+log = structlog.get_logger(__name__)
 ALGORITHMS = ["RS256"]
 
 
@@ -65,12 +68,17 @@ class TokenVerifier:
                 audience=self._audience,
                 options={"require": ["exp"], "verify_aud": self._audience is not None},
             )
+            principal = principal_from_claims(claims)
+            expires_at = float(claims["exp"])
         except jwt.PyJWTError as error:
             raise InvalidToken(str(error)) from error
-        principal = principal_from_claims(claims)
+        except (OverflowError, ValueError, TypeError) as error:
+            # A validly signed token can still carry absurd values (an `exp` of 1e400, a claim of the
+            # wrong type): it is not a usable token, never a server error.
+            raise InvalidToken("The token's claims are malformed or out of range.") from error
         if len(self._cache) >= self._cache_size:
             del self._cache[next(iter(self._cache))]  # the oldest entry: insertion order
-        self._cache[token] = (principal, float(claims["exp"]))
+        self._cache[token] = (principal, expires_at)
         return principal
 
 
@@ -88,7 +96,14 @@ class AuthenticationMiddleware:
         try:
             scope["user"] = self._verifier.verify(_bearer_token(scope))
         except InvalidToken as error:
-            await _unauthenticated(send, str(error))
+            await send_problem(send, problem(401, "UNAUTHENTICATED", str(error)), [(b"www-authenticate", b"Bearer")])
+            return
+        except Exception:
+            log.exception("authentication_failed")
+            await send_problem(send, problem(500, "INTERNAL_ERROR", "The service failed to handle this request."))
+            return
+        if (media_type_problem := _unsupported_body(scope)) is not None:
+            await send_problem(send, media_type_problem)
             return
         await self._app(scope, receive, send)
 
@@ -103,17 +118,21 @@ def _bearer_token(scope: Scope) -> str:
     raise InvalidToken("The Authorization header is missing.")
 
 
-async def _unauthenticated(send: Send, detail: str) -> None:
-    body = encode_problem(problem(401, "UNAUTHENTICATED", detail))
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 401,
-            "headers": [
-                (b"content-type", PROBLEM_CONTENT_TYPE.encode()),
-                (b"content-length", str(len(body)).encode()),
-                (b"www-authenticate", b"Bearer"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body, "more_body": False})
+def _unsupported_body(scope: Scope) -> Problem | None:
+    """A body that is not JSON (`application/json` or any `*+json` type) is a 415, whatever the route."""
+    content_type: bytes | None = None
+    has_body = False
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            content_type = value
+        elif (name == b"content-length" and value.strip() not in {b"", b"0"}) or name == b"transfer-encoding":
+            has_body = True
+    if not has_body and content_type is None:
+        return None
+    media_type = (content_type or b"").partition(b";")[0].strip().lower()
+    if media_type == b"application/json" or media_type.endswith(b"+json"):
+        return None
+    if not has_body:
+        return None  # a content type on an empty request (some clients send one on GET) harms nobody
+    shown = media_type.decode("latin-1") or "none"
+    return problem(415, "UNSUPPORTED_MEDIA_TYPE", f"Bodies must be application/json (or a +json type), not {shown}.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from inspect import getdoc
 
+import msgspec
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -16,6 +17,10 @@ from campaigns.application.use_cases.update_campaign_terms import UpdateCampaign
 from campaigns.domain.campaign import CampaignContactRef
 from campaigns.entrypoints.http.bodies import FaqPlacementInput, TermsInput
 from campaigns.entrypoints.http.controllers.common import READ_ERRORS, WRITE_ERRORS, AuthedRequest, document, if_match
+
+
+class FaqsSaved(FaqsView, kw_only=True):
+    success: bool = True
 
 
 class CampaignContentController(Controller):
@@ -43,7 +48,7 @@ class CampaignContentController(Controller):
         operation_id="updateCampaignFaqs",
         responses=WRITE_ERRORS,
         status_code=200,
-        description="Place FAQs.",
+        description="Place FAQs; answers the FAQs of one locale with `success: true` (legacy callers check it).",
     )
     async def update_faqs(
         self,
@@ -52,10 +57,11 @@ class CampaignContentController(Controller):
         campaign_id: FromPath[str],
         data: JSONBody[FaqPlacementInput],
         locale: FromQuery[str | None] = None,
-    ) -> FaqsView:
-        return await update_campaign_faqs.execute(
+    ) -> FaqsSaved:
+        saved = await update_campaign_faqs.execute(
             request.user, campaign_id, document(data), locale=locale, if_match=if_match(request)
         )
+        return FaqsSaved(**msgspec.structs.asdict(saved))
 
     @get(
         "/terms",
