@@ -64,3 +64,31 @@ async def test_a_body_without_a_content_type_is_415(api: Api, client: Client) ->
     response = await client.post("/campaigns", content=b"{}", headers={**api.supreme, "Content-Type": ""})
 
     assert_problem(response, 415, "UNSUPPORTED_MEDIA_TYPE")
+
+
+@pytest.mark.parametrize("route", ["/campaigns/eventIds", "/campaigns/categoryIds"])
+@pytest.mark.parametrize("instant", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+async def test_a_query_instant_outside_years_1_to_9999_in_utc_is_400_naming_it(
+    api: Api, client: Client, route: str, instant: str
+) -> None:
+    response = await client.get(
+        route,
+        params={"presaleQueryStartDate": "2030-01-01T00:00:00Z", "presaleQueryEndDate": instant},
+        headers=api.supreme,
+    )
+
+    assert_problem(response, 400, "INVALID_QUERY", field="presaleQueryEndDate")
+
+
+async def test_a_date_only_query_value_means_midnight_utc(api: Api, client: Client) -> None:
+    window = {"presaleWindowStart": "2030-02-01T00:00:00Z", "presaleWindowEnd": "2030-02-01T06:00:00Z"}
+    await api.create(valid_campaign_body("date-only", eventIds=["ev-date"], date=window))
+
+    response = await client.get(
+        "/campaigns/eventIds",
+        params={"presaleQueryStartDate": "2030-01-31", "presaleQueryEndDate": "2030-02-01"},
+        headers=api.supreme,
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json() == ["ev-date"]

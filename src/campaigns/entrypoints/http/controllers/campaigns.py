@@ -35,6 +35,7 @@ from campaigns.entrypoints.http.controllers.common import (
     Pagination,
     document,
     if_match,
+    query_instant,
     rendered,
 )
 from campaigns.entrypoints.http.rendering import cache_headers
@@ -70,6 +71,11 @@ class RefreshView(msgspec.Struct, kw_only=True):
     deactivated: int
     dryRun: bool  # noqa: N815 - matches the query parameter
     campaigns: list[RefreshedCampaign]
+
+
+_INSTANT = "An ISO-8601 instant (any offset) or a date (midnight UTC)."
+PresaleQueryStart = Annotated[str | None, QueryParameter(name="presaleQueryStartDate", description=_INSTANT)]
+PresaleQueryEnd = Annotated[str | None, QueryParameter(name="presaleQueryEndDate", description=_INSTANT)]
 
 
 def _created_response(campaign: Campaign) -> Response[CampaignView]:
@@ -206,10 +212,10 @@ class CampaignController(Controller):
     async def event_ids(
         self,
         find_presale_window_ids: NamedDependency[FindPresaleWindowIds],
-        start: Annotated[dt.datetime | None, QueryParameter(name="presaleQueryStartDate")] = None,
-        end: Annotated[dt.datetime | None, QueryParameter(name="presaleQueryEndDate")] = None,
+        start: PresaleQueryStart = None,
+        end: PresaleQueryEnd = None,
     ) -> list[str]:
-        return await find_presale_window_ids.execute(PresaleIdKind.EVENT_IDS, _utc(start), _utc(end))
+        return await find_presale_window_ids.execute(PresaleIdKind.EVENT_IDS, *_presale_range(start, end))
 
     @get(
         "/categoryIds",
@@ -220,10 +226,10 @@ class CampaignController(Controller):
     async def category_ids(
         self,
         find_presale_window_ids: NamedDependency[FindPresaleWindowIds],
-        start: Annotated[dt.datetime | None, QueryParameter(name="presaleQueryStartDate")] = None,
-        end: Annotated[dt.datetime | None, QueryParameter(name="presaleQueryEndDate")] = None,
+        start: PresaleQueryStart = None,
+        end: PresaleQueryEnd = None,
     ) -> list[str]:
-        return await find_presale_window_ids.execute(PresaleIdKind.CATEGORY_IDS, _utc(start), _utc(end))
+        return await find_presale_window_ids.execute(PresaleIdKind.CATEGORY_IDS, *_presale_range(start, end))
 
     @get(
         "/ids",
@@ -283,8 +289,6 @@ class CampaignController(Controller):
         return CampaignStatusHistoryView(id=campaign.id, status=campaign.status, statusHistory=campaign.statusHistory)
 
 
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    """Query dates without an offset are read as UTC."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=dt.UTC)
+def _presale_range(start: str | None, end: str | None) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """Both ends in UTC; a date alone means midnight UTC, an instant outside years 1-9999 is a 400."""
+    return query_instant("presaleQueryStartDate", start), query_instant("presaleQueryEndDate", end)
