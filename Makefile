@@ -1,6 +1,6 @@
 # Single entry point for day-to-day tasks. CI runs `scripts/test.sh` (the same checks as `lint` + the tests).
 
-.PHONY: run test lint format bench bench-lookup bench-tick fuzz deep-properties
+.PHONY: run test lint format bench bench-lookup bench-tick bench-password bench-store fuzz deep-properties
 
 run:
 	bash scripts/run.sh
@@ -18,13 +18,19 @@ format:
 	uv run ruff format .
 	uv run ruff check --fix .
 
-bench: bench-lookup bench-tick
+bench: bench-lookup bench-tick bench-password bench-store
 
 bench-lookup:
 	bash bench/lookup.sh
 
 bench-tick:
 	bash bench/tick.sh
+
+bench-password:
+	bash bench/password_flood.sh
+
+bench-store:
+	bash bench/store.sh
 
 fuzz:
 	bash scripts/fuzz.sh

@@ -60,6 +60,22 @@ def server(command: list[str], env: dict[str, str], port: int) -> Iterator[str]:
         process.wait(timeout=15)
 
 
+def open_campaign(base: str, headers: dict[str, str], site: str, **fields: object) -> None:
+    """Create a small valid campaign holding `site` (plus `fields`) and open it, as a supreme user."""
+    body = {
+        "name": "Bench",
+        "identifier": "bench",
+        "status": "PREVIEW",
+        "artist": {"id": "K8vZ917Gku7", "name": "Bench Artist"},
+        "tour": {"name": "Bench Tour"},
+        "domain": {"site": site},
+        "locales": [{"id": "en", "is_default": True}],
+        **fields,
+    }
+    created = httpx.post(f"{base}/campaigns", json=body, headers=headers).raise_for_status().json()
+    httpx.post(f"{base}/campaigns/{created['id']}", json={"status": "OPEN"}, headers=headers).raise_for_status()
+
+
 def wrk(
     url: str,
     seconds: int,
@@ -68,13 +84,14 @@ def wrk(
     token: str | None = None,
     tokens_file: Path | None = None,
     pace_ms: int | None = None,
+    script: str = "tokens.lua",
 ) -> tuple[float, float, float]:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     env = dict(os.environ)
     if token:
         command += ["-H", f"Authorization: Bearer {token}"]
     if tokens_file:
-        command += ["-s", str(ROOT / "bench" / "tokens.lua")]
+        command += ["-s", str(ROOT / "bench" / script)]
         env["TOKENS_FILE"] = str(tokens_file)
     if pace_ms is not None:
         env["PACE_MS"] = str(pace_ms)
@@ -133,18 +150,8 @@ def main() -> None:
         with server(
             [str(ROOT / ".venv/bin/campaigns"), "serve", "--port", str(service_port)], service_env, service_port
         ) as base:
-            body = {
-                "name": "Bench",
-                "identifier": "bench",
-                "status": "PREVIEW",
-                "artist": {"id": "K8vZ917Gku7", "name": "Bench Artist"},
-                "tour": {"name": "Bench Tour"},
-                "domain": {"site": SITE},
-                "locales": [{"id": "en", "is_default": True}],
-            }
             headers = {"Authorization": f"Bearer {supreme}"}
-            created = httpx.post(f"{base}/campaigns", json=body, headers=headers).raise_for_status().json()
-            httpx.post(f"{base}/campaigns/{created['id']}", json={"status": "OPEN"}, headers=headers).raise_for_status()
+            open_campaign(base, headers, SITE)
             lookup = f"{base}/campaigns?domain={SITE}"
             document = data_dir / "document.json"
             document.write_bytes(httpx.get(lookup, headers=headers).raise_for_status().content)

@@ -18,7 +18,7 @@ import datetime as dt
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -72,12 +72,15 @@ def is_due(number: int, stored: int, due: int) -> bool:
     return number * due // stored != (number + 1) * due // stored
 
 
-async def seed(uow: UnitOfWorkFactory, stored: int, due: int) -> None:
+async def seed(uow: UnitOfWorkFactory, stored: int, due: int, progress: Callable[[int], None] | None = None) -> None:
+    """Add the campaigns through the repository, `BATCH` per transaction; `progress` hears how many are in."""
     for start in range(0, stored, BATCH):
         async with uow() as unit:
             for number in range(start, min(start + BATCH, stored)):
                 await unit.campaigns.add(campaign(number, due=is_due(number, stored, due)))
             await unit.commit()
+        if progress is not None:
+            progress(min(start + BATCH, stored))
 
 
 @asynccontextmanager
@@ -162,8 +165,8 @@ async def bench(stored: int, due: int, compare_stored: int | None) -> None:
     verdict(runs[0])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def parse_sizes(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    """Add `--stored`, `--due` and `--compare` to `parser` (bench/store.py shares them), parse and check."""
     parser.add_argument("--stored", type=int, default=100_000, help="campaigns in the store")
     parser.add_argument("--due", type=int, default=1_000, help="of which due at the tick's instant")
     parser.add_argument(
@@ -175,6 +178,13 @@ def main() -> None:
     args = parser.parse_args()
     if not 0 < args.due <= args.stored:
         parser.error("need 0 < --due <= --stored")
+    return args
+
+
+def main() -> None:
+    args = parse_sizes(
+        argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    )
     compare_stored = max(args.stored // 10, args.due) if args.compare else None
     asyncio.run(bench(args.stored, args.due, compare_stored))
 

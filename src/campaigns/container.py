@@ -8,7 +8,7 @@ import inspect
 import os
 import secrets
 import socket
-from typing import TypeVar, cast
+from typing import Protocol, TypeVar, cast
 
 from dependency_injector import containers, providers
 
@@ -17,6 +17,14 @@ from campaigns.adapters.httpx_discovery_catalog import HttpxDiscoveryCatalog, di
 from campaigns.adapters.in_process_campaign_cache import InProcessCampaignCache
 from campaigns.adapters.in_process_discovery_cache import InProcessDiscoveryCache
 from campaigns.adapters.json_lines_event_sink import JsonLinesEventSink
+from campaigns.adapters.limits_attempt_limiter import LimitsAttemptLimiter
+from campaigns.adapters.mongo_store import (
+    MongoDatabase,
+    MongoOutboxStore,
+    MongoStoreReader,
+    MongoUnitOfWork,
+    mongo_client,
+)
 from campaigns.adapters.sqlite_store import (
     SqliteDatabase,
     SqliteOutboxStore,
@@ -25,8 +33,9 @@ from campaigns.adapters.sqlite_store import (
     sqlite_database,
 )
 from campaigns.adapters.system_clock import ObjectIdFactory, SystemClock
+from campaigns.adapters.thread_pool_password_verifier import ThreadPoolPasswordVerifier
 from campaigns.adapters.unconfigured_discovery_catalog import UnconfiguredDiscoveryCatalog
-from campaigns.application.ports import IdFactory, UnitOfWorkFactory
+from campaigns.application.ports import IdFactory, OutboxStore, StoreReader, UnitOfWorkFactory
 from campaigns.application.use_cases.check_health import CheckHealth
 from campaigns.application.use_cases.clone_markets import CloneMarkets
 from campaigns.application.use_cases.create_campaign import CreateCampaign
@@ -61,7 +70,7 @@ from campaigns.application.use_cases.update_campaign_terms import UpdateCampaign
 from campaigns.application.use_cases.update_market import UpdateMarket
 from campaigns.application.use_cases.update_promoter import UpdatePromoter
 from campaigns.application.use_cases.upsert_event_status import UpsertEventStatus
-from campaigns.config import Settings
+from campaigns.config import Settings, StoreKind
 from campaigns.entrypoints.http.auth import TokenVerifier
 from campaigns.entrypoints.metrics import Metrics
 from campaigns.entrypoints.scheduler import Scheduler
@@ -71,6 +80,10 @@ T = TypeVar("T")
 
 def sqlite_units_of_work(database: SqliteDatabase, ids: IdFactory) -> UnitOfWorkFactory:
     return functools.partial(SqliteUnitOfWork, database, ids)
+
+
+def mongo_units_of_work(database: MongoDatabase, ids: IdFactory) -> UnitOfWorkFactory:
+    return functools.partial(MongoUnitOfWork, database, ids)
 
 
 def jwt_public_key(settings: Settings) -> str:
@@ -90,16 +103,66 @@ def relay_holder() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
+class StoreDatabase(Protocol):
+    """What start-up and `campaigns db init` need of a store, whichever it is (the `database` resource)."""
+
+    async def ping(self) -> None:
+        """Raises DependencyUnavailable when the store does not answer."""
+
+    async def supports_transactions(self) -> bool: ...
+
+    async def check_indexes(self) -> list[str]:
+        """The names of the tables and indexes the service needs that are missing."""
+
+    async def ensure_indexes(self) -> list[str]:
+        """Create what is missing (idempotent); the names created."""
+
+
+class SqliteStore(containers.DeclarativeContainer):
+    """The embedded profile's store: one SQLite file (`CAMPAIGNS_STORE=sqlite:///…`, the default)."""
+
+    settings = providers.Dependency(instance_of=Settings)
+    ids: providers.Dependency[IdFactory] = providers.Dependency()
+    database = providers.Resource(sqlite_database, settings.provided.sqlite_path)
+    unit_of_work = providers.Singleton(sqlite_units_of_work, database, ids)
+    reads = providers.Singleton(SqliteStoreReader, database)
+    outbox = providers.Singleton(SqliteOutboxStore, database)
+
+
+class MongoStore(containers.DeclarativeContainer):
+    """The production profile's store: a MongoDB replica set (`CAMPAIGNS_STORE=mongodb://…` or `mongodb+srv://…`)."""
+
+    settings = providers.Dependency(instance_of=Settings)
+    ids: providers.Dependency[IdFactory] = providers.Dependency()
+    client = providers.Resource(
+        mongo_client, settings.provided.mongo_url, timeout_seconds=settings.provided.mongo_timeout_seconds
+    )
+    database = providers.Singleton(MongoDatabase, client, settings.provided.mongo_database)
+    unit_of_work = providers.Singleton(mongo_units_of_work, database, ids)
+    reads = providers.Singleton(MongoStoreReader, database)
+    outbox = providers.Singleton(MongoOutboxStore, database)
+
+
+STORES: dict[StoreKind, type[containers.DeclarativeContainer]] = {"sqlite": SqliteStore, "mongo": MongoStore}
+"""The store container behind each `Settings.store_kind`. Each provides the same names: `database` (the
+resource, with `ping`, `supports_transactions`, `check_indexes` and `ensure_indexes`), `unit_of_work`,
+`reads` and `outbox`. Only the chosen one is part of the container, so only its resources are opened."""
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(ObjectIdFactory)
     metrics = providers.Singleton(Metrics)
-    database = providers.Resource(sqlite_database, settings.provided.sqlite_path)
-    unit_of_work = providers.Singleton(sqlite_units_of_work, database, ids)
-    outbox = providers.Singleton(SqliteOutboxStore, database)
+    store = providers.DependenciesContainer()
+    """One of `STORES`, chosen by `build_container`."""
+    database: providers.Provider[StoreDatabase] = store.database
+    unit_of_work: providers.Provider[UnitOfWorkFactory] = store.unit_of_work
+    outbox: providers.Provider[OutboxStore] = store.outbox
     cache = providers.Singleton(InProcessCampaignCache, ttl_seconds=settings.provided.cache_ttl_seconds)
+    password_verifier = providers.Singleton(ThreadPoolPasswordVerifier)
+    password_attempts = providers.Singleton(LimitsAttemptLimiter, attempts=10, window_seconds=60)
     sinks = providers.List(providers.Singleton(JsonLinesEventSink, settings.provided.events_path))
     token_verifier = providers.Singleton(
         TokenVerifier,
@@ -124,7 +187,7 @@ class Container(containers.DeclarativeContainer):
 
     create_campaign = providers.Singleton(CreateCampaign, uow=unit_of_work, clock=clock, ids=ids)
     update_campaign = providers.Singleton(UpdateCampaign, uow=unit_of_work, clock=clock, ids=ids, cache=cache)
-    reads = providers.Singleton(SqliteStoreReader, database)
+    reads: providers.Provider[StoreReader] = store.reads
     update_campaign_faqs = providers.Singleton(UpdateCampaignFaqs, update=update_campaign)
     update_campaign_terms = providers.Singleton(UpdateCampaignTerms, update=update_campaign)
     update_campaign_contacts = providers.Singleton(UpdateCampaignContacts, update=update_campaign, clock=clock, ids=ids)
@@ -134,7 +197,15 @@ class Container(containers.DeclarativeContainer):
     delete_promoter = providers.Singleton(DeletePromoter, uow=unit_of_work, clock=clock)
     search_contacts = providers.Singleton(SearchContacts, reads=reads)
     get_campaign = providers.Singleton(GetCampaign, reads=reads)
-    get_campaign_by_domain = providers.Singleton(GetCampaignByDomain, reads=reads, cache=cache)
+    get_campaign_by_domain = providers.Singleton(
+        GetCampaignByDomain,
+        reads=reads,
+        cache=cache,
+        verifier=password_verifier,
+        limiter=password_attempts,
+        clock=clock,
+        verified_ttl_seconds=settings.provided.cache_ttl_seconds,
+    )
     list_campaigns = providers.Singleton(ListCampaigns, reads=reads)
     find_campaigns_for_event = providers.Singleton(FindCampaignsForEvent, reads=reads)
     find_presale_window_ids = providers.Singleton(FindPresaleWindowIds, reads=reads)
@@ -178,7 +249,10 @@ class Container(containers.DeclarativeContainer):
 
 
 def build_container(settings: Settings) -> Container:
-    return Container(settings=settings)
+    """The composition of `settings`'s profile (`init_resources()` opens it, `shutdown_resources()` closes it)."""
+    container = Container(settings=settings)
+    container.store.override(STORES[settings.store_kind](settings=container.settings, ids=container.ids))
+    return container
 
 
 async def resolve(provider: providers.Provider[T]) -> T:

@@ -38,6 +38,7 @@ from campaigns.application.ports import (
     OutboxEntry,
     OutboxStats,
     OutboxStore,
+    PasswordVerifier,
     PromoterRepository,
     SortDirection,
     StoreReader,
@@ -51,6 +52,7 @@ from campaigns.domain.event_status import EventStatus
 from campaigns.domain.events import AnyEvent
 from campaigns.domain.lifecycle import next_transition_at
 from campaigns.domain.market import Market
+from campaigns.domain.permissions import password_matches
 from campaigns.domain.promoter import Promoter
 
 T = TypeVar("T")
@@ -106,8 +108,8 @@ _SORT_VALUES: dict[CampaignSort, Callable[[Campaign], Any]] = {
     CampaignSort.UPDATED: lambda c: c.date.updated,
     CampaignSort.NAME: lambda c: c.name,
     CampaignSort.STATUS: lambda c: c.status.value,
-    CampaignSort.OPEN: lambda c: c.date.open,
-    CampaignSort.CLOSE: lambda c: c.date.close,
+    CampaignSort.OPEN: lambda c: c.date.opens_at,
+    CampaignSort.CLOSE: lambda c: c.date.closes_at,
 }
 
 
@@ -592,3 +594,14 @@ class InMemoryDiscoveryCache(DiscoveryCache):
 
     async def put(self, key: str, value: bytes) -> None:
         self.entries[key] = value
+
+
+class CountingPasswordVerifier(PasswordVerifier):
+    """Hashes on the caller's thread (tests only: it blocks the loop) and counts the hashes in `checks`."""
+
+    def __init__(self) -> None:
+        self.checks = 0
+
+    async def matches(self, stored_hash: str, password: str) -> bool:
+        self.checks += 1
+        return password_matches(stored_hash, password)

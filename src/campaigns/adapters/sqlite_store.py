@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -174,6 +175,18 @@ async def _add_missing_columns(connection: aiosqlite.Connection) -> None:
         raise
 
 
+SCHEMA_NAMES = tuple(re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", SCHEMA))
+"""The tables and indexes `SCHEMA` creates, in order."""
+
+
+async def _schema_names(connection: aiosqlite.Connection) -> list[str]:
+    """The file's own tables and indexes, in creation order (not SQLite's internal ones)."""
+    rows = await connection.execute_fetchall(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+    )
+    return [str(row[0]) for row in rows]
+
+
 _EVENT = msgspec.json.Decoder(AnyEvent)
 
 
@@ -185,6 +198,7 @@ class SqliteDatabase:
         self._connection: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._created: list[str] = []
 
     @property
     def connection(self) -> aiosqlite.Connection:
@@ -207,7 +221,9 @@ class SqliteDatabase:
             for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "busy_timeout = 5000", "foreign_keys = ON"):
                 await connection.execute(f"PRAGMA {pragma}")
             await _add_missing_columns(connection)
+            existing = set(await _schema_names(connection))
             await connection.executescript(SCHEMA)
+            self._created = [name for name in await _schema_names(connection) if name not in existing]
             reader = await aiosqlite.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
         except BaseException:
             await connection.close()
@@ -220,6 +236,29 @@ class SqliteDatabase:
             raise
         self._connection, self._reader = connection, reader
         return self
+
+    async def ping(self) -> None:
+        try:
+            await self.reader.execute("SELECT 1")
+        except sqlite3.Error as error:
+            raise DependencyUnavailable("The SQLite store does not answer.") from error
+
+    async def supports_transactions(self) -> bool:
+        return True
+
+    async def check_indexes(self) -> list[str]:
+        """The schema's tables and indexes missing from the file (none once it opened: `open()` creates them)."""
+        present = set(await _schema_names(self.reader))
+        return [name for name in SCHEMA_NAMES if name not in present]
+
+    async def ensure_indexes(self) -> list[str]:
+        """Create what is missing; the names this process created, opening included, each reported once."""
+        async with self._lock:
+            existing = set(await _schema_names(self.connection))
+            await self.connection.executescript(SCHEMA)
+            created = [name for name in await _schema_names(self.connection) if name not in existing]
+        created, self._created = [*self._created, *created], []
+        return created
 
     async def close(self) -> None:
         if self._reader is not None:

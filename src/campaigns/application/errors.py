@@ -61,3 +61,15 @@ class DeliveryRejected(CampaignError):
     def __init__(self, entry_id: str, message: str | None = None) -> None:
         super().__init__(message)
         self.entry_id = entry_id
+
+
+class TooManyAttempts(CampaignError):
+    """A caller made too many failed attempts at something (a campaign password) within the window."""
+
+    code = "TOO_MANY_ATTEMPTS"
+    default_message = "Too many failed attempts; try again later."
+
+    def __init__(self, retry_after: int, message: str | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        """Whole seconds until the window lets another attempt through (the `Retry-After` header)."""

@@ -314,6 +314,26 @@ class CampaignCache(Protocol):
     async def evict(self, sites: Sequence[str]) -> None: ...
 
 
+class PasswordVerifier(Protocol):
+    """Checks a password against its stored salted hash (deliberately slow) without blocking the event loop."""
+
+    async def matches(self, stored_hash: str, password: str) -> bool: ...
+
+
+class AttemptLimiter(Protocol):
+    """Failed attempts counted per caller and target (e.g. a user and a domain) over a moving window.
+
+    Only failures are recorded; a caller over the limit stays refused until enough of its failures
+    have left the window.
+    """
+
+    async def retry_after(self, caller: str, target: str) -> int | None:
+        """None while `caller` may still try `target`; else whole seconds (at least 1) until it may."""
+        ...
+
+    async def record_failure(self, caller: str, target: str) -> None: ...
+
+
 class CdnPurger(Protocol):
     async def purge(self, surrogate_keys: Sequence[str]) -> None:
         """Soft-purge every response tagged with one of the keys."""

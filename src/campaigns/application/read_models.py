@@ -5,7 +5,10 @@ One rendering for every reader, so a document never differs by the road it took.
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
+from msgspec import UNSET, UnsetType
 
 from campaigns.domain.campaign import (
     Artist,
@@ -15,6 +18,7 @@ from campaigns.domain.campaign import (
     CampaignDomain,
     CampaignType,
     FaqPlacement,
+    LegacyFields,
     Link,
     Locale,
     LocaleContent,
@@ -27,39 +31,49 @@ from campaigns.domain.campaign import (
     Tour,
     Tracker,
 )
-from campaigns.domain.errors import FieldError, InvalidQuery
+from campaigns.domain.locale_views import locale_view
 
 
-class CampaignView(msgspec.Struct, kw_only=True):
-    """A campaign as clients see it: the stored document without its password hash."""
+class CampaignView(LegacyFields, kw_only=True, frozen=True, omit_defaults=True):
+    """A campaign as clients see it: the stored document without its password hash.
+
+    Fields that were never set are left out (here and in every nested part); `date.open`,
+    `date.close`, `domain.site` and `domain.preview` are `null` once cleared. `score`, `hasPassword`
+    and the service's own fields are always present.
+    """
 
     id: str
     type: CampaignType
     status: Status
-    name: str | None
-    identifier: str | None
-    artist: Artist | None
-    domain: CampaignDomain
-    tour: Tour | None
+    name: str | None = None
+    identifier: str | None = None
+    artist: Artist | None = None
+    domain: CampaignDomain | UnsetType = UNSET
+    tour: Tour | None = None
     date: CampaignDates
-    options: Options | None
-    referenceTimezone: str | None  # noqa: N815 - legacy field name
-    style: dict[str, dict[str, str]] | None
-    image: dict[str, Link] | None
-    share: dict[str, Link] | None
-    content: dict[str, LocaleContent]
-    faqs: FaqPlacement | None
+    options: Options | None = None
+    referenceTimezone: str | None = None  # noqa: N815 - legacy field name
+    style: dict[str, dict[str, str]] | None = None
+    image: dict[str, Link] | None = None
+    share: dict[str, Any] | None = None
+    content: dict[str, LocaleContent] | UnsetType
+    """Absent where a listing hides a password-protected campaign's text (`/campaigns/events`)."""
+    faqs: FaqPlacement | None = None
     preferences: list[Preference]
     locales: list[Locale]
     contacts: list[str | CampaignContactRef]
     eventIds: list[str]  # noqa: N815 - legacy field name
-    categoryId: str | None  # noqa: N815 - legacy field name
+    categoryId: str | None = None  # noqa: N815 - legacy field name
     trackers: list[Tracker]
-    slack: Slack | None
+    slack: Slack | None = None
+    score: dict[str, Any]
+    """Always present, as the legacy answered it: `{}` when the campaign has none."""
     schema: SchemaInfo
     statusHistory: list[StatusChange]  # noqa: N815 - legacy field name
     version: int
     hasPassword: bool  # noqa: N815 - tells admins a password is set without revealing it
+    currentLocale: str | UnsetType = UNSET  # noqa: N815 - legacy field name
+    """The one locale a locale view shows (spec §3 "Locale views"); absent when it shows them all."""
 
 
 class FaqView(msgspec.Struct, kw_only=True):
@@ -80,38 +94,44 @@ class ConfirmationFaqsView(msgspec.Struct, kw_only=True):
 
 
 class FaqsView(msgspec.Struct, kw_only=True):
-    locale: str
+    locale: str | None
     landing: LandingFaqsView
     confirmation: ConfirmationFaqsView
 
 
 class TermsView(msgspec.Struct, kw_only=True):
-    locale: str
+    locale: str | None
     terms: str | None
 
 
-VIEW_FIELDS = tuple(name for name in CampaignView.__struct_fields__ if name != "hasPassword")
+VIEW_FIELDS = tuple(
+    name for name in CampaignView.__struct_fields__ if name not in {"hasPassword", "currentLocale", "domain"}
+)
+_NO_DOMAIN = CampaignDomain()
 
 
-def campaign_view(campaign: Campaign) -> CampaignView:
+def campaign_view(campaign: Campaign, current_locale: str | None = None) -> CampaignView:
+    """The campaign as stored, every locale in it; `current_locale` names the one a locale view kept."""
     return CampaignView(
-        **{name: getattr(campaign, name) for name in VIEW_FIELDS}, hasPassword=campaign.passwordHash is not None
+        **{name: getattr(campaign, name) for name in VIEW_FIELDS},
+        domain=UNSET if campaign.domain == _NO_DOMAIN else campaign.domain,
+        hasPassword=campaign.passwordHash is not None,
+        currentLocale=UNSET if current_locale is None else current_locale,
     )
 
 
-def content_locale(campaign: Campaign, requested: str | None) -> str:
-    """The campaign locale a FAQ or terms request is about: the requested one, else the default."""
-    known = {locale.id for locale in campaign.locales} | set(campaign.content)
-    chosen = requested or campaign.default_locale or next(iter(sorted(known)), None)
-    if chosen is None or chosen not in known:
-        raise InvalidQuery(
-            [FieldError(field="locale", message=f"The campaign has no locale {chosen!r}.", code="INVALID_QUERY")]
-        )
-    return chosen
+def localized_view(campaign: Campaign, requested: str | None) -> CampaignView:
+    """The campaign narrowed to one locale (`locale_view`), with `currentLocale` naming it."""
+    view = locale_view(campaign, requested)
+    return campaign_view(view.campaign, view.locale)
 
 
-def faqs_view(campaign: Campaign, locale: str) -> FaqsView:
-    content = campaign.content.get(locale, LocaleContent())
+def _locale_content(campaign: Campaign, locale: str | None) -> LocaleContent:
+    return (campaign.content.get(locale) if locale is not None else None) or LocaleContent()
+
+
+def faqs_view(campaign: Campaign, locale: str | None) -> FaqsView:
+    content = _locale_content(campaign, locale)
     faqs = content.faqs or {}
 
     def resolve(ids: list[str]) -> list[FaqView]:
@@ -133,7 +153,7 @@ def faqs_view(campaign: Campaign, locale: str) -> FaqsView:
     )
 
 
-def terms_view(campaign: Campaign, locale: str) -> TermsView:
-    content = campaign.content.get(locale, LocaleContent())
+def terms_view(campaign: Campaign, locale: str | None) -> TermsView:
+    content = _locale_content(campaign, locale)
     terms = content.terms if content.terms is not None else (content.body.terms if content.body else None)
     return TermsView(locale=locale, terms=terms)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import msgspec
+from msgspec import UNSET, UnsetType
+
+T = TypeVar("T")
 
 Instant = Annotated[dt.datetime, msgspec.Meta(tz=True)]
 """A timezone-aware instant; decoding accepts any offset and the model keeps it in UTC."""
@@ -29,23 +32,42 @@ class Document(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     """Base of every nested document: unknown fields are an error, never silently stored."""
 
 
+class Sparse(Document, frozen=True, omit_defaults=True):
+    """A campaign part whose unset fields (None) are left out of its JSON, stored and answered.
+
+    Parts whose defaults mean something to readers (`locales[].is_default`, the FAQ placement
+    lists, `schema.version`) are plain documents and always carry their fields.
+    """
+
+
+def given(value: T | UnsetType | None) -> T | None:
+    """A field that tells "never set" (UNSET) from "cleared" (None), read as a plain optional value."""
+    return None if isinstance(value, UnsetType) else value
+
+
+def utc_millis(instant: dt.datetime) -> dt.datetime:
+    """`instant` in UTC, truncated to the millisecond: the precision of a BSON date, kept by every store (ADR 0008)."""
+    utc = instant.astimezone(dt.UTC)
+    return utc.replace(microsecond=utc.microsecond - utc.microsecond % 1000)
+
+
 class HasInstants(Document, frozen=True):
-    """A document with instants: any offset is accepted on input and kept in UTC."""
+    """A document with instants: any offset is accepted on input and kept in UTC, to the millisecond."""
 
     def __post_init__(self) -> None:
         for name in self.__struct_fields__:
             value = getattr(self, name)
             try:
                 if isinstance(value, dt.datetime):
-                    msgspec.structs.force_setattr(self, name, value.astimezone(dt.UTC))
+                    msgspec.structs.force_setattr(self, name, utc_millis(value))
                 elif isinstance(value, list) and value and isinstance(value[0], dt.datetime):
-                    msgspec.structs.force_setattr(self, name, [item.astimezone(dt.UTC) for item in value])
+                    msgspec.structs.force_setattr(self, name, [utc_millis(item) for item in value])
             except OverflowError as error:
                 # msgspec turns a ValueError into a ValidationError; `field_error_from` reads the name back.
                 raise ValueError(f"field `{name}`: The instant is outside years 1-9999 once in UTC.") from error
 
 
-class Artist(Document, frozen=True):
+class Artist(Sparse, frozen=True):
     id: str | None = None
     name: str | None = None
     discovery_id: str | None = None
@@ -54,12 +76,14 @@ class Artist(Document, frozen=True):
     fanclubName: str | None = None  # noqa: N815 - legacy field name
 
 
-class CampaignDomain(Document, frozen=True):
-    site: str | None = None
-    preview: str | None = None
+class CampaignDomain(Sparse, frozen=True):
+    """UNSET: never set (left out of responses); None: cleared, by the lifecycle or a client (`null`)."""
+
+    site: str | UnsetType | None = UNSET
+    preview: str | UnsetType | None = UNSET
 
 
-class Tour(Document, frozen=True):
+class Tour(Sparse, frozen=True):
     name: str | None = None
 
 
@@ -70,20 +94,32 @@ class RecordDates(HasInstants, frozen=True):
     updated: Instant | None = None
 
 
-class CampaignDates(HasInstants, frozen=True):
+class CampaignDates(HasInstants, frozen=True, omit_defaults=True):
+    """`open` and `close` tell never set (UNSET) from cleared (None), as `CampaignDomain` does."""
+
     created: Instant | None = None
     updated: Instant | None = None
-    open: Instant | None = None
+    open: Instant | UnsetType | None = UNSET
     opened: Instant | None = None
-    close: Instant | None = None
+    close: Instant | UnsetType | None = UNSET
     closed: Instant | None = None
     inactivated: Instant | None = None
     presaleWindowStart: Instant | None = None  # noqa: N815 - legacy field name
     presaleWindowEnd: Instant | None = None  # noqa: N815 - legacy field name
     sendReminderEmails: list[Instant] | None = None  # noqa: N815 - legacy field name
 
+    @property
+    def opens_at(self) -> dt.datetime | None:
+        """The scheduled opening, None when never set or cleared."""
+        return given(self.open)
 
-class Options(Document, frozen=True):
+    @property
+    def closes_at(self) -> dt.datetime | None:
+        """The scheduled closing, None when never set or cleared."""
+        return given(self.close)
+
+
+class Options(Sparse, frozen=True):
     useGenericBranding: bool | None = None  # noqa: N815 - legacy field name
     showAccessCode: bool | None = None  # noqa: N815 - legacy field name
     automatedReminders: bool | None = None  # noqa: N815 - legacy field name
@@ -98,20 +134,20 @@ class Faq(Document, frozen=True):
     answer: str
 
 
-class EmailContent(Document, frozen=True):
+class EmailContent(Sparse, frozen=True):
     subject: dict[str, str] | None = None
     template: dict[str, str] | None = None
     from_: dict[str, str] | None = msgspec.field(default=None, name="from")
 
 
-class LegacyBody(Document, frozen=True):
+class LegacyBody(Sparse, frozen=True):
     """Schema v1 kept localized FAQs and terms under `content.<locale>.body`."""
 
     faqs: list[Any] | None = None
     terms: str | None = None
 
 
-class LocaleContent(Document, frozen=True):
+class LocaleContent(Sparse, frozen=True):
     faqs: dict[str, Faq] | None = None
     landing: dict[str, Any] | None = None
     confirmation: dict[str, Any] | None = None
@@ -131,18 +167,18 @@ class ConfirmationFaqs(Document, frozen=True):
     activePresale: list[str] = []  # noqa: N815 - legacy field name
 
 
-class FaqPlacement(Document, frozen=True):
+class FaqPlacement(Sparse, frozen=True):
     """Which FAQ ids (keys of `content.<locale>.faqs`) show on which page."""
 
     landing: LandingFaqs | None = None
     confirmation: ConfirmationFaqs | None = None
 
 
-class PreferenceExtras(Document, frozen=True):
+class PreferenceExtras(Sparse, frozen=True):
     initial_value: bool | None = None
 
 
-class Preference(Document, frozen=True):
+class Preference(Sparse, frozen=True):
     id: str
     type: str
     is_optional: bool
@@ -155,14 +191,14 @@ class Locale(Document, frozen=True):
     is_default: bool = False
 
 
-class CampaignContactRef(Document, frozen=True):
+class CampaignContactRef(Sparse, frozen=True):
     id: str | None = msgspec.field(default=None, name="_id")
     name: str | None = None
     email: str | None = None
     keyword: list[str] | None = None
 
 
-class Tracker(Document, frozen=True):
+class Tracker(Sparse, frozen=True):
     type: str
     id: str | None = None
 
@@ -171,7 +207,7 @@ class SlackChannels(Document, frozen=True):
     stats: list[str] = []
 
 
-class Slack(Document, frozen=True):
+class Slack(Sparse, frozen=True):
     channels: SlackChannels | None = None
     noAlert: bool | None = None  # noqa: N815 - legacy field name
 
@@ -189,7 +225,25 @@ class StatusChange(HasInstants, frozen=True):
     reason: str
 
 
-class Campaign(Document, frozen=True):
+class LegacyFields(msgspec.Struct, kw_only=True, frozen=True):
+    """Fields of the legacy model that the service keeps as given: JSON type checked, content opaque.
+
+    Shared by the campaign and its public view; `score` and `share` are declared by each (`score`
+    is always answered, `share` sits with the other documents of the campaign).
+    """
+
+    limit: dict[str, Any] | None = None
+    videos: dict[str, Any] | None = None
+    email: dict[str, Any] | None = None
+    gate: dict[str, Any] | None = None
+    extensions: dict[str, Any] | None = None
+    stores: list[Any] | None = None
+    groups: list[Any] | None = None
+    linkedCampaignId: str | None = None  # noqa: N815 - legacy field name
+    fanIdentifier: str | None = None  # noqa: N815 - legacy field name
+
+
+class Campaign(Document, LegacyFields, frozen=True):
     """A presale campaign. `version` grows by one with every committed write (optimistic concurrency)."""
 
     id: str
@@ -205,7 +259,8 @@ class Campaign(Document, frozen=True):
     referenceTimezone: str | None = None  # noqa: N815 - legacy field name
     style: dict[str, dict[str, str]] | None = None
     image: dict[str, Link] | None = None
-    share: dict[str, Link] | None = None
+    share: dict[str, Any] | None = None
+    """Legacy: links by network (`{"x": {"url": ...}}`), otherwise opaque; an entry's `url` must be http(s)."""
     content: dict[str, LocaleContent] = {}
     faqs: FaqPlacement | None = None
     preferences: list[Preference] = []
@@ -219,10 +274,12 @@ class Campaign(Document, frozen=True):
     statusHistory: list[StatusChange] = []  # noqa: N815 - legacy field name
     version: int = 0
     passwordHash: str | None = None  # noqa: N815 - stored only, never serialised to clients
+    score: dict[str, Any] = {}
+    """Legacy, opaque: always an object (the legacy always answered one), `{}` when the campaign has none."""
 
     @property
     def site(self) -> str | None:
-        return self.domain.site
+        return given(self.domain.site)
 
     @property
     def default_locale(self) -> str | None:
@@ -236,3 +293,11 @@ MUTABLE_FIELDS: frozenset[str] = frozenset(Campaign.__struct_fields__) - {
     "passwordHash",
 }
 """Top-level fields a client may send; `password` is accepted separately and stored hashed."""
+
+OPAQUE_FIELDS: frozenset[str] = frozenset(
+    {"score", "limit", "videos", "email", "share", "gate", "extensions", "stores", "groups"}
+)
+"""Legacy fields whose content the service does not interpret: an update replaces them whole."""
+
+OPAQUE_OBJECT_FIELDS: frozenset[str] = OPAQUE_FIELDS - {"stores", "groups"}
+"""The opaque fields that are JSON objects (`stores` and `groups` are arrays)."""

@@ -1,14 +1,14 @@
-"""Turning client JSON into domain documents and back: deep merge, typed conversion, locale views."""
+"""Turning client JSON into domain documents and back: deep merge, typed conversion."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
 import msgspec
 
-from campaigns.domain.campaign import Campaign, LocaleContent
+from campaigns.domain.campaign import Campaign
 from campaigns.domain.errors import FieldError, ValidationFailed
 
 T = TypeVar("T")
@@ -19,12 +19,15 @@ _MISSING = re.compile(r"missing required field `(?P<name>[^`]+)`")
 _NAMED = re.compile(r"field `(?P<name>[^`]+)`: ")
 
 
-def deep_merge(base: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
-    """Objects merge key by key; arrays, scalars and nulls in `patch` replace what `base` had."""
+def deep_merge(base: Mapping[str, Any], patch: Mapping[str, Any], *, replacing: Collection[str] = ()) -> dict[str, Any]:
+    """Objects merge key by key; arrays, scalars and nulls in `patch` replace what `base` had.
+
+    The top-level keys in `replacing` (opaque content) take `patch`'s value whole, objects too.
+    """
     merged = dict(base)
     for key, value in patch.items():
         current = merged.get(key)
-        if isinstance(value, Mapping) and isinstance(current, Mapping):
+        if key not in replacing and isinstance(value, Mapping) and isinstance(current, Mapping):
             merged[key] = deep_merge(current, value)
         else:
             merged[key] = value
@@ -47,7 +50,7 @@ def field_error_from(error: msgspec.ValidationError, code: str) -> FieldError:
     elif named := _NAMED.match(text):  # a struct's own check (`__post_init__`) names its field
         path = f"{path}.{named['name']}" if path else named["name"]
         text = text[named.end() :]
-    path = re.sub(r"\[(\d+)\]", r".\1", path)
+    path = re.sub(r"\[(\d+)\]", r".\1", path).lstrip(".")  # an item of a top-level array: `$[0]` is `0`
     return FieldError(field=path or "$", message=text, code=code)
 
 
@@ -67,23 +70,3 @@ def campaign_document(campaign: Campaign) -> dict[str, Any]:
     """The JSON-shaped document of a campaign, as stored (the password hash included)."""
     document: dict[str, Any] = msgspec.to_builtins(campaign)
     return document
-
-
-def select_locale(campaign: Campaign, locale: str | None) -> Campaign:
-    """Keep only one content locale: the requested one when the campaign has it, else the default."""
-    chosen = _pick_locale(campaign, locale)
-    if chosen is None:
-        return campaign
-    content: dict[str, LocaleContent] = {chosen: campaign.content[chosen]}
-    return msgspec.structs.replace(campaign, content=content)
-
-
-def _pick_locale(campaign: Campaign, requested: str | None) -> str | None:
-    if requested:
-        by_folded = {key.casefold(): key for key in campaign.content}
-        if (found := by_folded.get(requested.casefold())) is not None:
-            return found
-    default = campaign.default_locale
-    if default in campaign.content:
-        return default
-    return next(iter(campaign.content), None)

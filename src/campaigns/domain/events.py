@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import msgspec
 
-from campaigns.domain.campaign import Instant, Status
+from campaigns.domain.campaign import Instant, Status, utc_millis
 from campaigns.domain.market import Market
 
 
@@ -12,6 +14,12 @@ class DomainEvent(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
     """Base of every event; `aggregate_id` keys ordering and the stream partition."""
 
     occurred_at: Instant
+
+    def __post_init__(self) -> None:
+        # Instants in UTC to the millisecond, as in the documents, so every store keeps them exactly.
+        for name in self.__struct_fields__:
+            if isinstance(value := getattr(self, name), dt.datetime):
+                msgspec.structs.force_setattr(self, name, utc_millis(value))
 
     @property
     def aggregate_id(self) -> str:

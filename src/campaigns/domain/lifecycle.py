@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import msgspec
 
-from campaigns.domain.campaign import Campaign, CampaignDates, CampaignDomain, Status, StatusChange
+from campaigns.domain.campaign import Campaign, CampaignDates, CampaignDomain, Status, StatusChange, given
 from campaigns.domain.errors import InvalidStatusChange
 from campaigns.domain.events import CampaignDomainReleased, CampaignStatusChanged
 
@@ -55,9 +55,9 @@ def next_transition_at(campaign: Campaign) -> dt.datetime | None:
     dates = campaign.date
     match campaign.status:
         case Status.DRAFT | Status.PREVIEW:
-            return dates.open
+            return dates.opens_at
         case Status.OPEN:
-            return dates.close
+            return dates.closes_at
         case Status.CLOSED:
             return dates.closed + INACTIVITY_GRACE if dates.closed else None
         case _:
@@ -122,7 +122,7 @@ def _transition(
         CampaignStatusChanged(
             occurred_at=now,
             campaign_id=campaign.id,
-            domain_site=domain.site,
+            domain_site=given(domain.site),
             from_status=campaign.status,
             to_status=target,
             by=by,
@@ -130,13 +130,11 @@ def _transition(
             due_at=due_at,
         )
     ]
-    if campaign.domain.site and not domain.site:
-        events.append(
-            CampaignDomainReleased(occurred_at=now, campaign_id=campaign.id, released_site=campaign.domain.site)
-        )
+    if campaign.site and not given(domain.site):
+        events.append(CampaignDomainReleased(occurred_at=now, campaign_id=campaign.id, released_site=campaign.site))
     return Transition(
         from_status=campaign.status,
-        site=campaign.domain.site,
+        site=campaign.site,
         due_at=due_at,
         campaign=changed,
         events=tuple(events),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import hashlib
 import hmac
@@ -10,8 +11,8 @@ from typing import Any
 
 import msgspec
 
-from campaigns.domain.campaign import Campaign, Status
-from campaigns.domain.errors import AccessDenied, InvalidCampaignPassword, SupremeUserRequired
+from campaigns.domain.campaign import Campaign, CampaignDates, Status
+from campaigns.domain.errors import AccessDenied, SupremeUserRequired
 
 
 class Action(enum.StrEnum):
@@ -90,22 +91,36 @@ def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
     )
 
 
-def ensure_visible_status(principal: Principal, campaign: Campaign) -> None:
-    """OPEN and CLOSED campaigns are public; any other status needs read access."""
-    if campaign.status not in PUBLIC_STATUSES:
-        principal.ensure(Operation.READ, campaign.id)
+def visible_by_domain(principal: Principal, campaign: Campaign) -> bool:
+    """The fan-facing rule: OPEN and CLOSED for every caller, any other status only for readers.
 
-
-def ensure_visible_by_domain(principal: Principal, campaign: Campaign, password: str | None) -> None:
-    """The fan-facing rule: OPEN/CLOSED for everyone, other statuses need read access, then the password.
-
-    Raises:
-        AccessDenied: the campaign is not public and the caller may not read it.
-        InvalidCampaignPassword: the campaign has a password and `password` does not match it.
+    A campaign a caller may not see is, to that caller, no campaign at all: the lookups answer as
+    for an unknown domain, so its existence does not leak.
     """
-    ensure_visible_status(principal, campaign)
-    if campaign.passwordHash and not (password and password_matches(campaign.passwordHash, password)):
-        raise InvalidCampaignPassword
+    return campaign.status in PUBLIC_STATUSES or principal.may(Operation.READ, campaign.id)
+
+
+def password_hash_to_match(principal: Principal, campaign: Campaign) -> str | None:
+    """The stored hash a caller's `password` must match, or None when no password is asked of them.
+
+    Callers with read access need no password; nor does a campaign without one.
+    """
+    if not campaign.passwordHash or principal.may(Operation.READ, campaign.id):
+        return None
+    return campaign.passwordHash
+
+
+def operation_for_schedule(before: CampaignDates, after: CampaignDates, now: dt.datetime) -> Operation:
+    """What setting the schedule takes: a status change when it is due at once, else a write.
+
+    Setting `date.open` or `date.close` to an instant at or before `now` is a status change (the
+    next tick applies it), so it needs the right a manual one needs. A future instant, a date left
+    as stored, or a cleared one is a plain write.
+    """
+    for new, old in ((after.opens_at, before.opens_at), (after.closes_at, before.closes_at)):
+        if new is not None and new != old and new <= now:
+            return Operation.CHANGE_STATUS
+    return Operation.WRITE
 
 
 _PBKDF2_ITERATIONS = 120_000
@@ -118,6 +133,7 @@ def hash_password(password: str, salt: bytes, iterations: int = _PBKDF2_ITERATIO
 
 
 def password_matches(stored: str, password: str) -> bool:
+    """Whether `password` hashes to `stored`: deliberately slow, so callers run it off the event loop."""
     try:
         scheme, iterations, salt, _ = stored.split("$")
     except ValueError:

@@ -7,7 +7,7 @@ from campaigns.domain.errors import DomainAlreadyClaimed
 
 
 def holds_domain(campaign: Campaign) -> bool:
-    return campaign.status is not Status.INACTIVE and campaign.domain.site is not None
+    return campaign.status is not Status.INACTIVE and campaign.site is not None
 
 
 def ensure_domain_free(site: str | None, holder: Campaign | None, claimant_id: str) -> None:

@@ -13,10 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
-from campaigns.domain.campaign import Campaign, CampaignType, Link, Status
+from campaigns.domain.campaign import Campaign, CampaignType, Link, Status, given
 from campaigns.domain.errors import FieldError, InvalidMarket, InvalidPromoter, ValidationFailed
+from campaigns.domain.locales import canonical_locale, is_locale_id
 from campaigns.domain.market import Market
 from campaigns.domain.promoter import Promoter
 
@@ -30,7 +32,6 @@ SCHEMA_VERSIONS = frozenset({"1", "2"})
 
 _HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII)
 _MAX_HOST_LENGTH = 253
-_LOCALE_ID = re.compile(r"[a-z]{2}(?:-[A-Z]{2})?", re.ASCII)
 _HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})", re.ASCII)
 _OBJECT_ID = re.compile(r"[0-9a-f]{24}", re.ASCII)
 _TZ_PART = r"[A-Za-z][A-Za-z0-9_+-]*"
@@ -52,10 +53,6 @@ def is_valid_host(name: str) -> bool:
     whole name is at most 253 characters. A trailing dot (fully qualified form) is not accepted.
     """
     return 0 < len(name) <= _MAX_HOST_LENGTH and all(_HOST_LABEL.fullmatch(label) for label in name.split("."))
-
-
-def _is_locale_id(value: str) -> bool:
-    return _LOCALE_ID.fullmatch(value) is not None
 
 
 def _is_http_url(value: str) -> bool:
@@ -110,7 +107,7 @@ def _required_fields(campaign: Campaign) -> dict[str, str | None]:
     without asking anyone. An INACTIVE campaign has released its domain (the lifecycle sets
     `domain.site` to null), so it is not asked for one.
     """
-    if campaign.status is Status.DRAFT and campaign.date.open is None:
+    if campaign.status is Status.DRAFT and campaign.date.opens_at is None:
         return {}
     if campaign.type is CampaignType.FANLIST:
         fields: dict[str, str | None] = {"name": campaign.name}
@@ -120,10 +117,10 @@ def _required_fields(campaign: Campaign) -> dict[str, str | None]:
             "identifier": campaign.identifier,
             "tour.name": campaign.tour.name if campaign.tour else None,
             "artist.id": campaign.artist.id if campaign.artist else None,
-            "domain.site": campaign.domain.site,
+            "domain.site": campaign.site,
         }
     elif campaign.schema.version == "1":
-        fields = {"name": campaign.name, "domain.site": campaign.domain.site}
+        fields = {"name": campaign.name, "domain.site": campaign.site}
     else:
         fields = {}
     if campaign.status is Status.INACTIVE:
@@ -145,7 +142,7 @@ def _required_text(campaign: Campaign) -> Iterator[FieldError]:
 
 def _host_names(campaign: Campaign) -> Iterator[FieldError]:
     required = _required_fields(campaign)
-    for field, value in (("domain.site", campaign.domain.site), ("domain.preview", campaign.domain.preview)):
+    for field, value in (("domain.site", campaign.site), ("domain.preview", given(campaign.domain.preview))):
         if value is None or (field in required and _is_blank(value)):
             continue  # unset, or blank where `_required_text` already reports it
         if not is_valid_host(value):
@@ -158,14 +155,28 @@ def _host_names(campaign: Campaign) -> Iterator[FieldError]:
             )
 
 
+def _needs_locales(campaign: Campaign) -> bool:
+    """Past DRAFT, or a DRAFT with a schedule: a campaign fans may soon see speaks some locale."""
+    dates = campaign.date
+    return campaign.status is not Status.DRAFT or dates.opens_at is not None or dates.closes_at is not None
+
+
 def _locales(campaign: Campaign) -> Iterator[FieldError]:
+    if not campaign.locales and _needs_locales(campaign):
+        yield FieldError(
+            field="locales",
+            message=(
+                "A campaign past DRAFT, or scheduled to open or close, needs at least one locale, "
+                "exactly one of them with is_default set to true."
+            ),
+        )
     for index, locale in enumerate(campaign.locales):
-        if not _is_locale_id(locale.id):
+        if not is_locale_id(locale.id):
             yield FieldError(
                 field=f"locales.{index}.id",
                 message=f"{locale.id!r} is not a locale id of the form 'xx' or 'xx-XX' (e.g. 'en', 'fr-CA').",
             )
-    locale_ids = (locale.id for locale in campaign.locales)
+    locale_ids = (canonical_locale(locale.id) for locale in campaign.locales)
     yield from _duplicates("locales", locale_ids, "locale id", INVALID_CAMPAIGN_SCHEMA, key="id")
     yield from _exactly_one_default(
         "locales", (locale.is_default for locale in campaign.locales), "locale", INVALID_CAMPAIGN_SCHEMA
@@ -205,7 +216,7 @@ def _category_needs_window(campaign: Campaign) -> Iterator[FieldError]:
 
 
 def _open_before_close(campaign: Campaign) -> Iterator[FieldError]:
-    opens, closes = campaign.date.open, campaign.date.close
+    opens, closes = campaign.date.opens_at, campaign.date.closes_at
     if opens is not None and closes is not None and closes <= opens:
         yield FieldError(field="date.close", message="The campaign must close after it opens.")
 
@@ -255,9 +266,16 @@ def _link_urls(prefix: str, links: Mapping[str, Link] | None) -> Iterator[FieldE
         yield from _url_error(f"{prefix}.{key}.url", link.url)
 
 
+def _share_urls(share: Mapping[str, Any] | None) -> Iterator[FieldError]:
+    """`share` is opaque legacy content, but where an entry is a link (`{"url": "..."}`) its URL is http(s)."""
+    for key, entry in (share or {}).items():
+        if isinstance(entry, Mapping) and isinstance(url := entry.get("url"), str):
+            yield from _url_error(f"share.{key}.url", url)
+
+
 def _urls(campaign: Campaign) -> Iterator[FieldError]:
     yield from _link_urls("image", campaign.image)
-    yield from _link_urls("share", campaign.share)
+    yield from _share_urls(campaign.share)
     if campaign.artist is not None:
         yield from _url_error("artist.image_url", campaign.artist.image_url)
         yield from _url_error("artist.adpUrl", campaign.artist.adpUrl)
@@ -428,13 +446,13 @@ def _privacy_urls(promoter: Promoter) -> Iterator[FieldError]:
         )
     for index, privacy in enumerate(promoter.privacyUrls):
         yield from _url_error(f"privacyUrls.{index}.url", privacy.url, INVALID_PROMOTER_SCHEMA)
-        if not _is_locale_id(privacy.locale):
+        if not is_locale_id(privacy.locale):
             yield FieldError(
                 field=f"privacyUrls.{index}.locale",
                 message=f"{privacy.locale!r} is not a locale id of the form 'xx' or 'xx-XX'.",
                 code=INVALID_PROMOTER_SCHEMA,
             )
-    locales = (privacy.locale for privacy in promoter.privacyUrls)
+    locales = (canonical_locale(privacy.locale) for privacy in promoter.privacyUrls)
     yield from _duplicates("privacyUrls", locales, "locale id", INVALID_PROMOTER_SCHEMA, key="locale")
     yield from _exactly_one_default(
         "privacyUrls", (privacy.is_default for privacy in promoter.privacyUrls), "privacy URL", INVALID_PROMOTER_SCHEMA

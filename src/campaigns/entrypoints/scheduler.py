@@ -54,6 +54,7 @@ class Scheduler:
         self._stopping.set()
 
     async def run(self) -> None:
+        log.info("scheduler_started", tick_seconds=self._tick_seconds, relay_seconds=self._relay_seconds)
         try:
             async with asyncio.TaskGroup() as group:
                 group.create_task(self._every(self._tick_seconds, self.tick))

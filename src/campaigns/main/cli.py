@@ -13,8 +13,11 @@ from typing import Annotated, TypeVar
 import msgspec
 import typer
 import uvicorn
+import uvloop
+from uvicorn.config import STARTUP_FAILURE
 
 from campaigns.adapters.dev_jwt_keys import DevKeyPair
+from campaigns.application.errors import DependencyUnavailable
 from campaigns.application.ports import OutboxStats
 from campaigns.application.use_cases.refresh_lifecycle import RefreshReport
 from campaigns.config import ConfigurationError, Settings, load_settings
@@ -22,6 +25,7 @@ from campaigns.container import Container, build_container, resolve
 from campaigns.domain.permissions import Action
 from campaigns.entrypoints.logging import configure_logging
 from campaigns.main.app import create_app_from_container
+from campaigns.main.startup import NotReady, check_store, unavailable
 
 T = TypeVar("T")
 
@@ -46,39 +50,73 @@ def _settings(**overrides: object) -> Settings:
 
 
 @asynccontextmanager
-async def _running(settings: Settings) -> AsyncIterator[Container]:
+async def _running(settings: Settings, *, in_service: bool = True) -> AsyncIterator[Container]:
+    """The container with its resources open and its store checked (`check_store`), closed on the way out.
+
+    Every command starts here, `serve` included: the one place resources are opened and closed.
+    """
     container = build_container(settings)
-    await container.init_resources()  # type: ignore[misc]
     try:
+        try:
+            await container.init_resources()  # type: ignore[misc]
+            await check_store(await resolve(container.database), settings, in_service=in_service)
+        except DependencyUnavailable as error:
+            raise unavailable(settings, error) from error
         yield container
     finally:
         await container.shutdown_resources()  # type: ignore[misc]
 
 
-def _run(settings: Settings, job: Callable[[Container], Awaitable[T]]) -> T:
+def _run(
+    settings: Settings,
+    job: Callable[[Container], Awaitable[T]],
+    *,
+    loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = None,
+    in_service: bool = True,
+) -> T:
+    """Run `job` on a started container; a store that is not ready exits 2 with its one line on stderr."""
+
     async def main() -> T:
-        async with _running(settings) as container:
+        async with _running(settings, in_service=in_service) as container:
             return await job(container)
 
-    return asyncio.run(main())
+    try:
+        with asyncio.Runner(loop_factory=loop_factory) as runner:
+            return runner.run(main())
+    except NotReady as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(code=2) from error
 
 
 @cli.command()
 def serve(port: Annotated[int | None, typer.Option(help="Overrides CAMPAIGNS_PORT.")] = None) -> None:
-    """Run the HTTP API, with the lifecycle scheduler and the outbox relay in the same process."""
+    """Run the HTTP API; in the embedded profile, the lifecycle scheduler and the outbox relay too."""
     settings = _settings(port=port)
-    app = create_app_from_container(build_container(settings), run_scheduler=True)
+
+    async def job(container: Container) -> None:
+        # Production runs `campaigns scheduler` processes of its own, so API instances stay stateless.
+        app = create_app_from_container(container, run_scheduler=settings.profile == "embedded")
+        config = uvicorn.Config(
+            app, host=settings.host, port=settings.port, log_config=None, access_log=False, lifespan="on"
+        )
+        server = uvicorn.Server(config)
+        await server.serve()
+        if not server.started:  # the port is taken, say: uvicorn logged why
+            raise typer.Exit(code=STARTUP_FAILURE)
+
     # uvicorn drains in-flight requests and runs the lifespan shutdown, then re-raises the signal to
     # the handler it found installed: make that handler a clean exit, the end of an orderly stop.
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, _exit_cleanly)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False, lifespan="on")
+    _run(settings, job, loop_factory=uvloop.new_event_loop)
 
 
 @cli.command()
 def scheduler() -> None:
     """Tick the lifecycle and relay the outbox until SIGTERM or SIGINT (safe to run several)."""
     settings = _settings()
+    for signum in (signal.SIGTERM, signal.SIGINT):  # while starting; running, the loop's handlers take over
+        signal.signal(signum, _exit_cleanly)
 
     async def job(container: Container) -> None:
         loops = await resolve(container.scheduler)
@@ -121,14 +159,18 @@ def token(
 
 @db_cli.command("init")
 def db_init() -> None:
-    """Create the store's tables and indexes (idempotent; `serve` does it too)."""
+    """Create the store's tables and indexes and print their names (idempotent)."""
 
-    async def job(_: Container) -> None:
-        return None
+    async def job(container: Container) -> list[str]:
+        return await (await resolve(container.database)).ensure_indexes()
 
     settings = _settings()
-    _run(settings, job)
-    typer.echo(f"store ready: {settings.sqlite_path}")
+    # Only that the store answers: this is what gives it its indexes (a standalone server can be
+    # prepared too, though the service refuses to run on one).
+    created = _run(settings, job, in_service=False)
+    for name in created:
+        typer.echo(f"created: {name}")
+    typer.echo(f"store ready: {settings.store_description} ({len(created)} created)")
 
 
 @outbox_cli.command("status")

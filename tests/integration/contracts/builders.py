@@ -62,10 +62,11 @@ def rich_campaign(n: int) -> Campaign:
         name="Eras Tour Presale",
         identifier="eras-2026",
         artist=Artist(id="K8vZ917", name="Taylor Swift", discovery_id="K8vZ917", image_url="https://img.test/t.png"),
-        domain=CampaignDomain(site="taylorswift"),
+        domain=CampaignDomain(site="taylorswift", preview=None),  # the preview was cleared when it opened
         tour=Tour(name="The Eras Tour"),
         date=CampaignDates(
             created=dt.datetime(2026, 1, 2, 10, 30, 15, 123456, tzinfo=paris),
+            open=None,  # cleared when it opened; `closed` and `inactivated` were never set
             opened=dt.datetime(2026, 2, 1, 9, 0, tzinfo=paris),
             close=dt.datetime(2026, 4, 1, 9, 0, tzinfo=paris),
             presaleWindowStart=dt.datetime(2026, 5, 1, tzinfo=dt.UTC),
@@ -99,7 +100,24 @@ def rich_campaign(n: int) -> Campaign:
         ],
         version=3,
         passwordHash="salt$hash",
+        **LEGACY_FIELDS,
     )
+
+
+LEGACY_FIELDS: dict[str, Any] = {
+    "score": {"weights": {"presale": 0.75, "fanclub": 2}, "tiers": [1, 2.5, None, "x"], "enabled": False},
+    "limit": {"perFan": 4, "total": 250_000},
+    "videos": {"hero": {"youtubeId": "abc", "start": "2026-01-02T10:30:15+02:00"}},
+    "email": {"subject": {"en-us": "Hi", "fr_CA": "Salut"}, "template": {}},
+    "share": {"x": {"url": "https://x.test/eras"}, "hashtag": "#eras", "count": 3},
+    "gate": {"type": "code", "codes": [], "nested": {"deeper": {"deepest": [{"k": None}]}}},
+    "extensions": {},
+    "stores": [{"id": "s1", "url": "https://store.test"}, "plain", 7, None, [True]],
+    "groups": [],
+    "linkedCampaignId": "5f0c1a2b3c4d5e6f7a8b9c0d",
+    "fanIdentifier": "globalUserId",
+}
+"""The legacy model's extra fields, with content of every JSON kind the service must keep as given."""
 
 
 def market(n: int, campaign_id: str, *, name: str | None = None, event_ids: tuple[str, ...] = ("E1",)) -> Market:

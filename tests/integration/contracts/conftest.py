@@ -1,9 +1,18 @@
-"""Every contract test runs against each store: the in-memory fake and SQLite on a real file."""
+"""Every contract test runs against each store: the fake, SQLite, MongoDB on the stand-in, and a real MongoDB.
+
+The stores: the in-memory fake, SQLite on a real file, MongoDB on the nx-27017 stand-in, and the
+MongoDB `CAMPAIGNS_TEST_MONGO_URL` names (skipped when it is not set).
+
+Each Mongo test gets a database of its own, with the indexes `db init` creates, dropped after it. A test
+that relies on what the stand-in gets wrong (shared/dev-environment.md) is marked
+`@pytest.mark.standin_gap("why")`: it runs on every other store, and on a real MongoDB.
+"""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -16,16 +25,60 @@ from campaigns.adapters.in_memory import (
     InMemoryUnitOfWork,
     SequentialIdFactory,
 )
+from campaigns.adapters.mongo_store import (
+    MongoDatabase,
+    MongoOutboxStore,
+    MongoStoreReader,
+    MongoUnitOfWork,
+    mongo_client,
+)
 from campaigns.adapters.sqlite_store import SqliteOutboxStore, SqliteStoreReader, SqliteUnitOfWork, sqlite_database
 from campaigns.application.ports import OutboxStore, StoreReader, UnitOfWorkFactory
+from tests.integration.processes import TEST_MONGO_URL, fresh_database_name, mongo_stand_in
 
 Store = tuple[UnitOfWorkFactory, OutboxStore, StoreReader]
 
 OUTBOX_IDS_START = 1 << 40
 """Outbox entry ids start far from the ids tests give their documents, so the two never meet."""
 
+MONGO_STORES = ["mongo", "real_mongo"]
+"""`mongo` is the stand-in; `real_mongo` the server `CAMPAIGNS_TEST_MONGO_URL` names (skipped when it is not set)."""
 
-@pytest.fixture(params=["in_memory", "sqlite"])
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "standin_gap(reason): the nx-27017 stand-in gets this wrong; run on the other stores only"
+    )
+
+
+@pytest.fixture(scope="session")
+def stand_in_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One nx-27017 (`--db memory`) for the session, started on first use and stopped by PID."""
+    with mongo_stand_in(tmp_path_factory.mktemp("nx-27017-contracts")) as server:
+        yield f"{server.url}/"
+
+
+@asynccontextmanager
+async def fresh_mongo_database(request: pytest.FixtureRequest) -> AsyncIterator[MongoDatabase]:
+    """A database of the test's own on the server `request.param` names, indexed, dropped afterwards."""
+    if request.param == "real_mongo":
+        url = os.environ.get(TEST_MONGO_URL)
+        if not url:
+            pytest.skip(f"{TEST_MONGO_URL} is not set")
+    elif (gap := request.node.get_closest_marker("standin_gap")) is not None:
+        pytest.skip(f"nx-27017 gets this wrong ({gap.args[0]}); runs on a real MongoDB")
+    else:
+        url = request.getfixturevalue("stand_in_url")
+    async with asynccontextmanager(mongo_client)(url, timeout_seconds=5) as client:
+        db = MongoDatabase(client, fresh_database_name())
+        await db.ensure_indexes()
+        try:
+            yield db
+        finally:
+            await client.drop_database(db.name)
+
+
+@pytest.fixture(params=["in_memory", "sqlite", *MONGO_STORES])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
     ids = SequentialIdFactory(start=OUTBOX_IDS_START)
     if request.param == "in_memory":
@@ -35,9 +88,19 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
             InMemoryOutboxStore(memory),
             InMemoryStoreReader(memory),
         )
-        return
-    async with asynccontextmanager(sqlite_database)(tmp_path / "store" / "campaigns.db") as db:
-        yield functools.partial(SqliteUnitOfWork, db, ids), SqliteOutboxStore(db), SqliteStoreReader(db)
+    elif request.param == "sqlite":
+        async with asynccontextmanager(sqlite_database)(tmp_path / "store" / "campaigns.db") as db:
+            yield functools.partial(SqliteUnitOfWork, db, ids), SqliteOutboxStore(db), SqliteStoreReader(db)
+    else:
+        async with fresh_mongo_database(request) as mongo:
+            yield functools.partial(MongoUnitOfWork, mongo, ids), MongoOutboxStore(mongo), MongoStoreReader(mongo)
+
+
+@pytest.fixture(params=MONGO_STORES)
+async def mongo_db(request: pytest.FixtureRequest) -> AsyncIterator[MongoDatabase]:
+    """For the tests only MongoDB has to pass: a fresh indexed database on the stand-in, or on a real server."""
+    async with fresh_mongo_database(request) as db:
+        yield db
 
 
 @pytest.fixture

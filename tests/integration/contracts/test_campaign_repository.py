@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import msgspec
 import pytest
+from msgspec import UNSET
 
 from campaigns.application.errors import ConcurrentUpdate
 from campaigns.application.ports import CampaignQuery, CampaignSort, SortDirection, UnitOfWorkFactory
@@ -37,8 +39,45 @@ async def test_a_campaign_reads_back_exactly_as_written(uow_factory: UnitOfWorkF
     assert by_site == original
     assert msgspec.json.encode(by_id) == msgspec.json.encode(original)
     assert by_id is not None
-    assert by_id.date.created == dt.datetime(2026, 1, 2, 8, 30, 15, 123456, tzinfo=dt.UTC)
+    # In UTC and to the millisecond (the builder gave +02:00 and microseconds): ADR 0008.
+    assert by_id.date.created == dt.datetime(2026, 1, 2, 8, 30, 15, 123000, tzinfo=dt.UTC)
     assert all(entry.at.tzinfo is dt.UTC for entry in by_id.statusHistory)
+
+
+async def test_never_set_and_cleared_fields_stay_told_apart(uow_factory: UnitOfWorkFactory) -> None:
+    cleared = campaign(1, domain=CampaignDomain(site=None, preview=None), date=CampaignDates(open=None, close=None))
+    never_set = campaign(2, domain=CampaignDomain())
+    await add_all(uow_factory, cleared, never_set)
+
+    first, second = await stored(uow_factory, cleared.id), await stored(uow_factory, never_set.id)
+
+    assert first is not None
+    assert second is not None
+    assert (first.domain.site, first.domain.preview, first.date.open, first.date.close) == (None, None, None, None)
+    assert (second.domain.site, second.domain.preview, second.date.open, second.date.close) == (UNSET,) * 4
+    assert msgspec.json.encode(first) == msgspec.json.encode(cleared)
+    assert msgspec.json.encode(second) == msgspec.json.encode(never_set)
+
+
+async def test_opaque_legacy_content_reads_back_as_given(uow_factory: UnitOfWorkFactory) -> None:
+    content: dict[str, Any] = {
+        "big": 2**53 + 1,
+        "negative": -(2**62),
+        "float": 0.1,
+        "whole": 3.0,
+        "text": "2026-01-02T10:30:15+02:00",
+        "unicode": "Ünïcødé \u2603",
+        "nothing": None,
+        "list": [[], {}, [1, [2, [3]]], False],
+    }
+    original = campaign(1, limit=content, stores=[content, 2**40], groups=[None])
+    await add_all(uow_factory, original)
+
+    back = await stored(uow_factory, original.id)
+
+    assert back is not None
+    assert (back.limit, back.stores, back.groups) == (content, [content, 2**40], [None])
+    assert msgspec.json.encode(back) == msgspec.json.encode(original)
 
 
 async def test_absent_campaigns_are_none(uow_factory: UnitOfWorkFactory) -> None:

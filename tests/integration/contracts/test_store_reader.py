@@ -23,6 +23,8 @@ async def test_a_reader_sees_what_was_committed(uow_factory: UnitOfWorkFactory, 
     assert (await reader.campaigns.search(CampaignQuery())).total == 1
 
 
+# nx-27017 runs every transaction on one shared SQLite connection: the reader would see the open write.
+@pytest.mark.standin_gap("no transaction isolation: uncommitted writes are visible outside the transaction")
 async def test_a_reader_answers_while_a_write_is_open_and_does_not_see_it(
     uow_factory: UnitOfWorkFactory, reader: StoreReader
 ) -> None:

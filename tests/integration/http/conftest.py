@@ -13,7 +13,7 @@ from litestar.types import ASGIApp
 from campaigns.adapters.dev_jwt_keys import DevKeyPair
 from campaigns.adapters.in_memory import FixedClock
 from campaigns.config import Settings, load_settings
-from campaigns.container import Container, build_container
+from campaigns.container import Container, build_container, resolve
 from campaigns.main.app import create_app_from_container
 from tests.integration.http.support import Api, Client, Json, Tokens, bearer
 from tests.integration.http.support import valid_campaign_body as build_valid_campaign_body
@@ -21,13 +21,17 @@ from tests.integration.http.support import valid_campaign_body as build_valid_ca
 START = datetime(2030, 1, 15, 12, 0, tzinfo=UTC)
 """The app's clock starts here; tokens use the real time (the verifier does)."""
 
+STORES = ["sqlite", "mongo"]
+"""Every test taking `settings` (or what depends on it: `app`, `client`, `api`) runs on both profiles' stores."""
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "serve: starts `campaigns serve` in a subprocess and talks to it over TCP")
 
 
-def settings_for(data_dir: Path) -> Settings:
-    return load_settings(environ={"CAMPAIGNS_DATA_DIR": str(data_dir)})
+def settings_for(data_dir: Path, store: str | None = None) -> Settings:
+    """Settings over `data_dir`: the SQLite file there, or the `store` URL (a MongoDB) when given."""
+    return load_settings(environ={"CAMPAIGNS_DATA_DIR": str(data_dir), "CAMPAIGNS_STORE": store or ""})
 
 
 def app_for(settings: Settings, clock: FixedClock) -> tuple[Container, ASGIApp]:
@@ -36,9 +40,28 @@ def app_for(settings: Settings, clock: FixedClock) -> tuple[Container, ASGIApp]:
     return container, create_app_from_container(container)
 
 
+async def indexed_mongo_url(url: str) -> str:
+    """`url` once its database has the indexes `campaigns db init` creates (the production start-up needs them)."""
+    container = build_container(settings_for(Path(), url))
+    await container.init_resources()  # type: ignore[misc]
+    try:
+        await (await resolve(container.database)).ensure_indexes()
+    finally:
+        await container.shutdown_resources()  # type: ignore[misc]
+    return url
+
+
+@pytest.fixture(params=STORES)
+async def store_url(request: pytest.FixtureRequest) -> str | None:
+    """None for the embedded profile (the SQLite file in the data dir), else the URL of a fresh MongoDB database."""
+    if request.param == "sqlite":
+        return None
+    return await indexed_mongo_url(request.getfixturevalue("mongo_url"))
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return settings_for(tmp_path)
+def settings(tmp_path: Path, store_url: str | None) -> Settings:
+    return settings_for(tmp_path, store_url)
 
 
 @pytest.fixture

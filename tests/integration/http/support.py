@@ -16,7 +16,7 @@ import httpx
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from litestar.testing import AsyncTestClient
+from litestar.testing import AsyncTestClient, TestClient
 from litestar.types import ASGIApp
 
 from campaigns.adapters.dev_jwt_keys import DevKeyPair
@@ -194,7 +194,7 @@ def relay_outbox(client: Client, container: Container) -> int:
     return client.blocking_portal.call(_relay, container)
 
 
-def pending_outbox(client: Client, container: Container) -> list[OutboxEntry]:
+def pending_outbox(client: Client | TestClient[ASGIApp], container: Container) -> list[OutboxEntry]:
     """Undelivered outbox entries, read on the app's own event loop (the test client runs it in a portal)."""
     return client.blocking_portal.call(_pending, container)
 
@@ -225,7 +225,10 @@ class Api:
         return updated
 
     async def campaign(self, campaign_id: str) -> Json:
-        response = await self.client.get(f"/campaigns/{campaign_id}", headers=self.supreme)
+        """The campaign as stored: every locale (`showAllLocales`), as a create or update answers it."""
+        response = await self.client.get(
+            f"/campaigns/{campaign_id}", params={"showAllLocales": "true"}, headers=self.supreme
+        )
         assert response.status_code == 200, response.text
         found: Json = response.json()
         return found

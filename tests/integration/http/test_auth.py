@@ -268,8 +268,8 @@ async def test_lookup_by_domain_hides_unpublished_campaigns_from_ungranted_calle
     public = await client.get("/campaigns", params={"domain": "live-site"}, headers=fan)
     public_status = await client.get("/campaigns/status", params={"domain": "live-site"}, headers=fan)
 
-    assert_problem(hidden, 403, "INVALID_CAMPAIGN_PERMISSIONS")
-    assert_problem(hidden_status, 403, "INVALID_CAMPAIGN_PERMISSIONS")
+    assert_problem(hidden, 404, "CAMPAIGN_NOT_FOUND")  # exactly as an unknown domain: no existence leak
+    assert_problem(hidden_status, 404, "CAMPAIGN_NOT_FOUND")
     assert shown.status_code == 200
     assert shown.json()["id"] == draft["id"]
     assert public.status_code == 200

@@ -218,7 +218,7 @@ async def test_a_bad_dry_run_flag_names_the_parameter(client: Client, supreme: d
         pytest.param("faqs", b'{"landing": {"open": "x"}}', "landing.open", id="faqs-wrong-type"),
         pytest.param("faqs", b'{"elsewhere": {}}', "elsewhere", id="faqs-unknown-field"),
         pytest.param("faqs", b'{"landing": {"open": [1]}}', "landing.open.0", id="faqs-wrong-item"),
-        pytest.param("contacts", b'[{"_id": "c", "phone": "1"}]', "phone", id="contacts-unknown-field"),
+        pytest.param("contacts", b'[{"_id": "c", "phone": "1"}]', "0.phone", id="contacts-unknown-field"),
         pytest.param("contacts", b"[1]", None, id="contacts-wrong-item"),
     ],
 )

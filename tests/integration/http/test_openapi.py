@@ -12,8 +12,8 @@ pytestmark = pytest.mark.integration
 
 
 EXPECTED_ERRORS: dict[tuple[str, str], set[int]] = {
-    ("GET", "/campaigns"): {400, 401, 403, 404},
-    ("GET", "/campaigns/status"): {400, 401, 403, 404},
+    ("GET", "/campaigns"): {400, 401, 404, 429},
+    ("GET", "/campaigns/status"): {400, 401, 404, 429},
     ("POST", "/campaigns"): {400, 401, 403, 409, 413},
     ("POST", "/campaigns/refresh"): {400, 401, 403},
     ("GET", "/campaigns/list"): {400, 401},

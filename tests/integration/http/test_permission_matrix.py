@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from litestar.testing import TestClient
 from campaigns.adapters.dev_jwt_keys import DevKeyPair
 from campaigns.adapters.in_memory import FixedClock
 from tests.integration.http.conftest import START, app_for, settings_for
-from tests.integration.http.support import Json, Tokens, bearer, valid_campaign_body
+from tests.integration.http.support import Json, Tokens, bearer, iso, valid_campaign_body
 
 pytestmark = pytest.mark.integration
 
@@ -46,11 +47,24 @@ class Endpoint:
     """`read`, `write`, `admin` (status change), `supreme`, or `public-or-read` (fan-facing lookup)."""
     send: Callable[[TestClient[Any], Seeded, dict[str, str]], Any]
     allowed: frozenset[int]
+    needs_when_absent: str | None = None
+    """What a campaign that does not exist needs, where it differs (it has no schedule to make due)."""
 
 
 def _get(path: str) -> Callable[[TestClient[Any], Seeded, dict[str, str]], Any]:
     return lambda client, campaign, headers: client.get(path.format(id=campaign.id), headers=headers)
 
+
+def _schedule(days: int) -> Callable[[TestClient[Any], Seeded, dict[str, str]], Any]:
+    """Set `date.open` `days` from the app's clock and `date.close` before it: if allowed, a 400 writing nothing."""
+    body = {"date": {"open": iso(START + timedelta(days=days)), "close": iso(START + timedelta(days=days - 1))}}
+    return lambda client, campaign, headers: client.post(f"/campaigns/{campaign.id}", json=body, headers=headers)
+
+
+SCHEDULE_ENDPOINTS = [
+    Endpoint("due schedule (invalid)", "admin", _schedule(-1), frozenset({400}), needs_when_absent="write"),
+    Endpoint("future schedule (invalid)", "write", _schedule(10), frozenset({400})),
+]
 
 ENDPOINTS = [
     Endpoint("get", "read", _get("/campaigns/{id}"), frozenset({200})),
@@ -80,6 +94,15 @@ ENDPOINTS = [
         lambda client, campaign, headers: client.get("/campaigns", params={"domain": campaign.site}, headers=headers),
         frozenset({200}),
     ),
+    Endpoint(
+        "status by domain",
+        "public-or-read",
+        lambda client, campaign, headers: client.get(
+            "/campaigns/status", params={"domain": campaign.site}, headers=headers
+        ),
+        frozenset({200}),
+    ),
+    *SCHEDULE_ENDPOINTS,
     Endpoint(
         "create (invalid)",
         "supreme",
@@ -111,6 +134,8 @@ def oracle_allows(claims: Json, campaign_id: str, status: str, needs: str) -> bo
 
 @pytest.fixture
 def seeded_client(tmp_path: Path) -> Iterator[tuple[TestClient[Any], Tokens, list[Seeded]]]:
+    # The embedded store only, unlike the `settings` fixture's two profiles: the generated matrix is
+    # about the permission policy, not the store, and twice its examples would cost CI minutes.
     settings = settings_for(tmp_path)
     _, app = app_for(settings, FixedClock(START))
     tokens = Tokens(DevKeyPair(settings.dev_key_dir))
@@ -139,26 +164,46 @@ def _claims(ids: list[str]) -> st.SearchStrategy[Json]:
     )
 
 
+def _assert_answer(client: TestClient[Any], tokens: Tokens, claims: Json, target: Seeded, endpoint: Endpoint) -> None:
+    response = endpoint.send(client, target, bearer(tokens.mint(claims)))
+    absent = target.status == "ABSENT"
+    needs = endpoint.needs_when_absent if absent and endpoint.needs_when_absent else endpoint.needs
+    allowed = oracle_allows(claims, target.id, target.status, needs)
+    if endpoint.needs == "public-or-read" and (absent or not allowed):
+        # no existence leak by domain: a campaign the caller may not see is an unknown domain
+        assert response.status_code == 404, (endpoint.name, claims, response.text)
+    elif not allowed:
+        assert response.status_code == 403, (endpoint.name, claims, response.text)
+    elif absent and endpoint.needs != "supreme":
+        assert response.status_code == 404, (endpoint.name, claims, response.text)
+    else:
+        assert response.status_code in endpoint.allowed, (endpoint.name, claims, response.text)
+
+
+def _targets(campaigns: list[Seeded]) -> list[Seeded]:
+    return [*campaigns, Seeded(id=ABSENT_ID, site="matrix-absent", status="ABSENT")]
+
+
+@pytest.mark.parametrize(
+    "endpoints",
+    [
+        pytest.param(ENDPOINTS, id="every endpoint"),
+        # spec §3 Lifecycle, sampled on its own too: a due `date.open`/`date.close` needs `admin`, a future one `write`
+        pytest.param(SCHEDULE_ENDPOINTS, id="schedules"),
+    ],
+)
 def test_every_answer_matches_the_permission_table(
-    seeded_client: tuple[TestClient[Any], Tokens, list[Seeded]],
+    seeded_client: tuple[TestClient[Any], Tokens, list[Seeded]], endpoints: list[Endpoint]
 ) -> None:
     client, tokens, campaigns = seeded_client
-    targets = [*campaigns, Seeded(id=ABSENT_ID, site="matrix-absent", status="ABSENT")]
 
     @given(
-        claims=_claims([c.id for c in campaigns]), target=st.sampled_from(targets), endpoint=st.sampled_from(ENDPOINTS)
+        claims=_claims([c.id for c in campaigns]),
+        target=st.sampled_from(_targets(campaigns)),
+        endpoint=st.sampled_from(endpoints),
     )
     def check(claims: Json, target: Seeded, endpoint: Endpoint) -> None:
-        response = endpoint.send(client, target, bearer(tokens.mint(claims)))
-        allowed = oracle_allows(claims, target.id, target.status, endpoint.needs)
-        if target.status == "ABSENT" and endpoint.needs == "public-or-read":
-            assert response.status_code == 404, (endpoint.name, claims, response.text)  # no campaign, no id to check
-        elif not allowed:
-            assert response.status_code == 403, (endpoint.name, claims, response.text)
-        elif target.status == "ABSENT" and endpoint.needs != "supreme":
-            assert response.status_code == 404, (endpoint.name, claims, response.text)
-        else:
-            assert response.status_code in endpoint.allowed, (endpoint.name, claims, response.text)
+        _assert_answer(client, tokens, claims, target, endpoint)
 
     check()
 

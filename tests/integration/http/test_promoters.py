@@ -126,7 +126,7 @@ BAD_BODIES = [
         id="not-http",
     ),
     pytest.param(
-        b'{"name": "X", "privacyUrls": [{"locale": "en_US", "url": "https://x.test", "is_default": true}]}',
+        b'{"name": "X", "privacyUrls": [{"locale": "english", "url": "https://x.test", "is_default": true}]}',
         "privacyUrls.0.locale",
         id="bad-locale",
     ),
@@ -135,6 +135,12 @@ BAD_BODIES = [
         b' {"locale": "en", "url": "https://b.test"}]}',
         "privacyUrls.1.locale",
         id="repeated-locale",
+    ),
+    pytest.param(
+        b'{"name": "X", "privacyUrls": [{"locale": "en-US", "url": "https://a.test", "is_default": true},'
+        b' {"locale": "EN_us", "url": "https://b.test"}]}',
+        "privacyUrls.1.locale",
+        id="repeated-locale-written-another-way",
     ),
     pytest.param(
         b'{"name": "X", "privacyUrls": [{"locale": "en", "is_default": true}]}', "privacyUrls.0.url", id="url-missing"

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,71 +13,27 @@ import httpx
 import pytest
 
 from tests.integration.http.support import bearer, valid_campaign_body
+from tests.integration.processes import (
+    Process,
+    campaigns_environment,
+    free_port,
+    read_events,
+    run_campaigns,
+    started,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.serve]
 
 
-READY_WITHIN = 20.0
 EVENTS_WITHIN = 15.0
 EXIT_WITHIN = 15.0
-
-
-def _campaigns_command() -> list[str]:
-    script = Path(sys.executable).with_name("campaigns")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("campaigns")
-    if found:
-        return [found]
-    return [sys.executable, "-c", "from campaigns.main.cli import main; main()"]
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _environment(data_dir: Path) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if not name.startswith("CAMPAIGNS_")}
-    env.update({"CAMPAIGNS_DATA_DIR": str(data_dir), "CAMPAIGNS_TICK_SECONDS": "1", "CAMPAIGNS_LOG_LEVEL": "WARNING"})
-    return env
-
-
-def _output(process: subprocess.Popen[bytes], log: Path) -> str:
-    if process.poll() is None:
-        process.kill()
-        process.wait(timeout=5)
-    return f"exit {process.returncode}, output:\n{log.read_text(errors='replace')}"
-
-
-def _wait_until_ready(process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
-    """Poll the heartbeat with short requests, for a bounded time; fail at once if the process died."""
-    deadline = time.monotonic() + READY_WITHIN
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"`campaigns serve` exited before answering:\n{_output(process, log)}")
-        try:
-            if httpx.get(f"{base_url}/heartbeat", timeout=0.5).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"`campaigns serve` did not answer /heartbeat within {READY_WITHIN}s:\n{_output(process, log)}")
-
-
-def _read_events(path: Path) -> list[dict[str, Any]]:
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
 def _wait_for_events(path: Path, subject: str, wanted: set[str]) -> list[dict[str, Any]]:
     """Poll the JSON-lines sink (the relay runs every second) until the wanted event types for `subject` landed."""
     deadline = time.monotonic() + EVENTS_WITHIN
     while True:
-        events = _read_events(path)
+        events = read_events(path)
         if wanted <= {event.get("type") for event in events if event.get("subject") == subject}:
             return events
         if time.monotonic() > deadline:
@@ -91,48 +42,26 @@ def _wait_for_events(path: Path, subject: str, wanted: set[str]) -> list[dict[st
 
 
 class Server:
-    def __init__(self, base_url: str, data_dir: Path, process: subprocess.Popen[bytes], log: Path) -> None:
-        self.base_url = base_url
+    def __init__(self, handle: Process, data_dir: Path) -> None:
+        self.base_url = str(handle.base_url)
         self.data_dir = data_dir
-        self.process = process
-        self.log = log
-
-    def output(self) -> str:
-        return _output(self.process, self.log)
+        self.process = handle.process
+        self.output = handle.output
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
-    port = _free_port()
+    port = free_port()
     data_dir = tmp_path / "data"
-    log = tmp_path / "serve.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(  # noqa: S603 - our own console script, fixed arguments
-            [*_campaigns_command(), "serve", "--port", str(port)],
-            env=_environment(data_dir),
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        base_url = f"http://127.0.0.1:{port}"
-        _wait_until_ready(process, base_url, log)
-        yield Server(base_url, data_dir, process, log)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=5)
+    env = campaigns_environment(data_dir)
+    with started("serve", "--port", str(port), env=env, log=tmp_path / "serve.log", port=port) as handle:
+        yield Server(handle, data_dir)
 
 
 def _mint_supreme_token(data_dir: Path) -> str:
-    result = subprocess.run(  # noqa: S603 - our own console script, fixed arguments
-        [*_campaigns_command(), "token", "--supreme"],
-        env=_environment(data_dir),
-        capture_output=True,
-        timeout=30,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr.decode(errors="replace")
-    token = result.stdout.decode().strip()
+    result = run_campaigns("token", "--supreme", env=campaigns_environment(data_dir), timeout=30)
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip()
     assert token.count(".") == 2, token
     return token
 

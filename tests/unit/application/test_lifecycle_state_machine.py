@@ -77,6 +77,7 @@ def campaign_body(
         "tour": {"name": "World Tour"},
         "domain": {"site": site},
         "date": {"open": iso(opens), "close": iso(closes)},
+        "locales": [{"id": "en", "is_default": True}],
     }
     if status is not None:
         body["status"] = status

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,15 +10,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from campaigns.domain.campaign import Campaign, Status
-from campaigns.domain.errors import AccessDenied, InvalidCampaignPassword, SupremeUserRequired
+from campaigns.domain.campaign import Campaign, CampaignDates, Status
+from campaigns.domain.errors import AccessDenied, SupremeUserRequired
 from campaigns.domain.permissions import (
     Operation,
     Principal,
-    ensure_visible_by_domain,
     hash_password,
+    operation_for_schedule,
+    password_hash_to_match,
     password_matches,
     principal_from_claims,
+    visible_by_domain,
 )
 
 ID_POOL = [f"{n:024x}" for n in (1, 2, 3, 0xABCDEF, 0x507F1F77BCF86CD799439011)]
@@ -114,28 +117,49 @@ def test_supreme_flag_only_from_a_literal_true(claims: dict[str, Any]) -> None:
     assert principal_from_claims(claims).supreme is oracle_is_supreme(claims)
 
 
-@given(
-    claims=claim_dicts(),
-    campaign_id=campaign_ids,
-    status=st.sampled_from(list(Status)),
-    protected=st.booleans(),
-    given_password=st.sampled_from([None, "", PASSWORD, PASSWORD.upper(), PASSWORD + " ", "wrong"]),
-)
-def test_visibility_by_domain(
-    claims: dict[str, Any], campaign_id: str, status: Status, protected: bool, given_password: str | None
-) -> None:
+@given(claims=claim_dicts(), campaign_id=campaign_ids, status=st.sampled_from(list(Status)), protected=st.booleans())
+def test_visibility_by_domain(claims: dict[str, Any], campaign_id: str, status: Status, protected: bool) -> None:
+    """OPEN/CLOSED for everyone, other statuses for readers; the password is asked of non-readers only."""
     principal = principal_from_claims(claims)
     campaign = Campaign(id=campaign_id, status=status, passwordHash=PASSWORD_HASH if protected else None)
+    reader = oracle_may(claims, Operation.READ, campaign_id)
 
-    public = status in {Status.OPEN, Status.CLOSED}
-    if not public and not oracle_may(claims, Operation.READ, campaign_id):
-        with pytest.raises(AccessDenied):
-            ensure_visible_by_domain(principal, campaign, given_password)
-    elif protected and given_password != PASSWORD:
-        with pytest.raises(InvalidCampaignPassword):
-            ensure_visible_by_domain(principal, campaign, given_password)
+    assert visible_by_domain(principal, campaign) is (status in {Status.OPEN, Status.CLOSED} or reader)
+    assert password_hash_to_match(principal, campaign) == (PASSWORD_HASH if protected and not reader else None)
+
+
+NOW = dt.datetime(2030, 1, 15, 12, 0, tzinfo=dt.UTC)
+instants = st.one_of(
+    st.none(),
+    st.sampled_from([NOW, NOW - dt.timedelta(milliseconds=1), NOW + dt.timedelta(milliseconds=1)]),
+    st.integers(min_value=-(10**6), max_value=10**6).map(lambda seconds: NOW + dt.timedelta(seconds=seconds)),
+)
+schedules = st.builds(CampaignDates, open=instants, close=instants)
+
+
+def oracle_schedule_needs(before: CampaignDates, after: CampaignDates) -> Operation:
+    """Spec §3 Lifecycle: setting `date.open` or `date.close` to an instant at or before now is a status change."""
+    newly_due = [
+        new
+        for new, old in ((after.opens_at, before.opens_at), (after.closes_at, before.closes_at))
+        if new is not None and new != old and new <= NOW
+    ]
+    return Operation.CHANGE_STATUS if newly_due else Operation.WRITE
+
+
+@given(claims=claim_dicts(), campaign_id=campaign_ids, before=schedules, after=schedules)
+def test_setting_a_due_schedule_needs_the_status_change_right(
+    claims: dict[str, Any], campaign_id: str, before: CampaignDates, after: CampaignDates
+) -> None:
+    principal = principal_from_claims(claims)
+    needed = operation_for_schedule(before, after, NOW)
+
+    assert needed is oracle_schedule_needs(before, after)
+    if oracle_may(claims, needed, campaign_id):
+        principal.ensure(needed, campaign_id)
     else:
-        ensure_visible_by_domain(principal, campaign, given_password)
+        with pytest.raises(AccessDenied):
+            principal.ensure(needed, campaign_id)
 
 
 # --------------------------------------------------------------------------- plain unit tests

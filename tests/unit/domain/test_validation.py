@@ -148,7 +148,7 @@ def test_every_broken_rule_is_reported_at_once() -> None:
     broken = campaign(
         name=" ",
         domain__site="Bad_Site",
-        locales=[{"id": "EN", "is_default": True}],
+        locales=[{"id": "eng", "is_default": True}],
         date__close="2024-01-01T00:00:00Z",
         style__theme__primary="black",
         image__main__url="ftp://example.com/a.jpg",
@@ -251,11 +251,24 @@ def test_is_valid_host_limits_the_total_length() -> None:
 # --------------------------------------------------------------------------- campaign: locales
 
 
-@pytest.mark.parametrize("locale_id", ["EN", "en-us", "en_US", "eng", "en-USA", "e", "", "en-US\n"])
+@pytest.mark.parametrize("locale_id", ["eng", "en-USA", "e", "", "en-US\n", "en US", "en--US", "e\u0301n", "en_"])
 def test_locale_ids_are_language_or_language_region(locale_id: str) -> None:
     errors = campaign_errors(campaign(locales=[{"id": "en", "is_default": True}, {"id": locale_id}]))
 
     assert fields(errors) == {"locales.1.id"}
+
+
+@pytest.mark.parametrize("locale_id", ["fr", "FR", "fr-CA", "fr-ca", "fr_CA", "FR-ca", "fr_ca"])
+def test_locale_ids_may_be_written_in_any_case_with_a_dash_or_underscore(locale_id: str) -> None:
+    assert campaign_errors(campaign(locales=[{"id": "en", "is_default": True}, {"id": locale_id}])) == []
+
+
+@pytest.mark.parametrize("written", ["en", "EN", "En"])
+def test_the_same_locale_in_two_forms_is_a_duplicate(written: str) -> None:
+    locales = [{"id": "en-US", "is_default": True}, {"id": "fr"}, {"id": f"{written}_us"}]
+
+    error = error_on(campaign_errors(campaign(locales=locales)), "locales.2.id")
+    assert "Duplicate" in error.message
 
 
 @pytest.mark.parametrize("defaults", [(False, False), (True, True)])
@@ -265,8 +278,30 @@ def test_exactly_one_locale_is_the_default(defaults: tuple[bool, bool]) -> None:
     assert fields(campaign_errors(campaign(locales=locales))) == {"locales"}
 
 
-def test_no_locales_needs_no_default() -> None:
-    assert campaign_errors(campaign(locales=[])) == []
+def test_an_unscheduled_draft_needs_no_locale() -> None:
+    assert campaign_errors(campaign(status="DRAFT", locales=[], date__open=..., date__close=...)) == []
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"status": "PREVIEW"},
+        {"status": "OPEN"},
+        {"status": "CLOSED"},
+        {"status": "INACTIVE", "domain__site": None},
+        {"status": "DRAFT", "date__close": ...},  # scheduled to open
+        {"status": "DRAFT", "date__open": ...},  # scheduled to close
+    ],
+)
+def test_a_campaign_past_draft_or_scheduled_needs_a_locale(changes: dict[str, Any]) -> None:
+    errors = campaign_errors(campaign(locales=[], **changes))
+
+    assert fields(errors) == {"locales"}
+    assert "at least one locale" in error_on(errors, "locales").message
+
+
+def test_cleared_schedules_do_not_make_a_draft_need_a_locale() -> None:
+    assert campaign_errors(campaign(status="DRAFT", locales=[], date__open=None, date__close=None)) == []
 
 
 def test_locale_ids_are_unique() -> None:

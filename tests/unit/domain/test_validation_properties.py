@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from campaigns.domain.campaign import Campaign
 from campaigns.domain.errors import FieldError
+from campaigns.domain.locales import canonical_locale
 from campaigns.domain.market import Market
 from campaigns.domain.promoter import Promoter
 from campaigns.domain.validation import campaign_errors, market_errors, promoter_errors
@@ -37,11 +38,11 @@ labels = st.from_regex(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", fullmatch=True)
 hosts = st.lists(labels, min_size=1, max_size=4).map(".".join).filter(lambda host: len(host) <= 253)
 
 locale_ids = st.from_regex(r"[a-z]{2}(?:-[A-Z]{2})?", fullmatch=True)
+written_locale_ids = st.from_regex(r"[a-zA-Z]{2}(?:[-_][a-zA-Z]{2})?", fullmatch=True)
+"""Locale ids as callers may write them: any case, `-` or `_` (stored as `xx` or `xx-XX`)."""
 bad_locale_ids = st.one_of(
-    st.from_regex(r"[A-Z]{2}(?:-[A-Z]{2})?", fullmatch=True),
-    st.from_regex(r"[a-z]{2}-[a-z]{2}", fullmatch=True),
-    st.from_regex(r"[a-z]{2}_[A-Z]{2}", fullmatch=True),
     st.from_regex(r"[a-z]{2}-[A-Z]{3,4}", fullmatch=True),
+    st.from_regex(r"[a-z]{2}[ .:/][A-Z]{2}", fullmatch=True),
     st.from_regex(r"[a-z]{3,5}", fullmatch=True),
     st.from_regex(r"[a-z]?", fullmatch=True),
     st.sampled_from(["en-", "-US", "en US", "en-US ", "\u00e9n"]),
@@ -74,7 +75,8 @@ instants = st.datetimes(
     max_value=dt.datetime(2100, 1, 1),
     timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=-5)), dt.timezone(dt.timedelta(hours=9))]),
 )
-gaps = st.timedeltas(min_value=dt.timedelta(microseconds=1), max_value=dt.timedelta(days=400))
+# Instants are kept to the millisecond (ADR 0008): a smaller gap would make the two instants equal.
+gaps = st.timedeltas(min_value=dt.timedelta(milliseconds=1), max_value=dt.timedelta(days=400))
 non_negative_gaps = st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=400))
 faq_ids = st.uuids().map(str)
 
@@ -96,10 +98,23 @@ def reported(errors: list[FieldError], expected: Expected) -> bool:
 
 
 @st.composite
-def locale_lists(draw: st.DrawFn) -> list[Document]:
-    ids = draw(st.lists(locale_ids, unique=True, max_size=4))
+def locale_lists(draw: st.DrawFn, *, min_size: int = 0) -> list[Document]:
+    """Distinct locales (once canonical), each written in any accepted form, exactly one default."""
+    ids = draw(st.lists(written_locale_ids, unique_by=canonical_locale, min_size=min_size, max_size=4))
     default = draw(st.integers(0, len(ids) - 1)) if ids else None
     return [{"id": locale_id, "is_default": index == default} for index, locale_id in enumerate(ids)]
+
+
+opaque_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    max_leaves=8,
+)
+"""Any JSON value, for the legacy fields whose content the service does not interpret."""
+opaque_objects = st.dictionaries(st.text(max_size=8), opaque_json, max_size=4)
+LEGACY_OBJECTS = ("limit", "videos", "email", "gate", "extensions")
+LEGACY_ARRAYS = ("stores", "groups")
+LEGACY_TEXTS = ("linkedCampaignId", "fanIdentifier")
 
 
 @st.composite
@@ -125,7 +140,7 @@ def faq_sections(draw: st.DrawFn, content_locales: list[str]) -> tuple[Document,
 @st.composite
 def valid_campaigns(draw: st.DrawFn) -> Document:
     """JSON-shaped v2 registration campaigns, outside DRAFT, that break no rule."""
-    locales = draw(locale_lists())
+    locales = draw(locale_lists(min_size=1))
     content, placement = draw(faq_sections([locale["id"] for locale in locales] or ["en"]))
     dates: Document = {}
     open_close = draw(st.sampled_from(["none", "open", "close", "both"]))
@@ -163,6 +178,13 @@ def valid_campaigns(draw: st.DrawFn) -> Document:
     if draw(st.booleans()):
         dates["presaleWindowStart"], dates["presaleWindowEnd"] = draw(ordered_pair())
         document["categoryId"] = draw(st.none() | non_blank)
+    document["score"] = draw(opaque_objects)  # always an object: `{}` for none
+    for name in LEGACY_OBJECTS:
+        document[name] = draw(st.none() | opaque_objects)
+    for name in LEGACY_ARRAYS:
+        document[name] = draw(st.none() | st.lists(opaque_json, max_size=3))
+    for name in LEGACY_TEXTS:
+        document[name] = draw(st.none() | st.text(max_size=10))
     return document
 
 
@@ -217,7 +239,7 @@ def bad_locale_id(document: Document, draw: Draw) -> Expected:
 
 def two_default_locales(document: Document, draw: Draw) -> Expected:
     locales = document["locales"]
-    taken = {locale["id"] for locale in locales}
+    taken = {canonical_locale(locale["id"]) for locale in locales}
     needed = 1 if locales else 2  # a non-empty valid list already has its one default
     fresh = draw(st.lists(locale_ids.filter(lambda locale_id: locale_id not in taken), min_size=needed, unique=True))
     locales.extend({"id": locale_id, "is_default": True} for locale_id in fresh[:needed])
@@ -225,12 +247,26 @@ def two_default_locales(document: Document, draw: Draw) -> Expected:
 
 
 def duplicate_locale_id(document: Document, draw: Draw) -> Expected:
+    """The same locale again, possibly written another way (`en-us` after `en_US`)."""
     locales = document["locales"]
     if not locales:
         locales.append({"id": draw(locale_ids), "is_default": True})
-    copied = draw(st.sampled_from(locales))
-    locales.append({"id": copied["id"], "is_default": False})
+    copied = canonical_locale(draw(st.sampled_from(locales))["id"])
+    locales.append({"id": draw(respellings(copied)), "is_default": False})
     return f"locales.{len(locales) - 1}.id", None
+
+
+def respellings(locale_id: str) -> st.SearchStrategy[str]:
+    """`locale_id` written any way a caller may: each letter in either case, `-` or `_` between."""
+    cased = [st.sampled_from([char.lower(), char.upper()]) for char in locale_id.replace("-", "")]
+    if "-" in locale_id:
+        return st.tuples(*cased[:2], st.sampled_from("-_"), *cased[2:]).map("".join)
+    return st.tuples(*cased).map("".join)
+
+
+def no_locales(document: Document, _draw: Draw) -> Expected:
+    document["locales"] = []
+    return "locales", None
 
 
 def missing_presale_date(document: Document, draw: Draw) -> Expected:
@@ -307,6 +343,7 @@ CAMPAIGN_MUTATIONS: list[Mutation] = [
     bad_locale_id,
     two_default_locales,
     duplicate_locale_id,
+    no_locales,
     missing_presale_date,
     presale_end_not_after_start,
     category_without_window,
@@ -490,7 +527,7 @@ def test_each_breaking_change_to_a_market_is_named(document: Document, mutation:
 
 @st.composite
 def valid_promoters(draw: st.DrawFn) -> Document:
-    locales = draw(st.lists(locale_ids, min_size=1, max_size=4, unique=True))
+    locales = draw(st.lists(written_locale_ids, min_size=1, max_size=4, unique_by=canonical_locale))
     default = draw(st.integers(0, len(locales) - 1))
     privacy_urls = [
         {
@@ -532,7 +569,7 @@ def wrong_default_count(document: Document, draw: Draw) -> Expected:
 
 def repeated_privacy_locale(document: Document, draw: Draw) -> Expected:
     privacy_urls = document["privacyUrls"]
-    repeated = draw(st.sampled_from(privacy_urls))["locale"]
+    repeated = draw(respellings(canonical_locale(draw(st.sampled_from(privacy_urls))["locale"])))
     privacy_urls.append({"locale": repeated, "url": "https://example.com/privacy", "is_default": False})
     return f"privacyUrls.{len(privacy_urls) - 1}.locale", "INVALID_PROMOTER_SCHEMA"
 

@@ -41,7 +41,27 @@ def test_an_explicit_sqlite_store_wins_over_the_data_dir() -> None:
         ({"CAMPAIGNS_TICK_SECONDS": "0"}, "CAMPAIGNS_TICK_SECONDS"),
         ({"CAMPAIGNS_LOG_LEVEL": "LOUD"}, "CAMPAIGNS_LOG_LEVEL"),
         ({"CAMPAIGNS_TICKSECONDS": "5"}, "CAMPAIGNS_TICKSECONDS"),
-        ({"CAMPAIGNS_STORE": "mongodb://db:27017/campaigns"}, "CAMPAIGNS_STORE"),
+        ({"CAMPAIGNS_STORE": "sqlite://campaigns.db"}, "CAMPAIGNS_STORE"),
+        ({"CAMPAIGNS_STORE": "sqlite:///"}, "CAMPAIGNS_STORE"),
+        ({"CAMPAIGNS_STORE": "postgres://db/campaigns"}, "CAMPAIGNS_STORE"),
+        ({"CAMPAIGNS_STORE": "campaigns.db"}, "CAMPAIGNS_STORE"),
+        ({"CAMPAIGNS_STORE": "mongodb://"}, "CAMPAIGNS_STORE"),
+        ({"CAMPAIGNS_STORE": "mongodb://db:99999/campaigns"}, "CAMPAIGNS_STORE"),
+        ({"CAMPAIGNS_STORE": "mongodb://db/campaigns?notAnOption=1"}, "CAMPAIGNS_STORE"),
+        ({"CAMPAIGNS_STORE": "mongodb+srv://cluster.example.net:27017/campaigns"}, "CAMPAIGNS_STORE"),
+        ({"CAMPAIGNS_STORE": "mongodb+srv://a.example.net,b.example.net/campaigns"}, "CAMPAIGNS_STORE"),
+        ({"CAMPAIGNS_MONGO_TIMEOUT_SECONDS": "0"}, "CAMPAIGNS_MONGO_TIMEOUT_SECONDS"),
+        ({"CAMPAIGNS_REDIS_URL": "http://cache:6379"}, "CAMPAIGNS_REDIS_URL"),
+        ({"CAMPAIGNS_REDIS_REPLICA_URL": "redis://replica:6379"}, "CAMPAIGNS_REDIS_REPLICA_URL"),
+        ({"CAMPAIGNS_KINESIS_STREAM": "campaign events"}, "CAMPAIGNS_KINESIS_STREAM"),
+        ({"CAMPAIGNS_DATA_PIPELINE_QUEUE_URL": "sqs://queue"}, "CAMPAIGNS_DATA_PIPELINE_QUEUE_URL"),
+        ({"CAMPAIGNS_REFRESH_SELECTIONS_QUEUE_URL": "https://sqs"}, "CAMPAIGNS_REFRESH_SELECTIONS_QUEUE_URL"),
+        ({"CAMPAIGNS_AWS_ENDPOINT_URL": "localhost:5001"}, "CAMPAIGNS_AWS_ENDPOINT_URL"),
+        ({"CAMPAIGNS_AWS_REGION": "virginia"}, "CAMPAIGNS_AWS_REGION"),
+        ({"CAMPAIGNS_FASTLY_SERVICE_ID": "svc id", "CAMPAIGNS_FASTLY_API_KEY": "k"}, "CAMPAIGNS_FASTLY_SERVICE_ID"),
+        ({"CAMPAIGNS_FASTLY_SERVICE_ID": "SU1Z0isxPaozGVKXdv0eY"}, "CAMPAIGNS_FASTLY_SERVICE_ID"),
+        ({"CAMPAIGNS_FASTLY_API_KEY": "token"}, "CAMPAIGNS_FASTLY_API_KEY"),
+        ({"CAMPAIGNS_FASTLY_API_URL": "api.fastly.com"}, "CAMPAIGNS_FASTLY_API_URL"),
     ],
 )
 def test_a_bad_value_names_its_variable_in_one_line(environ: dict[str, str], named: str) -> None:
@@ -51,6 +71,64 @@ def test_a_bad_value_names_its_variable_in_one_line(environ: dict[str, str], nam
     message = str(raised.value)
     assert message.startswith(f"{named}:")
     assert "\n" not in message
+
+
+def test_the_store_url_chooses_the_profile() -> None:
+    embedded = load_settings({})
+    mongo = load_settings({"CAMPAIGNS_STORE": "mongodb://a:27017,b:27018/presales?replicaSet=rs0"})
+    srv = load_settings({"CAMPAIGNS_STORE": "mongodb+srv://cluster.example.net/?retryWrites=true"})
+
+    assert (embedded.store_kind, embedded.profile) == ("sqlite", "embedded")
+    assert (mongo.store_kind, mongo.profile, mongo.mongo_database) == ("mongo", "production", "presales")
+    assert (srv.store_kind, srv.profile, srv.mongo_database) == ("mongo", "production", "campaigns")
+    assert mongo.mongo_timeout_seconds == 5.0
+    assert mongo.store_description == "MongoDB at a:27017,b:27018 (database presales)"
+
+
+def test_every_production_variable_is_accepted_while_its_adapter_is_to_come() -> None:
+    settings = load_settings(
+        {
+            "CAMPAIGNS_REDIS_URL": "redis://:secret@cache:6379/0",
+            "CAMPAIGNS_REDIS_REPLICA_URL": "rediss://replica:6380",
+            "CAMPAIGNS_KINESIS_STREAM": "campaign-events",
+            "CAMPAIGNS_DATA_PIPELINE_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/pipeline",
+            "CAMPAIGNS_REFRESH_SELECTIONS_QUEUE_URL": "http://127.0.0.1:5001/123456789012/refresh.fifo",
+            "CAMPAIGNS_AWS_ENDPOINT_URL": "http://127.0.0.1:5001",
+            "CAMPAIGNS_AWS_REGION": "eu-west-1",
+            "CAMPAIGNS_FASTLY_SERVICE_ID": "SU1Z0isxPaozGVKXdv0eY",
+            "CAMPAIGNS_FASTLY_API_KEY": "fastly-token",
+            "CAMPAIGNS_FASTLY_API_URL": "http://127.0.0.1:9000",
+        }
+    )
+
+    assert settings.redis_replica_url == "rediss://replica:6380"
+    assert (settings.kinesis_stream, settings.aws_region) == ("campaign-events", "eu-west-1")
+    assert settings.fastly_api_url == "http://127.0.0.1:9000"
+    assert load_settings({}).aws_region == "us-east-1"
+    assert load_settings({}).fastly_api_url == "https://api.fastly.com"
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"CAMPAIGNS_STORE": "mongodb://operator:hunter2@db:99999/campaigns"},
+        {"CAMPAIGNS_REDIS_URL": "http://operator:hunter2@cache"},
+        {"CAMPAIGNS_FASTLY_API_KEY": "hunter2 hunter2", "CAMPAIGNS_FASTLY_SERVICE_ID": "svc"},
+    ],
+)
+def test_a_bad_value_is_not_echoed_since_it_may_hold_a_secret(environ: dict[str, str]) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings(environ)
+
+    assert "hunter2" not in str(raised.value)
+
+
+def test_a_sqlite_url_with_too_few_slashes_says_how_many() -> None:
+    with pytest.raises(ConfigurationError, match="too few slashes") as raised:
+        load_settings({"CAMPAIGNS_STORE": "sqlite://var/campaigns.db"})
+
+    assert "sqlite:///" in str(raised.value)
+    assert "sqlite:////" in str(raised.value)
 
 
 def test_the_command_line_exits_non_zero_with_that_line(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from campaigns.application.errors import (
     ConcurrentUpdate,
     DependencyUnavailable,
     MarketNotFound,
+    TooManyAttempts,
     VersionMismatch,
 )
 from campaigns.domain.errors import (
@@ -23,7 +24,7 @@ from campaigns.domain.errors import (
     SupremeUserRequired,
     ValidationFailed,
 )
-from campaigns.entrypoints.http.errors import problem_for
+from campaigns.entrypoints.http.errors import headers_for, problem_for
 
 
 @pytest.mark.parametrize(
@@ -41,6 +42,7 @@ from campaigns.entrypoints.http.errors import problem_for
         (InvalidStatusChange(), 409, "INVALID_CAMPAIGN_STATUS_CHANGE"),
         (VersionMismatch(), 412, "VERSION_MISMATCH"),
         (ConcurrentUpdate(), 412, "VERSION_MISMATCH"),
+        (TooManyAttempts(42), 429, "TOO_MANY_ATTEMPTS"),
         (DependencyUnavailable(), 503, "DEPENDENCY_UNAVAILABLE"),
     ],
 )
@@ -63,3 +65,8 @@ def test_an_unexpected_error_is_a_500_that_leaks_nothing() -> None:
 
     assert (problem.status, problem.code) == (500, "INTERNAL_ERROR")
     assert "hunter2" not in problem.detail
+
+
+def test_too_many_attempts_says_when_to_retry_and_other_errors_add_no_header() -> None:
+    assert headers_for(TooManyAttempts(42)) == {"Retry-After": "42"}
+    assert headers_for(InvalidCampaignPassword()) is None

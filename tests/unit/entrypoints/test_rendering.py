@@ -1,4 +1,4 @@
-"""Prepared campaign responses: built once per (id, version, content locales), never served stale."""
+"""Prepared campaign responses: built once per (id, version, locale view), never served stale."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 
-from campaigns.domain.campaign import Campaign, CampaignDomain, LocaleContent
+from campaigns.domain.campaign import Campaign, CampaignDomain, Locale, LocaleContent, Preference
 from campaigns.entrypoints.http.rendering import PreparedResponse, RenderedCampaigns
 
 
@@ -18,6 +18,7 @@ def campaign(number: int = 1, *, version: int = 1, name: str = "Eras", locales: 
         domain=CampaignDomain(site=f"site-{number}"),
         version=version,
         content={locale: LocaleContent() for locale in locales},
+        locales=[Locale(id=locale, is_default=index == 0) for index, locale in enumerate(locales)],
     )
 
 
@@ -39,10 +40,10 @@ async def _never_called() -> Any:
 
 async def test_a_campaign_version_is_rendered_once_and_a_new_version_anew() -> None:
     rendered = RenderedCampaigns()
-    first = rendered.response(campaign(version=1))
+    first = rendered.response(campaign(version=1), locale=None, all_locales=True)
 
-    assert rendered.response(campaign(version=1)) is first
-    updated = rendered.response(campaign(version=2, name="Eras (new dates)"))
+    assert rendered.response(campaign(version=1), locale=None, all_locales=True) is first
+    updated = rendered.response(campaign(version=2, name="Eras (new dates)"), locale=None, all_locales=True)
 
     assert updated is not first
     headers, document = await sent(updated)
@@ -51,18 +52,48 @@ async def test_a_campaign_version_is_rendered_once_and_a_new_version_anew() -> N
     assert int(headers[b"content-length"]) == len(msgspec.json.encode(document))
 
 
-async def test_each_locale_selection_has_its_own_answer() -> None:
+async def test_each_locale_view_has_its_own_answer() -> None:
     rendered = RenderedCampaigns()
+    both = campaign(locales=("en", "fr-CA"))
 
-    english = rendered.response(campaign(locales=("en",)))
-    french = rendered.response(campaign(locales=("fr-CA",)))
+    english = rendered.response(both, locale="en", all_locales=False)
+    french = rendered.response(both, locale="fr-CA", all_locales=False)
+    every = rendered.response(both, locale="fr-CA", all_locales=True)
 
-    assert english is not french
-    assert set((await sent(french))[1]["content"]) == {"fr-CA"}
+    assert len({id(english), id(french), id(every)}) == 3
+    assert (await sent(french))[1]["content"].keys() == {"fr-CA"}
+    assert (await sent(french))[1]["currentLocale"] == "fr-CA"
+    assert (await sent(every))[1]["content"].keys() == {"en", "fr-CA"}
+    assert "currentLocale" not in (await sent(every))[1]
+
+
+async def test_the_memo_keys_on_the_locale_chosen_not_the_one_asked_for() -> None:
+    rendered = RenderedCampaigns()
+    both = campaign(locales=("en", "fr-CA"))
+    french = rendered.response(both, locale="fr-CA", all_locales=False)
+
+    assert rendered.response(both, locale="FR-ca", all_locales=False) is french
+    assert rendered.response(both, locale="de", all_locales=False) is rendered.response(
+        both, locale=None, all_locales=False
+    )
+    assert (await sent(rendered.response(both, locale="de", all_locales=False)))[1]["currentLocale"] == "en"
+
+
+async def test_a_campaign_without_any_locale_has_a_narrowed_and_an_every_locale_answer() -> None:
+    rendered = RenderedCampaigns()
+    bare = msgspec.structs.replace(
+        campaign(), preferences=[Preference(id="email", type="email", is_optional=False, label={"en": "Email"})]
+    )
+
+    narrowed = await sent(rendered.response(bare, locale=None, all_locales=False))
+    every = await sent(rendered.response(bare, locale=None, all_locales=True))
+
+    assert (narrowed[1]["preferences"][0]["label"], every[1]["preferences"][0]["label"]) == ({}, {"en": "Email"})
+    assert "currentLocale" not in narrowed[1]
 
 
 async def test_every_send_gets_fresh_messages_so_middlewares_may_amend_them() -> None:
-    response = RenderedCampaigns().response(campaign())
+    response = RenderedCampaigns().response(campaign(), locale=None, all_locales=True)
 
     async def amending_send(message: Any) -> None:
         if message["type"] == "http.response.start":
@@ -76,10 +107,10 @@ async def test_every_send_gets_fresh_messages_so_middlewares_may_amend_them() ->
 
 def test_the_memo_is_bounded_dropping_the_oldest_entry() -> None:
     rendered = RenderedCampaigns(capacity=2)
-    oldest = rendered.response(campaign(1))
-    kept = rendered.response(campaign(2))
+    oldest = rendered.response(campaign(1), locale=None, all_locales=True)
+    kept = rendered.response(campaign(2), locale=None, all_locales=True)
 
-    rendered.response(campaign(3))
+    rendered.response(campaign(3), locale=None, all_locales=True)
 
-    assert rendered.response(campaign(2)) is kept
-    assert rendered.response(campaign(1)) is not oldest
+    assert rendered.response(campaign(2), locale=None, all_locales=True) is kept
+    assert rendered.response(campaign(1), locale=None, all_locales=True) is not oldest

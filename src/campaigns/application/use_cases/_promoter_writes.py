@@ -9,6 +9,7 @@ from campaigns.application.errors import PromoterNotFound
 from campaigns.application.ports import UnitOfWork
 from campaigns.domain.documents import convert_document
 from campaigns.domain.errors import InvalidPromoter
+from campaigns.domain.locales import canonical_promoter_locales
 from campaigns.domain.promoter import Promoter
 from campaigns.domain.validation import ensure_valid_promoter
 
@@ -17,7 +18,8 @@ SERVICE_FIELDS = frozenset({"id", "date"})
 
 
 def client_fields(body: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in body.items() if key not in SERVICE_FIELDS}
+    """The fields a client writes, its privacy URLs' locale ids in their one form (`xx-XX`)."""
+    return canonical_promoter_locales({key: value for key, value in body.items() if key not in SERVICE_FIELDS})
 
 
 async def load_promoter(uow: UnitOfWork, promoter_id: str) -> Promoter:

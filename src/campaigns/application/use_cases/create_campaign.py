@@ -26,7 +26,8 @@ INITIAL_STATUSES = frozenset({Status.DRAFT, Status.PREVIEW})
 class CreateCampaign:
     """Create a campaign from a client document.
 
-    - Supreme users only.
+    - Supreme users only (so a `date.open` or `date.close` at or before now, a status change the
+      next tick applies, is always allowed here: supreme users may change any status).
     - The status starts DRAFT unless PREVIEW is asked for; any other status is refused.
     - The document is validated in full before anything is written.
     - The domain must be free; the store's unique index settles concurrent claims.

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import hashlib
 
 import msgspec
 
-from campaigns.application.errors import CampaignNotFound
-from campaigns.application.ports import CampaignCache, StoreReader
+from campaigns.application.errors import CampaignNotFound, TooManyAttempts
+from campaigns.application.ports import AttemptLimiter, CampaignCache, Clock, PasswordVerifier, StoreReader
 from campaigns.domain.campaign import Campaign
-from campaigns.domain.documents import select_locale
-from campaigns.domain.permissions import Principal, ensure_visible_by_domain, ensure_visible_status
+from campaigns.domain.errors import InvalidCampaignPassword
+from campaigns.domain.permissions import Principal, password_hash_to_match, visible_by_domain
 
 
 class DomainLookup(msgspec.Struct, frozen=True, kw_only=True):
     site: str
-    locale: str | None = None
-    show_all_locales: bool = False
     password: str | None = None
 
 
@@ -24,28 +24,85 @@ class GetCampaignByDomain:
     """Find the campaign a registration site shows.
 
     - Any valid token may ask; OPEN and CLOSED campaigns are shown to everyone, other statuses
-      only to callers who may read the campaign.
-    - A campaign with a password also needs the matching `password`.
-    - One content locale is returned (the requested one, else the default) unless all are asked for.
+      only to callers who may read the campaign. To anyone else such a campaign is CAMPAIGN_NOT_FOUND,
+      exactly as an unknown domain is: its existence does not leak.
+    - A campaign with a password also needs the matching `password` from callers without read
+      access (INVALID_CAMPAIGN_PASSWORD; readers need none). The status lookup follows the same rules.
+    - The hash never runs on the event loop (the PasswordVerifier port); a verified (domain,
+      password) pair is remembered for the cache TTL from its last use, keyed by the stored hash
+      too, so a changed password is checked afresh (a pair once verified against a stored hash
+      stays verified: the check is deterministic, the TTL only bounds what is kept). The memo is
+      bounded, the least recently used pair going first; concurrent checks of one pair share one hash.
+    - Wrong passwords are limited per caller (`userId`) and domain (the AttemptLimiter port): after
+      10 in 60 s, every password that caller sends for that domain is TOO_MANY_ATTEMPTS (with the
+      seconds to wait) until the window frees, the right one too, so the limit is no oracle and
+      a remembered pair does not bypass it. Only failures count; a request without a password is
+      no guess (401 at once, nothing hashed or counted). Concurrent guesses already past the check
+      may each still fail once: the overshoot is bounded by the caller's requests in flight.
     - Reads go through the campaign cache first (this is the service's hottest path), and
       concurrent misses for one site share one store read.
     """
 
-    def __init__(self, *, reads: StoreReader, cache: CampaignCache) -> None:
+    def __init__(
+        self,
+        *,
+        reads: StoreReader,
+        cache: CampaignCache,
+        verifier: PasswordVerifier,
+        limiter: AttemptLimiter,
+        clock: Clock,
+        verified_ttl_seconds: float,
+        max_verified: int = 10_000,
+    ) -> None:
         self._reads = reads
         self._cache = cache
         self._loads: dict[str, asyncio.Future[Campaign | None]] = {}
+        self._verifier = verifier
+        self._limiter = limiter
+        self._clock = clock
+        self._verified_ttl = dt.timedelta(seconds=verified_ttl_seconds)
+        self._max_verified = max_verified
+        self._verified: dict[tuple[str, bytes], dt.datetime] = {}
+        self._verifying: dict[tuple[str, bytes], asyncio.Future[bool]] = {}
 
     async def execute(self, principal: Principal, lookup: DomainLookup) -> Campaign:
-        campaign = await self.find(lookup.site)
-        ensure_visible_by_domain(principal, campaign, lookup.password)
-        return campaign if lookup.show_all_locales else select_locale(campaign, lookup.locale)
+        return await self.visible(principal, lookup.site, lookup.password)
 
-    async def status(self, principal: Principal, site: str) -> Campaign:
-        """The campaign behind `site` for a status check: the visibility rule without the password."""
+    async def status(self, principal: Principal, site: str, password: str | None = None) -> Campaign:
+        """The campaign behind `site` for a status check: the same rules as the lookup."""
+        return await self.visible(principal, site, password)
+
+    async def visible(self, principal: Principal, site: str, password: str | None) -> Campaign:
+        """The campaign at `site` if this caller may see it (status, then password), else an error."""
         campaign = await self.find(site)
-        ensure_visible_status(principal, campaign)
+        if not visible_by_domain(principal, campaign):
+            raise CampaignNotFound
+        if (stored := password_hash_to_match(principal, campaign)) is not None:
+            await self._check_password(principal.actor, campaign.site or site, stored, password)
         return campaign
+
+    async def _check_password(self, caller: str, site: str, stored: str, password: str | None) -> None:
+        if not password:
+            raise InvalidCampaignPassword
+        if (wait := await self._limiter.retry_after(caller, site)) is not None:
+            raise TooManyAttempts(wait, "Too many wrong passwords for this campaign; try again later.")
+        key = (site, _fingerprint(stored, password))
+        now = self._clock.now()
+        remembered = self._verified.pop(key, None)
+        if remembered is None or remembered <= now:
+            if not await asyncio.shield(self._verify_once(key, stored, password)):
+                await self._limiter.record_failure(caller, site)
+                raise InvalidCampaignPassword
+            if len(self._verified) >= self._max_verified:
+                del self._verified[next(iter(self._verified))]  # the least recently used: insertion order
+        self._verified[key] = now + self._verified_ttl
+
+    def _verify_once(self, key: tuple[str, bytes], stored: str, password: str) -> asyncio.Future[bool]:
+        """One hash per pair at a time: the requests that arrive while it runs wait for the same answer."""
+        if (pending := self._verifying.get(key)) is None:
+            pending = self._verifying[key] = asyncio.ensure_future(self._verifier.matches(stored, password))
+            pending.add_done_callback(lambda _: self._verifying.pop(key, None))
+        return pending
 
     async def find(self, site: str) -> Campaign:
         campaign = await self._cache.get_by_site(site)
@@ -71,3 +128,8 @@ class GetCampaignByDomain:
         if campaign is not None:
             await self._cache.put(campaign)
         return campaign
+
+
+def _fingerprint(stored: str, password: str) -> bytes:
+    """What the memo keeps of a verified password: a digest tied to the stored hash, not the password."""
+    return hashlib.sha256(f"{stored}\0{password}".encode()).digest()

@@ -15,11 +15,11 @@ from campaigns.application.use_cases._campaign_writes import (
     split_client_document,
 )
 from campaigns.domain.campaign import Campaign, Status
-from campaigns.domain.documents import campaign_document, campaign_from_document, deep_merge
+from campaigns.domain.documents import campaign_from_document
 from campaigns.domain.errors import FieldError, ValidationFailed
 from campaigns.domain.events import AnyEvent, CampaignUpdated
 from campaigns.domain.lifecycle import change_status
-from campaigns.domain.permissions import Operation, Principal
+from campaigns.domain.permissions import Operation, Principal, operation_for_schedule
 from campaigns.domain.validation import ensure_valid_campaign
 
 
@@ -29,9 +29,13 @@ class UpdateCampaign:
     - Needs `write` on the campaign (`admin` when the status changes); an ungranted campaign
       answers like a forbidden one, whether it exists or not.
     - Objects merge deeply; arrays and scalars replace; `null` clears.
+    - Read-only fields a client echoes back from a read are ignored; a body read from a one-locale
+      view (it carries `currentLocale`) merges its preference labels per locale.
     - `If-Match` (the version a client read) must still be current, else nothing is written.
     - The merged document is validated in full; a new domain must be free.
     - A status change follows the lifecycle rules and is recorded in `statusHistory`.
+    - Setting `date.open` or `date.close` to an instant at or before now (this use case's clock) is
+      a status change too, the next tick applying it, so it needs `admin`; a future one needs `write`.
     - The write is compare-and-set on the version, with its events in the same transaction.
     - An update that changes nothing writes nothing.
     - This process's cached copy is dropped at once; other caches follow the outbox.
@@ -80,11 +84,11 @@ class UpdateCampaign:
             if if_match is not None and if_match != current.version:
                 raise VersionMismatch
             now = self._clock.now()
-            document = deep_merge(campaign_document(current), client.fields)
             updated = msgspec.structs.replace(
-                campaign_from_document(document),
+                campaign_from_document(client.applied_to(current)),
                 passwordHash=password_hash_for(client, current.passwordHash, self._ids),
             )
+            principal.ensure(operation_for_schedule(current.date, updated.date, now), campaign_id)
             events: list[AnyEvent] = []
             changed_fields = _changed_fields(current, updated)
             if target is not None and target is not current.status:

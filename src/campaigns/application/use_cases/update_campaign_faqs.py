@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from campaigns.application.read_models import FaqsView, content_locale, faqs_view
+from campaigns.application.read_models import FaqsView, faqs_view
 from campaigns.application.use_cases.update_campaign import UpdateCampaign
-from campaigns.domain.campaign import Campaign
+from campaigns.domain.locale_views import view_locale
 from campaigns.domain.permissions import Principal
 
 
@@ -16,7 +16,8 @@ class UpdateCampaignFaqs:
 
     - Needs `write`, and follows every rule of a campaign update (If-Match, validation: the ids
       placed must exist in the content).
-    - Answers the FAQs of one locale, chosen as a read of them would choose it.
+    - Answers the FAQs of one locale, chosen as a read of them would choose it (an unknown one
+      falls back to the default).
     """
 
     def __init__(self, *, update: UpdateCampaign) -> None:
@@ -31,9 +32,5 @@ class UpdateCampaignFaqs:
         locale: str | None,
         if_match: int | None = None,
     ) -> FaqsView:
-        def patch_for(current: Campaign) -> Mapping[str, Any]:
-            content_locale(current, locale)  # an unknown locale is refused before anything is written
-            return {"faqs": placement}
-
-        campaign = await self._update.apply(principal, campaign_id, patch_for, if_match=if_match)
-        return faqs_view(campaign, content_locale(campaign, locale))
+        campaign = await self._update.apply(principal, campaign_id, lambda _: {"faqs": placement}, if_match=if_match)
+        return faqs_view(campaign, view_locale(campaign, locale))

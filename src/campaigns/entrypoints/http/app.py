@@ -16,6 +16,7 @@ from litestar.types import ASGIApp
 from campaigns.entrypoints.http.auth import AuthenticationMiddleware, TokenVerifier
 from campaigns.entrypoints.http.controllers import ROUTE_HANDLERS
 from campaigns.entrypoints.http.errors import handle_exception
+from campaigns.entrypoints.http.inputs import screen_input
 from campaigns.entrypoints.http.observability import RequestContextMiddleware
 from campaigns.entrypoints.http.rendering import RenderedCampaigns
 from campaigns.entrypoints.metrics import Metrics
@@ -87,6 +88,7 @@ def create_app(
         state=State({"rendered_campaigns": RenderedCampaigns()}),
         dependencies=dependencies,
         exception_handlers={Exception: handle_exception},
+        before_request=screen_input,
         request_max_body_size=MAX_BODY_BYTES,
         lifespan=list(lifespan),
         openapi_config=OpenAPIConfig(

@@ -52,7 +52,12 @@ class DatesInput(Input):
     presaleWindowEnd: Instant | UnsetType | None = UNSET  # noqa: N815 - legacy field name
     sendReminderEmails: list[Instant] | UnsetType | None = UNSET  # noqa: N815 - legacy field name
     created: Instant | UnsetType | None = UNSET
-    """Accepted for compatibility and ignored: the service stamps creation itself."""
+    updated: Instant | UnsetType | None = UNSET
+    opened: Instant | UnsetType | None = UNSET
+    closed: Instant | UnsetType | None = UNSET
+    inactivated: Instant | UnsetType | None = UNSET
+    """`created` to `inactivated` are accepted (a client may send back what it read) and ignored:
+    the service stamps them itself."""
 
 
 class OptionsInput(Input):
@@ -130,7 +135,7 @@ class CampaignInput(Input):
     referenceTimezone: str | UnsetType | None = UNSET  # noqa: N815 - legacy field name
     style: dict[str, dict[str, str]] | UnsetType | None = UNSET
     image: dict[str, Link] | UnsetType | None = UNSET
-    share: dict[str, Link] | UnsetType | None = UNSET
+    share: dict[str, Any] | UnsetType | None = UNSET
     content: dict[str, LocaleContentInput] | UnsetType = UNSET
     faqs: FaqPlacementInput | UnsetType | None = UNSET
     preferences: list[Preference] | UnsetType = UNSET
@@ -141,13 +146,28 @@ class CampaignInput(Input):
     trackers: list[Tracker] | UnsetType = UNSET
     slack: SlackInput | UnsetType | None = UNSET
     schema: SchemaInput | UnsetType = UNSET
+    score: dict[str, Any] | UnsetType = UNSET
+    """`score` to `fanIdentifier`: fields of the legacy model, stored and answered as given (content
+    opaque); `score` is always an object (`{}` for none), the others may be cleared with `null`."""
+    limit: dict[str, Any] | UnsetType | None = UNSET
+    videos: dict[str, Any] | UnsetType | None = UNSET
+    email: dict[str, Any] | UnsetType | None = UNSET
+    gate: dict[str, Any] | UnsetType | None = UNSET
+    extensions: dict[str, Any] | UnsetType | None = UNSET
+    stores: list[Any] | UnsetType | None = UNSET
+    groups: list[Any] | UnsetType | None = UNSET
+    linkedCampaignId: str | UnsetType | None = UNSET  # noqa: N815 - legacy field name
+    fanIdentifier: str | UnsetType | None = UNSET  # noqa: N815 - legacy field name
     password: str | UnsetType | None = UNSET
     """Write-only; stored as a salted hash. `null` removes it."""
     id: str | UnsetType = UNSET
     version: int | UnsetType = UNSET
     statusHistory: list[Any] | UnsetType = UNSET  # noqa: N815 - legacy field name
     hasPassword: bool | UnsetType = UNSET  # noqa: N815 - as the read model names it
-    """`id`, `version`, `statusHistory` and `hasPassword` may be echoed back from a read; they are ignored."""
+    currentLocale: str | UnsetType = UNSET  # noqa: N815 - as the read model names it
+    """`id`, `version`, `statusHistory`, `hasPassword` and `currentLocale` may be echoed back from a
+    read; they are ignored, except that `currentLocale` marks a one-locale view, whose
+    `preferences[].label` maps merge into the stored labels."""
 
 
 class TermsInput(Input):

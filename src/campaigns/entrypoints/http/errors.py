@@ -17,6 +17,7 @@ from campaigns.application.errors import (
     DependencyFailed,
     DependencyUnavailable,
     NotFound,
+    TooManyAttempts,
     VersionMismatch,
 )
 from campaigns.domain.errors import (
@@ -44,6 +45,7 @@ STATUS_BY_ERROR: Mapping[type[CampaignError], int] = {
     InvalidStatusChange: 409,
     ConcurrentUpdate: 412,
     VersionMismatch: 412,
+    TooManyAttempts: 429,
     DependencyUnavailable: 503,
     DependencyFailed: 502,
 }
@@ -158,6 +160,13 @@ def problem_response(value: Problem, headers: Mapping[str, str] | None = None) -
     return Response(value, status_code=value.status, media_type=PROBLEM_CONTENT_TYPE, headers=headers)
 
 
+def headers_for(error: Exception) -> dict[str, str] | None:
+    """Headers an error's answer carries besides its problem body: `Retry-After` on a 429."""
+    if isinstance(error, TooManyAttempts):
+        return {"Retry-After": str(error.retry_after)}
+    return None
+
+
 def handle_exception(request: Request[Any, Any, State], error: Exception) -> Response[Problem]:
     handler: Any = request.scope.get("route_handler")  # absent when no route matched
-    return problem_response(problem_for(error, route_context(handler)))
+    return problem_response(problem_for(error, route_context(handler)), headers_for(error))

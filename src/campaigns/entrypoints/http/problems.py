@@ -69,6 +69,8 @@ _MEANINGS = {
     412: "VERSION_MISMATCH: If-Match names a version that is no longer current.",
     413: "PAYLOAD_TOO_LARGE: the body is over 1 MiB.",
     415: "UNSUPPORTED_MEDIA_TYPE: the body is not application/json (or a +json type).",
+    429: "TOO_MANY_ATTEMPTS: 10 wrong campaign passwords from this caller for this domain within 60 s; "
+    "`Retry-After` gives the seconds to wait.",
     502: "DEPENDENCY_UNAVAILABLE: a dependency (e.g. Discovery) answered badly; `detail` says which and why.",
     503: "DEPENDENCY_UNAVAILABLE: a dependency is unreachable, timed out or not configured; `detail` says which.",
 }

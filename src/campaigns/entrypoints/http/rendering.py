@@ -9,8 +9,9 @@ from __future__ import annotations
 import msgspec
 from litestar.types import Receive, Scope, Send
 
-from campaigns.application.read_models import campaign_view
+from campaigns.application.read_models import campaign_view, localized_view
 from campaigns.domain.campaign import Campaign
+from campaigns.domain.locale_views import view_locale
 
 _ENCODER = msgspec.json.Encoder()
 
@@ -42,20 +43,23 @@ class PreparedResponse:
 class RenderedCampaigns:
     """A bounded memo of prepared campaign responses.
 
-    The key is the campaign's id, version and the content locales it carries: every write bumps
-    the version, so an entry can never be served stale, only left to age out.
+    The key is the campaign's id and version and the locale view sent (spec §3 "Locale views"): the
+    locale `view_locale` chooses, not the one asked for, so every spelling of a locale and every
+    unknown one falling back share one entry. Every write bumps the version, so an entry can never be
+    served stale, only left to age out; a hit copies nothing.
     """
 
     def __init__(self, capacity: int = 4096) -> None:
         self._capacity = capacity
-        self._entries: dict[tuple[str, int, tuple[str, ...]], PreparedResponse] = {}
+        self._entries: dict[tuple[str, int, bool, str | None], PreparedResponse] = {}
 
-    def response(self, campaign: Campaign) -> PreparedResponse:
-        key = (campaign.id, campaign.version, tuple(campaign.content))
+    def response(self, campaign: Campaign, *, locale: str | None, all_locales: bool) -> PreparedResponse:
+        """The campaign narrowed to the locale `locale` resolves to, or as stored with `all_locales`."""
+        chosen = None if all_locales else view_locale(campaign, locale)
+        key = (campaign.id, campaign.version, all_locales, chosen)
         if (prepared := self._entries.get(key)) is None:
             if len(self._entries) >= self._capacity:
                 del self._entries[next(iter(self._entries))]  # the oldest entry: insertion order
-            prepared = self._entries[key] = PreparedResponse(
-                _ENCODER.encode(campaign_view(campaign)), cache_headers(campaign)
-            )
+            view = campaign_view(campaign) if all_locales else localized_view(campaign, chosen)
+            prepared = self._entries[key] = PreparedResponse(_ENCODER.encode(view), cache_headers(campaign))
         return prepared

@@ -9,12 +9,13 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from campaigns.application.read_models import FaqsView, TermsView, content_locale, faqs_view, terms_view
+from campaigns.application.read_models import FaqsView, TermsView, faqs_view, terms_view
 from campaigns.application.use_cases.get_campaign import GetCampaign
 from campaigns.application.use_cases.update_campaign_contacts import UpdateCampaignContacts
 from campaigns.application.use_cases.update_campaign_faqs import UpdateCampaignFaqs
 from campaigns.application.use_cases.update_campaign_terms import UpdateCampaignTerms
 from campaigns.domain.campaign import CampaignContactRef
+from campaigns.domain.locale_views import view_locale
 from campaigns.entrypoints.http.bodies import FaqPlacementInput, TermsInput
 from campaigns.entrypoints.http.controllers.common import READ_ERRORS, WRITE_ERRORS, AuthedRequest, document, if_match
 
@@ -31,7 +32,7 @@ class CampaignContentController(Controller):
         "/faqs",
         operation_id="getCampaignFaqs",
         responses=READ_ERRORS,
-        description="FAQs of one locale, by page.",
+        description="FAQs of one locale (an unknown one falls back to the default), by page.",
     )
     async def faqs(
         self,
@@ -41,7 +42,7 @@ class CampaignContentController(Controller):
         locale: FromQuery[str | None] = None,
     ) -> FaqsView:
         campaign = await get_campaign.execute(request.user, campaign_id)
-        return faqs_view(campaign, content_locale(campaign, locale))
+        return faqs_view(campaign, view_locale(campaign, locale))
 
     @post(
         "/faqs",
@@ -67,7 +68,7 @@ class CampaignContentController(Controller):
         "/terms",
         operation_id="getCampaignTerms",
         responses=READ_ERRORS,
-        description="Terms of one locale.",
+        description="Terms of one locale (an unknown one falls back to the default).",
     )
     async def terms(
         self,
@@ -77,14 +78,14 @@ class CampaignContentController(Controller):
         locale: FromQuery[str | None] = None,
     ) -> TermsView:
         campaign = await get_campaign.execute(request.user, campaign_id)
-        return terms_view(campaign, content_locale(campaign, locale))
+        return terms_view(campaign, view_locale(campaign, locale))
 
     @post(
         "/terms",
         operation_id="updateCampaignTerms",
         responses=WRITE_ERRORS,
         status_code=200,
-        description="Set terms.",
+        description=getdoc(UpdateCampaignTerms),
     )
     async def update_terms(
         self,

@@ -13,7 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.types import ASGIApp
 
 from campaigns.application.ports import CampaignPage, CampaignQuery, CampaignSort, SortDirection
-from campaigns.application.read_models import CampaignView, campaign_view
+from campaigns.application.read_models import CampaignView, campaign_view, localized_view
 from campaigns.application.use_cases.create_campaign import CreateCampaign
 from campaigns.application.use_cases.find_campaign_ids_by_category import FindCampaignIdsByCategory
 from campaigns.application.use_cases.find_campaigns_for_event import FindCampaignsForEvent
@@ -35,9 +35,9 @@ from campaigns.entrypoints.http.controllers.common import (
     Pagination,
     document,
     if_match,
-    query_instant,
     rendered,
 )
+from campaigns.entrypoints.http.problems import error_responses
 from campaigns.entrypoints.http.rendering import cache_headers
 from campaigns.entrypoints.metrics import Metrics
 
@@ -73,9 +73,22 @@ class RefreshView(msgspec.Struct, kw_only=True):
     campaigns: list[RefreshedCampaign]
 
 
+BY_DOMAIN_ERRORS = error_responses(400, 401, 404, 429)
+"""The fan-facing lookups never answer 403: a campaign the caller may not see is a 404."""
+
 _INSTANT = "An ISO-8601 instant (any offset) or a date (midnight UTC)."
-PresaleQueryStart = Annotated[str | None, QueryParameter(name="presaleQueryStartDate", description=_INSTANT)]
-PresaleQueryEnd = Annotated[str | None, QueryParameter(name="presaleQueryEndDate", description=_INSTANT)]
+PresaleQueryStart = Annotated[dt.datetime | None, QueryParameter(name="presaleQueryStartDate", description=_INSTANT)]
+PresaleQueryEnd = Annotated[dt.datetime | None, QueryParameter(name="presaleQueryEndDate", description=_INSTANT)]
+ViewLocale = Annotated[
+    str | None,
+    QueryParameter(
+        name="locale",
+        description="The content locale to show (any case); unknown or absent: the default locale.",
+    ),
+]
+ShowAllLocales = Annotated[
+    bool, QueryParameter(name="showAllLocales", description="Every locale, and no `currentLocale`.")
+]
 
 
 def _created_response(campaign: Campaign) -> Response[CampaignView]:
@@ -84,7 +97,7 @@ def _created_response(campaign: Campaign) -> Response[CampaignView]:
 
 def campaign_list_view(page: CampaignPage, page_number: int, page_size: int) -> CampaignListView:
     return CampaignListView(
-        campaigns=[campaign_view(c) for c in page.campaigns],
+        campaigns=[localized_view(c, None) for c in page.campaigns],
         pagination=Pagination(page=page_number, pageSize=page_size, total=page.total),
     )
 
@@ -107,34 +120,36 @@ class CampaignController(Controller):
         "/",
         operation_id="getCampaignByDomain",
         description=getdoc(GetCampaignByDomain),
-        responses={**CAMPAIGN_OK, **READ_ERRORS},
+        responses={**CAMPAIGN_OK, **BY_DOMAIN_ERRORS},
     )
     async def by_domain(
         self,
         request: AuthedRequest,
         get_campaign_by_domain: NamedDependency[GetCampaignByDomain],
         domain: FromQuery[str],
-        locale: FromQuery[str | None] = None,
-        show_all_locales: Annotated[bool, QueryParameter(name="showAllLocales")] = False,
+        locale: ViewLocale = None,
+        show_all_locales: ShowAllLocales = False,
         password: FromQuery[str | None] = None,
     ) -> ASGIApp:
-        """The fan-facing hot path: answered with a response prepared once per campaign version."""
-        lookup = DomainLookup(site=domain, locale=locale, show_all_locales=show_all_locales, password=password)
-        return rendered(request).response(await get_campaign_by_domain.execute(request.user, lookup))
+        """The fan-facing hot path: answered with a response prepared once per campaign version and locale."""
+        campaign = await get_campaign_by_domain.execute(request.user, DomainLookup(site=domain, password=password))
+        return rendered(request).response(campaign, locale=locale, all_locales=show_all_locales)
 
     @get(
         "/status",
         operation_id="getCampaignStatusByDomain",
-        responses=READ_ERRORS,
-        description="`{id, status}` of the campaign at a domain.",
+        responses=BY_DOMAIN_ERRORS,
+        description="`{id, status}` of the campaign at a domain, under the rules of the lookup by domain "
+        "(visibility, `password`, failed-guess limit).",
     )
     async def status_by_domain(
         self,
         request: AuthedRequest,
         get_campaign_by_domain: NamedDependency[GetCampaignByDomain],
         domain: FromQuery[str],
+        password: FromQuery[str | None] = None,
     ) -> CampaignStatusView:
-        campaign = await get_campaign_by_domain.status(request.user, domain)
+        campaign = await get_campaign_by_domain.status(request.user, domain, password)
         return CampaignStatusView(id=campaign.id, status=campaign.status)
 
     @post("/", operation_id="createCampaign", responses=WRITE_ERRORS, description=getdoc(CreateCampaign))
@@ -198,10 +213,11 @@ class CampaignController(Controller):
     )
     async def for_event(
         self,
+        request: AuthedRequest,
         find_campaigns_for_event: NamedDependency[FindCampaignsForEvent],
         event_id: Annotated[str, QueryParameter(name="eventId", min_length=1)],
     ) -> list[CampaignView]:
-        return [campaign_view(c) for c in await find_campaigns_for_event.execute(event_id)]
+        return await find_campaigns_for_event.execute(request.user, event_id)
 
     @get(
         "/eventIds",
@@ -215,7 +231,7 @@ class CampaignController(Controller):
         start: PresaleQueryStart = None,
         end: PresaleQueryEnd = None,
     ) -> list[str]:
-        return await find_presale_window_ids.execute(PresaleIdKind.EVENT_IDS, *_presale_range(start, end))
+        return await find_presale_window_ids.execute(PresaleIdKind.EVENT_IDS, start, end)
 
     @get(
         "/categoryIds",
@@ -229,7 +245,7 @@ class CampaignController(Controller):
         start: PresaleQueryStart = None,
         end: PresaleQueryEnd = None,
     ) -> list[str]:
-        return await find_presale_window_ids.execute(PresaleIdKind.CATEGORY_IDS, *_presale_range(start, end))
+        return await find_presale_window_ids.execute(PresaleIdKind.CATEGORY_IDS, start, end)
 
     @get(
         "/ids",
@@ -256,8 +272,11 @@ class CampaignController(Controller):
         request: AuthedRequest,
         get_campaign: NamedDependency[GetCampaign],
         campaign_id: FromPath[str],
+        locale: ViewLocale = None,
+        show_all_locales: ShowAllLocales = False,
     ) -> ASGIApp:
-        return rendered(request).response(await get_campaign.execute(request.user, campaign_id))
+        campaign = await get_campaign.execute(request.user, campaign_id)
+        return rendered(request).response(campaign, locale=locale, all_locales=show_all_locales)
 
     @post(
         "/{campaign_id:str}",
@@ -274,7 +293,7 @@ class CampaignController(Controller):
         data: JSONBody[CampaignInput],
     ) -> ASGIApp:
         campaign = await update_campaign.execute(request.user, campaign_id, document(data), if_match=if_match(request))
-        return rendered(request).response(campaign)
+        return rendered(request).response(campaign, locale=None, all_locales=True)
 
     @get(
         "/{campaign_id:str}/status",
@@ -287,8 +306,3 @@ class CampaignController(Controller):
     ) -> CampaignStatusHistoryView:
         campaign = await get_campaign.execute(request.user, campaign_id)
         return CampaignStatusHistoryView(id=campaign.id, status=campaign.status, statusHistory=campaign.statusHistory)
-
-
-def _presale_range(start: str | None, end: str | None) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """Both ends in UTC; a date alone means midnight UTC, an instant outside years 1-9999 is a 400."""
-    return query_instant("presaleQueryStartDate", start), query_instant("presaleQueryEndDate", end)

@@ -17,7 +17,7 @@ from campaigns.application.use_cases.upsert_event_status import UpsertEventStatu
 from campaigns.domain.campaign import Instant
 from campaigns.domain.event_status import EventStatus
 from campaigns.entrypoints.http.bodies import Input
-from campaigns.entrypoints.http.controllers.common import SUPREME_ERRORS, AuthedRequest, query_instant, strict_body
+from campaigns.entrypoints.http.controllers.common import SUPREME_ERRORS, AuthedRequest
 from campaigns.entrypoints.http.problems import error_responses
 
 UPSERT_ERRORS = error_responses(400, 401, 403, 413)
@@ -71,14 +71,14 @@ class EventStatusController(Controller):
         list_event_statuses: NamedDependency[ListEventStatuses],
         status: Annotated[str | None, QueryParameter(description="Only records with exactly this status.")] = None,
         until: Annotated[
-            str | None,
+            dt.datetime | None,
             QueryParameter(
                 description="Only records whose `date.end` is at or before this ISO-8601 instant "
                 "(a date or an instant without offset is UTC).",
             ),
         ] = None,
     ) -> EventStatusList:
-        found = await list_event_statuses.execute(request.user, status or None, query_instant("until", until))
+        found = await list_event_statuses.execute(request.user, status, until)
         return EventStatusList(events=[event_status_view(record) for record in found])
 
     @post(
@@ -93,10 +93,9 @@ class EventStatusController(Controller):
         request: AuthedRequest,
         upsert_event_status: NamedDependency[UpsertEventStatus],
         event_id: FromPath[str],
-        data: JSONBody[EventStatusInput],  # noqa: ARG002 - screens and documents the body
+        data: JSONBody[EventStatusInput],
     ) -> EventStatusView:
-        body = await strict_body(request, EventStatusInput)
-        return event_status_view(await upsert_event_status.execute(request.user, event_id, body.status, _end(body)))
+        return event_status_view(await upsert_event_status.execute(request.user, event_id, data.status, _end(data)))
 
 
 def _end(data: EventStatusInput) -> dt.datetime | None:

@@ -21,7 +21,7 @@ from campaigns.domain.campaign import Instant, RecordDates
 from campaigns.domain.market import GeoPoint, Market, MarketEventInfo, Notification, Venue
 from campaigns.domain.validation import INVALID_MARKET_SCHEMA
 from campaigns.entrypoints.http.bodies import Input
-from campaigns.entrypoints.http.controllers.common import READ_ERRORS, AuthedRequest, query_flag, sent_document
+from campaigns.entrypoints.http.controllers.common import READ_ERRORS, AuthedRequest, document
 from campaigns.entrypoints.http.problems import error_responses
 
 MARKET_BODY = {"body_error_code": INVALID_MARKET_SCHEMA}
@@ -166,13 +166,12 @@ class MarketController(Controller):
         list_markets: NamedDependency[ListMarkets],
         campaign_id: FromPath[str],
         use_geo_json: Annotated[
-            str | None, QueryParameter(name="useGeoJson", description="`true` for a GeoJSON FeatureCollection.")
-        ] = None,
+            bool, QueryParameter(name="useGeoJson", description="`true` for a GeoJSON FeatureCollection.")
+        ] = False,
     ) -> MarketListView | MarketFeatureCollection:
         """`{markets: [...]}`, or with `useGeoJson=true` a GeoJSON FeatureCollection of the same markets."""
-        geo_json = query_flag("useGeoJson", use_geo_json)
         markets = await list_markets.execute(request.user, campaign_id)
-        if geo_json:
+        if use_geo_json:
             return feature_collection(markets)
         return MarketListView(markets=[market_view(market) for market in markets])
 
@@ -189,9 +188,9 @@ class MarketController(Controller):
         request: AuthedRequest,
         create_market: NamedDependency[CreateMarket],
         campaign_id: FromPath[str],
-        data: JSONBody[MarketInput],  # noqa: ARG002 - screens and documents the body (see `sent_document`)
+        data: JSONBody[MarketInput],
     ) -> MarketView:
-        return market_view(await create_market.execute(request.user, campaign_id, await sent_document(request)))
+        return market_view(await create_market.execute(request.user, campaign_id, document(data)))
 
     @post(
         "/clones",
@@ -241,10 +240,9 @@ class MarketController(Controller):
         update_market: NamedDependency[UpdateMarket],
         campaign_id: FromPath[str],
         market_id: FromPath[str],
-        data: JSONBody[MarketInput],  # noqa: ARG002 - screens and documents the body (see `sent_document`)
+        data: JSONBody[MarketInput],
     ) -> MarketView:
-        body = await sent_document(request)
-        return market_view(await update_market.execute(request.user, campaign_id, market_id, body))
+        return market_view(await update_market.execute(request.user, campaign_id, market_id, document(data)))
 
     @delete(
         "/{market_id:str}",

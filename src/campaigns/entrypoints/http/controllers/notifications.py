@@ -13,10 +13,9 @@ from campaigns.application.use_cases.list_upcoming_markets import ListUpcomingMa
 from campaigns.application.use_cases.mark_markets_notified import MarkMarketsNotified
 from campaigns.application.use_cases.schedule_market_notifications import ScheduleMarketNotifications
 from campaigns.domain.campaign import Instant
-from campaigns.domain.errors import InvalidMarket
 from campaigns.domain.market import Market
 from campaigns.entrypoints.http.bodies import Input
-from campaigns.entrypoints.http.controllers.common import AuthedRequest, strict_body
+from campaigns.entrypoints.http.controllers.common import AuthedRequest
 from campaigns.entrypoints.http.controllers.markets import MarketListView, market_view
 from campaigns.entrypoints.http.problems import error_responses
 
@@ -63,10 +62,9 @@ class NotificationController(Controller):
         self,
         request: AuthedRequest,
         schedule_market_notifications: NamedDependency[ScheduleMarketNotifications],
-        data: JSONBody[ScheduleNotificationInput],  # noqa: ARG002 - screens and documents the body
+        data: JSONBody[ScheduleNotificationInput],
     ) -> MarketListView:
-        body = await strict_body(request, ScheduleNotificationInput, error=InvalidMarket)
-        markets = await schedule_market_notifications.execute(request.user, body.marketIds, body.notificationDate)
+        markets = await schedule_market_notifications.execute(request.user, data.marketIds, data.notificationDate)
         return _market_list(markets)
 
     @get(
@@ -92,7 +90,6 @@ class NotificationController(Controller):
         self,
         request: AuthedRequest,
         mark_markets_notified: NamedDependency[MarkMarketsNotified],
-        data: JSONBody[MarkNotifiedInput],  # noqa: ARG002 - screens and documents the body
+        data: JSONBody[MarkNotifiedInput],
     ) -> MarketListView:
-        body = await strict_body(request, MarkNotifiedInput, error=InvalidMarket)
-        return _market_list(await mark_markets_notified.execute(request.user, body.marketIds))
+        return _market_list(await mark_markets_notified.execute(request.user, data.marketIds))

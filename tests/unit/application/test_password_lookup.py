@@ -1,0 +1,253 @@
+"""The password rule of the lookup by domain, with a counting verifier and a scripted limiter.
+
+What is checked here is what the use case decides: when it hashes (never twice for a verified pair
+within the cache TTL, always after a password change), what it counts as a failed guess, and that
+a limited caller is refused before anything is hashed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from campaigns.adapters.in_memory import (
+    CountingPasswordVerifier,
+    FixedClock,
+    InMemoryCampaignCache,
+    InMemoryStore,
+    InMemoryStoreReader,
+    InMemoryUnitOfWork,
+    SequentialIdFactory,
+)
+from campaigns.application.errors import CampaignNotFound, TooManyAttempts
+from campaigns.application.ports import AttemptLimiter, UnitOfWork
+from campaigns.application.use_cases.create_campaign import CreateCampaign
+from campaigns.application.use_cases.get_campaign_by_domain import DomainLookup, GetCampaignByDomain
+from campaigns.application.use_cases.update_campaign import UpdateCampaign
+from campaigns.domain.campaign import Campaign
+from campaigns.domain.errors import InvalidCampaignPassword
+from campaigns.domain.permissions import Action, Principal
+
+NOW = dt.datetime(2030, 1, 15, 12, 0, tzinfo=dt.UTC)
+TTL_SECONDS = 2.0
+SUPREME = Principal(user_id="root", supreme=True)
+FAN = Principal(user_id="fan")
+SITE = "secret-site"
+
+
+class ScriptedLimiter(AttemptLimiter):
+    """Records failures per (caller, target) and refuses from the `limit`-th one on (no window: tests move no time)."""
+
+    def __init__(self, limit: int = 10) -> None:
+        self.limit = limit
+        self.failures: dict[tuple[str, str], int] = {}
+
+    async def retry_after(self, caller: str, target: str) -> int | None:
+        return 42 if self.failures.get((caller, target), 0) >= self.limit else None
+
+    async def record_failure(self, caller: str, target: str) -> None:
+        self.failures[caller, target] = self.failures.get((caller, target), 0) + 1
+
+
+@dataclasses.dataclass
+class Lookup:
+    store: InMemoryStore
+    clock: FixedClock
+    verifier: CountingPasswordVerifier
+    limiter: ScriptedLimiter
+    ids: SequentialIdFactory
+    cache: InMemoryCampaignCache
+    use_case: GetCampaignByDomain
+
+    def uow(self) -> UnitOfWork:
+        return InMemoryUnitOfWork(self.store, self.ids)
+
+    async def open_protected(self, password: str, site: str = SITE) -> Campaign:
+        body: dict[str, Any] = {
+            "name": "Presale",
+            "identifier": "presale-2030",
+            "artist": {"id": "K8vZ917Gku7", "name": "Artist"},
+            "tour": {"name": "Tour"},
+            "domain": {"site": site},
+            "locales": [{"id": "en", "is_default": True}],
+            "password": password,
+        }
+        created = await CreateCampaign(uow=self.uow, clock=self.clock, ids=self.ids).execute(SUPREME, body)
+        return await self.update(created.id, {"status": "OPEN"})
+
+    async def update(self, campaign_id: str, patch: dict[str, Any]) -> Campaign:
+        update = UpdateCampaign(uow=self.uow, clock=self.clock, ids=self.ids, cache=self.cache)
+        return await update.execute(SUPREME, campaign_id, patch)
+
+    async def get(self, password: str | None, principal: Principal = FAN) -> Campaign:
+        return await self.use_case.execute(principal, DomainLookup(site=SITE, password=password))
+
+
+@pytest.fixture
+def lookup() -> Lookup:
+    store, clock, ids, cache = InMemoryStore(), FixedClock(NOW), SequentialIdFactory(), InMemoryCampaignCache()
+    verifier, limiter = CountingPasswordVerifier(), ScriptedLimiter()
+    use_case = GetCampaignByDomain(
+        reads=InMemoryStoreReader(store),
+        cache=cache,
+        verifier=verifier,
+        limiter=limiter,
+        clock=clock,
+        verified_ttl_seconds=TTL_SECONDS,
+    )
+    return Lookup(store, clock, verifier, limiter, ids, cache, use_case)
+
+
+async def test_a_verified_pair_is_not_hashed_again_within_the_ttl(lookup: Lookup) -> None:
+    campaign = await lookup.open_protected("letmein")
+
+    first = await lookup.get("letmein")
+    lookup.clock.advance(dt.timedelta(seconds=TTL_SECONDS - 0.1))
+    second = await lookup.get("letmein")
+
+    assert first.id == second.id == campaign.id
+    assert lookup.verifier.checks == 1
+
+
+async def test_a_verified_pair_is_hashed_again_once_the_ttl_is_over(lookup: Lookup) -> None:
+    await lookup.open_protected("letmein")
+    await lookup.get("letmein")
+
+    lookup.clock.advance(dt.timedelta(seconds=TTL_SECONDS))
+    await lookup.get("letmein")
+
+    assert lookup.verifier.checks == 2
+
+
+async def test_a_pair_in_use_stays_remembered(lookup: Lookup) -> None:
+    """The TTL runs from the last use: a popular pair is not hashed again every TTL (a herd of waits)."""
+    await lookup.open_protected("letmein")
+
+    for _ in range(5):
+        await lookup.get("letmein")
+        lookup.clock.advance(dt.timedelta(seconds=TTL_SECONDS * 0.9))
+
+    assert lookup.verifier.checks == 1
+
+
+async def test_concurrent_checks_of_one_pair_share_one_hash(lookup: Lookup) -> None:
+    campaign = await lookup.open_protected("letmein")
+
+    found = await asyncio.gather(*(lookup.get("letmein") for _ in range(5)))
+    refused = await asyncio.gather(*(lookup.get("guess") for _ in range(3)), return_exceptions=True)
+
+    assert {c.id for c in found} == {campaign.id}
+    assert all(isinstance(error, InvalidCampaignPassword) for error in refused), refused
+    assert lookup.verifier.checks == 2
+    assert lookup.limiter.failures == {("fan", SITE): 3}  # each request is a guess, however few hashes
+
+
+async def test_a_password_change_is_checked_afresh(lookup: Lookup) -> None:
+    campaign = await lookup.open_protected("letmein")
+    await lookup.get("letmein")
+
+    await lookup.update(campaign.id, {"password": "n3w-one"})
+
+    with pytest.raises(InvalidCampaignPassword):
+        await lookup.get("letmein")
+    assert (await lookup.get("n3w-one")).id == campaign.id
+    assert lookup.verifier.checks == 3
+    await lookup.update(campaign.id, {"password": "letmein"})  # back to the first one: a new salt, a new hash
+    await lookup.get("letmein")
+    assert lookup.verifier.checks == 4
+
+
+async def test_wrong_passwords_are_hashed_each_time_and_counted_for_the_caller_and_domain(lookup: Lookup) -> None:
+    await lookup.open_protected("letmein")
+
+    for _ in range(3):
+        with pytest.raises(InvalidCampaignPassword):
+            await lookup.get("guess")
+
+    assert lookup.verifier.checks == 3
+    assert lookup.limiter.failures == {("fan", SITE): 3}
+
+
+async def test_no_password_is_no_guess(lookup: Lookup) -> None:
+    await lookup.open_protected("letmein")
+
+    for missing in (None, ""):
+        with pytest.raises(InvalidCampaignPassword):
+            await lookup.get(missing)
+
+    assert lookup.verifier.checks == 0
+    assert lookup.limiter.failures == {}
+
+
+async def test_successes_are_not_counted(lookup: Lookup) -> None:
+    await lookup.open_protected("letmein")
+
+    for _ in range(3):
+        await lookup.get("letmein")
+        lookup.clock.advance(dt.timedelta(seconds=TTL_SECONDS))
+
+    assert lookup.verifier.checks == 3
+    assert lookup.limiter.failures == {}
+
+
+async def test_a_limited_caller_is_refused_before_anything_is_hashed_even_with_the_right_password(
+    lookup: Lookup,
+) -> None:
+    await lookup.open_protected("letmein")
+    await lookup.get("letmein")  # remembered: the memo must not bypass the limit either
+    lookup.limiter.failures[("fan", SITE)] = lookup.limiter.limit
+    checks = lookup.verifier.checks
+
+    for password in ("letmein", "guess"):
+        with pytest.raises(TooManyAttempts) as raised:
+            await lookup.get(password)
+        assert raised.value.retry_after == 42
+    assert lookup.verifier.checks == checks
+    assert lookup.limiter.failures == {("fan", SITE): lookup.limiter.limit}
+
+
+async def test_readers_need_no_password_and_nothing_is_hashed(lookup: Lookup) -> None:
+    campaign = await lookup.open_protected("letmein")
+    reader = Principal(user_id="fan", grants={campaign.id: frozenset({Action.READ})})
+
+    assert (await lookup.get(None, reader)).id == campaign.id
+    assert (await lookup.get("anything", reader)).id == campaign.id
+    assert lookup.verifier.checks == 0
+
+
+async def test_a_hidden_campaign_is_not_found_before_any_password_is_checked(lookup: Lookup) -> None:
+    campaign = await lookup.open_protected("letmein")
+    await lookup.update(campaign.id, {"status": "CLOSED"})
+    await lookup.update(campaign.id, {"status": "INACTIVE"})
+
+    with pytest.raises(CampaignNotFound):
+        await lookup.get("letmein")
+    assert lookup.verifier.checks == 0
+
+
+async def test_the_memo_is_bounded(lookup: Lookup) -> None:
+    """With room for one pair, verifying another domain's password pushes the first out: it is hashed again."""
+    await lookup.open_protected("letmein")
+    await lookup.open_protected("letmein", site="other-site")
+    small = GetCampaignByDomain(
+        reads=InMemoryStoreReader(lookup.store),
+        cache=lookup.cache,
+        verifier=lookup.verifier,
+        limiter=lookup.limiter,
+        clock=lookup.clock,
+        verified_ttl_seconds=TTL_SECONDS,
+        max_verified=1,
+    )
+    first, other = DomainLookup(site=SITE, password="letmein"), DomainLookup(site="other-site", password="letmein")
+
+    await small.execute(FAN, first)
+    await small.execute(FAN, first)
+    assert lookup.verifier.checks == 1
+    await small.execute(FAN, other)
+    await small.execute(FAN, first)
+
+    assert lookup.verifier.checks == 3
