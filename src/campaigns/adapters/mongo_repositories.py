@@ -279,12 +279,14 @@ class MongoCollection:
         return await self._lists.count_documents(query, session=self._session)
 
     async def current_and_holder(self, document: Doc, fields: Sequence[str] = ()) -> tuple[Doc | None, bool]:
-        """In one read: the stored version of `document` (`fields` of it) and whether another document holds its key."""
+        """The stored version of `document` (`fields` of it) and whether another document holds its unique key.
+
+        Two indexed reads rather than one `$or`, which the stand-in answers with a scan of the collection.
+        """
+        stored = await self.find({"_id": document["_id"]}, fields=[*fields, "_id"], limit=1, by_key=True)
         key = self.unique.of(document) if self.unique else None
-        query = {"_id": document["_id"]} if key is None else {"$or": [{"_id": document["_id"]}, key]}
-        found = await self.find(query, fields=[*fields, "_id"], by_key=True)
-        current = next((doc for doc in found if doc["_id"] == document["_id"]), None)
-        return current, any(doc["_id"] != document["_id"] for doc in found)
+        holders = await self.find(key, fields=["_id"], limit=2, by_key=True) if key else []
+        return (stored[0] if stored else None), any(doc["_id"] != document["_id"] for doc in holders)
 
     async def insert(self, document: Doc) -> None:
         self._ensure_writable()
@@ -417,14 +419,20 @@ class MongoCampaignRepository(_Documents[Campaign], CampaignRepository):
             raise ConcurrentUpdate
 
     async def find_due(self, now: dt.datetime, *, after: tuple[dt.datetime, str] | None, limit: int) -> list[Campaign]:
-        query: Doc = {"nextTransitionAt": {"$lte": now}}
-        if after is not None:
-            at, last_id = after
-            query["$or"] = [
-                {"nextTransitionAt": {"$gt": at}},
-                {"nextTransitionAt": at, "_id": {"$gt": object_id(last_id) or ObjectId("0" * 24)}},
-            ]
-        return await self._find(query, sort=[("nextTransitionAt", ASCENDING), ("_id", ASCENDING)], limit=limit)
+        """Keyset paging in two range reads on the `nextTransitionAt` index, never an `$or` (a scan on the stand-in)."""
+        order = [("nextTransitionAt", ASCENDING), ("_id", ASCENDING)]
+        if after is None:
+            return await self._find({"nextTransitionAt": {"$lte": now}}, sort=order, limit=limit)
+        at, last_id = after
+        same_instant = await self._find(
+            {"nextTransitionAt": at, "_id": {"$gt": object_id(last_id) or ObjectId("0" * 24)}}, sort=order, limit=limit
+        )
+        if len(same_instant) >= limit:
+            return same_instant
+        later = await self._find(
+            {"nextTransitionAt": {"$gt": at, "$lte": now}}, sort=order, limit=limit - len(same_instant)
+        )
+        return same_instant + later
 
     async def search(self, query: CampaignQuery) -> CampaignPage:
         conditions = _campaign_filter(query)
