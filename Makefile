@@ -1,39 +1,49 @@
 # Single entry point for day-to-day tasks. CI runs `scripts/test.sh` (the same checks as `lint` + the tests).
 
-.PHONY: run test lint format bench bench-lookup bench-tick bench-password bench-store fuzz deep-properties
+.PHONY: help run test lint format bench bench-lookup bench-tick bench-password bench-store bench-relay fuzz deep-properties screenshot-schema
+.DEFAULT_GOAL := help
 
-run:
+help: ## List the targets (what `make` alone does)
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{ printf "  make %-18s %s\n", $$1, $$2 }'
+
+run: ## Serve on :8080 with the embedded profile (SQLite under ./var)
 	bash scripts/run.sh
 
-test:
+test: ## Lint, type-check and run the whole test suite (what CI runs)
 	bash scripts/test.sh
 
-lint:
+lint: ## ruff, ruff format --check, import-linter, mypy
 	uv run ruff check .
 	uv run ruff format --check .
 	uv run lint-imports --no-logo
 	uv run mypy
 
-format:
+format: ## Format and auto-fix the whole tree
 	uv run ruff format .
 	uv run ruff check --fix .
 
-bench: bench-lookup bench-tick bench-password bench-store
+bench: bench-lookup bench-tick bench-password bench-store bench-relay ## Every benchmark below
 
-bench-lookup:
+bench-lookup: ## Lookup throughput and latency against bare and verify-only routes
 	bash bench/lookup.sh
 
-bench-tick:
+bench-tick: ## Lifecycle tick over many stored campaigns, some due
 	bash bench/tick.sh
 
-bench-password:
+bench-password: ## Password-guess flood against a protected campaign
 	bash bench/password_flood.sh
 
-bench-store:
+bench-store: ## Tick and lookups on SQLite and the MongoDB stand-in
 	bash bench/store.sh
 
-fuzz:
+bench-relay: ## Outbox relay throughput
+	bash bench/relay.sh
+
+fuzz: ## Schema-driven fuzzing of the running service (fails on any 5xx)
 	bash scripts/fuzz.sh
 
-deep-properties:
+deep-properties: ## The property-based tests with many more examples
 	HYPOTHESIS_PROFILE=deep uv run pytest -q -p no:cacheprovider $$(grep -rl "from hypothesis import" tests)
+
+screenshot-schema: ## Screenshot of /schema in headless Chromium, offline (var/schema.png)
+	bash scripts/screenshot_schema.sh

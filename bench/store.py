@@ -28,7 +28,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from pymongo import AsyncMongoClient
-from tick import BAR_SECONDS, NOW, parse_sizes, seed, tick
+from tick import BAR_SECONDS, NOW, parse_sizes, seed, settle, tick, warm_up_sizes
 from tick import Run as TickRun
 
 from campaigns.adapters.in_memory import FixedClock
@@ -36,7 +36,6 @@ from campaigns.config import load_settings
 from campaigns.container import Container, build_container, resolve
 
 LOOKUPS = 1_000
-WARM_UP_STORED, WARM_UP_DUE = 1_000, 10
 RATIO_TARGET = 1.3
 MONGO_TIMEOUT_SECONDS = "120"
 """A bench measures a slow query rather than failing it at the service's 5 s (the stand-in is slow at 100,000)."""
@@ -101,6 +100,7 @@ async def run(name: str, store_url: str, stored: int, due: int) -> Run:
             started = time.perf_counter()
             await seed_store(container, stored, due)
             seed_seconds = time.perf_counter() - started
+        settle()
         # Reopened, so the tick starts on fresh connections as a restarted service would.
         async with composed(store_url, Path(tmp)) as container:
             refresh = await resolve(container.refresh_lifecycle)
@@ -194,7 +194,7 @@ async def bench(stores: list[tuple[str, str | None]], stored: int, due: int, com
     results: list[list[Run]] = []
     for name, mongo_url in stores:
         # A small unreported run first, so no measured run pays the process's first-use costs.
-        await measure(name, mongo_url, WARM_UP_STORED, WARM_UP_DUE)
+        await measure(name, mongo_url, *warm_up_sizes(due))
         results.append([await measure(name, mongo_url, size, due) for size in sizes])
     for runs in results:
         report(runs)

@@ -1,7 +1,8 @@
 """Time one lifecycle tick on the embedded SQLite store, with many campaigns stored and few of them due.
 
-The quality bar: a tick over 100,000 campaigns of which 1,000 are due takes under 1 s, and its cost
-grows with the number due, not the number stored. So the same number due is run twice, once with the
+The quality bars: a tick over 100,000 campaigns of which 1,000 are due takes under 1 s (spec §7;
+the target for the batched tick is 250 ms), and its cost grows with the number due, not the number
+stored (ratio <= 1.3). So the same number due is run twice, once with the
 full store and once with a store ten times smaller: the two tick times should be close.
 
 Each run seeds a fresh store file through the campaign repository (the rows are exactly what the
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import sys
 import tempfile
 import time
@@ -37,6 +39,11 @@ NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 BATCH = 10_000
 """Campaigns added per seeding transaction."""
 BAR_SECONDS = 1.0
+"""Spec §7's bar for the tick."""
+TARGET_SECONDS = 0.25
+"""The batched tick's target on the embedded store (issue 9)."""
+RATIO_TARGET = 1.3
+"""Tick time over the full store / over the ten times smaller one, same number due: O(due)."""
 
 
 class Run(msgspec.Struct, frozen=True, kw_only=True):
@@ -93,6 +100,26 @@ def units_of_work(database: SqliteDatabase) -> UnitOfWorkFactory:
     return sqlite_units_of_work(database, ObjectIdFactory())
 
 
+def settle() -> None:
+    """Write the seeded file out to disk before timing anything.
+
+    Otherwise the tick's first checkpoint (whose fsync of the store file waits for every page the
+    kernel has not written yet) pays for the seeding too, a cost that grows with the number stored.
+    """
+    os.sync()
+
+
+def progress(stored: int, started: float) -> Callable[[int], None]:
+    """Reports seeding on stderr, every tenth of the way."""
+    step = max(BATCH, stored // 10)
+
+    def report(done: int) -> None:
+        if done % step == 0 or done == stored:
+            print(f"  seeded {done:,}/{stored:,} ({time.perf_counter() - started:.0f}s)", file=sys.stderr)
+
+    return report
+
+
 async def tick(refresh: RefreshLifecycle) -> tuple[float, int]:
     started = time.perf_counter()
     report = await refresh.execute()
@@ -105,8 +132,9 @@ async def run(stored: int, due: int) -> Run:
         path = Path(tmp) / "campaigns.db"
         started = time.perf_counter()
         async with store(path) as uow:
-            await seed(uow, stored, due)
+            await seed(uow, stored, due, progress(stored, started))
         seed_seconds = time.perf_counter() - started
+        settle()
         # Reopened, so the tick starts on a fresh connection as a restarted service would.
         async with store(path) as uow:
             refresh = RefreshLifecycle(uow=uow, clock=FixedClock(NOW), cache=InProcessCampaignCache(ttl_seconds=2.0))
@@ -123,9 +151,18 @@ async def run(stored: int, due: int) -> Run:
     )
 
 
-async def warm_up() -> None:
+def warm_up_sizes(due: int) -> tuple[int, int]:
+    """A small store with as many due as the measured runs.
+
+    The first tick of that size in a process pays one-off costs (memory, statements, caches) that
+    would otherwise land on the first measured run.
+    """
+    return 2 * due, due
+
+
+async def warm_up(due: int) -> None:
     """One small tick first, so no measured run pays the process's first-use costs."""
-    await run(1_000, 10)
+    await run(*warm_up_sizes(due))
 
 
 def report(runs: list[Run]) -> None:
@@ -148,21 +185,36 @@ def report(runs: list[Run]) -> None:
         print(f"  stored x{stored_ratio:.0f} with the same number due: tick x{tick_ratio:.2f}")
 
 
-def verdict(main_run: Run) -> None:
-    passed = main_run.tick_seconds < BAR_SECONDS and main_run.applied == main_run.due
-    print(
-        f"\nbar: tick over {main_run.stored:,} stored / {main_run.due:,} due < {BAR_SECONDS:.0f} s: "
-        f"{'PASS' if passed else 'FAIL'} ({main_run.tick_seconds:.3f} s, {main_run.applied:,} applied)"
-    )
+def verdicts(runs: list[Run]) -> None:
+    """A PASS/FAIL line per target, never an assertion."""
+    big = runs[0]
+    took = f"{big.tick_seconds * 1e3:.1f} ms"
+    lines = [
+        (big.tick_seconds < BAR_SECONDS, f"tick over {big.stored:,} stored / {big.due:,} due < 1 s (spec): {took}"),
+        (big.tick_seconds < TARGET_SECONDS, f"tick over {big.stored:,} stored / {big.due:,} due < 250 ms: {took}"),
+        (
+            big.applied == big.due and big.again_applied == 0,
+            f"each due transition applied once: {big.applied:,} applied, then {big.again_applied:,}",
+        ),
+    ]
+    if len(runs) == 2 and runs[1].tick_seconds:
+        small = runs[1]
+        ratio = big.tick_seconds / small.tick_seconds
+        lines.append(
+            (ratio <= RATIO_TARGET, f"tick({big.stored:,} stored) / tick({small.stored:,} stored) <= 1.3: x{ratio:.2f}")
+        )
+    print()
+    for passed, text in lines:
+        print(f"{'PASS' if passed else 'FAIL'}  {text}")
 
 
 async def bench(stored: int, due: int, compare_stored: int | None) -> None:
-    await warm_up()
+    await warm_up(due)
     runs = [await run(stored, due)]
     if compare_stored is not None:
         runs.append(await run(compare_stored, due))
     report(runs)
-    verdict(runs[0])
+    verdicts(runs)
 
 
 def parse_sizes(parser: argparse.ArgumentParser) -> argparse.Namespace:

@@ -21,6 +21,15 @@ fi
 step "uv sync --locked"
 uv sync --locked
 
+# The Redis tests start their own redis-server (a primary and a replica) and stop it by PID.
+if ! command -v redis-server >/dev/null 2>&1; then
+    step "apt-get install redis-server"
+    sudo_if_needed=()
+    [[ "$(id -u)" -eq 0 ]] || sudo_if_needed=(sudo)
+    "${sudo_if_needed[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_if_needed[@]}" apt-get install -y -qq redis-server
+fi
+
 step "ruff check"
 uv run ruff check .
 

@@ -33,6 +33,11 @@ class ConfigurationError(Exception):
 class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
     host: str = "127.0.0.1"
     port: Port = 8080
+    workers: Annotated[int, msgspec.Meta(ge=1, le=64)] = 1
+    """`campaigns serve` worker processes (`serve --workers` overrides)."""
+    http_header_timeout_seconds: Annotated[float, msgspec.Meta(ge=0.1, le=10)] = 5.0
+    """How long a client may take to send a request's headers, and how long an idle keep-alive
+    connection is kept: granian runs one timer for both."""
     data_dir: str = "var"
     store: str | None = None
     """`sqlite:///path`, `mongodb://…` or `mongodb+srv://…`; unset means `sqlite:///<data dir>/campaigns.db`."""
@@ -57,10 +62,14 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     redis_url: str | None = None
     redis_replica_url: str | None = None
     kinesis_stream: str | None = None
+    """Each of the stream and the two queue URLs turns its sink on; unset: the local JSON-lines file."""
     data_pipeline_queue_url: str | None = None
     refresh_selections_queue_url: str | None = None
     aws_endpoint_url: str | None = None
     aws_region: str = "us-east-1"
+    aws_connect_timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=60)] = 2.0
+    aws_read_timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=120)] = 10.0
+    """Per AWS call; the sinks' own bounded retries (and then the relay's backoff) handle what fails."""
     fastly_service_id: str | None = None
     fastly_api_key: str | None = None
     fastly_api_url: str = "https://api.fastly.com"

@@ -12,12 +12,17 @@ from typing import Protocol, TypeVar, cast
 
 from dependency_injector import containers, providers
 
+from campaigns.adapters import aws_clients
+from campaigns.adapters.aws_clients import AwsConnection, AwsSession
 from campaigns.adapters.dev_jwt_keys import DevKeyPair, read_public_key
+from campaigns.adapters.fastly_cdn_purger import FastlyCdnPurger, fastly_http_client
 from campaigns.adapters.httpx_discovery_catalog import HttpxDiscoveryCatalog, discovery_http_client
 from campaigns.adapters.in_process_campaign_cache import InProcessCampaignCache
 from campaigns.adapters.in_process_discovery_cache import InProcessDiscoveryCache
 from campaigns.adapters.json_lines_event_sink import JsonLinesEventSink
+from campaigns.adapters.kinesis_event_sink import KinesisEventSink
 from campaigns.adapters.limits_attempt_limiter import LimitsAttemptLimiter
+from campaigns.adapters.logging_cdn_purger import LoggingCdnPurger
 from campaigns.adapters.mongo_store import (
     MongoDatabase,
     MongoOutboxStore,
@@ -25,6 +30,9 @@ from campaigns.adapters.mongo_store import (
     MongoUnitOfWork,
     mongo_client,
 )
+from campaigns.adapters.redis_campaign_documents import RedisCampaignDocuments, RedisCampaignDocumentsSink
+from campaigns.adapters.redis_connections import RedisHealth, redis_client
+from campaigns.adapters.redis_discovery_cache import RedisDiscoveryCache
 from campaigns.adapters.sqlite_store import (
     SqliteDatabase,
     SqliteOutboxStore,
@@ -32,10 +40,12 @@ from campaigns.adapters.sqlite_store import (
     SqliteUnitOfWork,
     sqlite_database,
 )
+from campaigns.adapters.sqs_event_sink import DATA_PIPELINE_ROUTE, REFRESH_SELECTIONS_ROUTE, SqsEventSink
 from campaigns.adapters.system_clock import ObjectIdFactory, SystemClock
 from campaigns.adapters.thread_pool_password_verifier import ThreadPoolPasswordVerifier
+from campaigns.adapters.tiered_campaign_cache import TieredCampaignCache
 from campaigns.adapters.unconfigured_discovery_catalog import UnconfiguredDiscoveryCatalog
-from campaigns.application.ports import IdFactory, OutboxStore, StoreReader, UnitOfWorkFactory
+from campaigns.application.ports import EventSink, IdFactory, OutboxStore, StoreReader, UnitOfWorkFactory
 from campaigns.application.use_cases.check_health import CheckHealth
 from campaigns.application.use_cases.clone_markets import CloneMarkets
 from campaigns.application.use_cases.create_campaign import CreateCampaign
@@ -54,11 +64,13 @@ from campaigns.application.use_cases.list_event_statuses import ListEventStatuse
 from campaigns.application.use_cases.list_markets import ListMarkets
 from campaigns.application.use_cases.list_notifiable_markets import ListNotifiableMarkets
 from campaigns.application.use_cases.list_promoters import ListPromoters
+from campaigns.application.use_cases.list_scheduled_transitions import ListScheduledTransitions
 from campaigns.application.use_cases.list_upcoming_markets import ListUpcomingMarkets
 from campaigns.application.use_cases.mark_markets_notified import MarkMarketsNotified
 from campaigns.application.use_cases.purge_outbox import PurgeDeliveredOutbox
 from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
 from campaigns.application.use_cases.relay_outbox import RelayOutbox
+from campaigns.application.use_cases.replay_outbox import ReplayOutbox
 from campaigns.application.use_cases.schedule_market_notifications import ScheduleMarketNotifications
 from campaigns.application.use_cases.search_artists import SearchArtists
 from campaigns.application.use_cases.search_contacts import SearchContacts
@@ -96,6 +108,40 @@ def jwt_public_key(settings: Settings) -> str:
 def discovery_mode(settings: Settings) -> str:
     """Which Discovery catalog stands behind the port: the API when a key is set, else one saying how to set it."""
     return "api" if settings.discovery_api_key else "unconfigured"
+
+
+def json_lines_mode(settings: Settings) -> str:
+    """The local file takes the stream while no AWS sink does, so the embedded profile shows every event."""
+    aws = (settings.kinesis_stream, settings.data_pipeline_queue_url, settings.refresh_selections_queue_url)
+    return "off" if any(aws) else "on"
+
+
+def configured(setting: str | None) -> str:
+    """`on` when the setting that names a sink's destination is set (the selector of each AWS sink), else `off`."""
+    return "on" if setting else "off"
+
+
+def aws_connection_of(settings: Settings) -> AwsConnection:
+    """Where and how the AWS clients connect: `CAMPAIGNS_AWS_*`."""
+    return AwsConnection(
+        region=settings.aws_region,
+        endpoint_url=settings.aws_endpoint_url,
+        connect_timeout=settings.aws_connect_timeout_seconds,
+        read_timeout=settings.aws_read_timeout_seconds,
+    )
+
+
+def sqs_wanted(settings: Settings) -> bool:
+    return bool(settings.data_pipeline_queue_url or settings.refresh_selections_queue_url)
+
+
+def redis_read_url(settings: Settings) -> str | None:
+    """Where lookups read Redis: the replica when one is configured, else the primary (None: no Redis)."""
+    return settings.redis_replica_url or settings.redis_url
+
+
+def configured_sinks(*sinks: EventSink | None) -> list[EventSink]:
+    return [sink for sink in sinks if sink is not None]
 
 
 def relay_holder() -> str:
@@ -163,7 +209,78 @@ class Container(containers.DeclarativeContainer):
     cache = providers.Singleton(InProcessCampaignCache, ttl_seconds=settings.provided.cache_ttl_seconds)
     password_verifier = providers.Singleton(ThreadPoolPasswordVerifier)
     password_attempts = providers.Singleton(LimitsAttemptLimiter, attempts=10, window_seconds=60)
-    sinks = providers.List(providers.Singleton(JsonLinesEventSink, settings.provided.events_path))
+    json_lines_sink = providers.Selector(
+        providers.Callable(json_lines_mode, settings),
+        on=providers.Singleton(JsonLinesEventSink, settings.provided.events_path),
+        off=providers.Object(None),
+    )
+    aws_session = providers.Singleton(AwsSession)
+    aws_connection = providers.Singleton(aws_connection_of, settings)
+    kinesis_client = providers.Resource(
+        aws_clients.kinesis_client,
+        aws_session,
+        aws_connection,
+        enabled=providers.Callable(bool, settings.provided.kinesis_stream),
+    )
+    """Opened only while a stream is configured (else None); closed by `shutdown_resources()`."""
+    sqs_client = providers.Resource(
+        aws_clients.sqs_client, aws_session, aws_connection, enabled=providers.Callable(sqs_wanted, settings)
+    )
+    """One client for both queues, opened only while one is configured (else None)."""
+    kinesis_sink = providers.Selector(
+        providers.Callable(configured, settings.provided.kinesis_stream),
+        on=providers.Singleton(KinesisEventSink, kinesis_client, settings.provided.kinesis_stream),
+        off=providers.Object(None),
+    )
+    data_pipeline_sink = providers.Selector(
+        providers.Callable(configured, settings.provided.data_pipeline_queue_url),
+        on=providers.Singleton(
+            SqsEventSink, sqs_client, settings.provided.data_pipeline_queue_url, route=DATA_PIPELINE_ROUTE
+        ),
+        off=providers.Object(None),
+    )
+    refresh_selections_sink = providers.Selector(
+        providers.Callable(configured, settings.provided.refresh_selections_queue_url),
+        on=providers.Singleton(
+            SqsEventSink, sqs_client, settings.provided.refresh_selections_queue_url, route=REFRESH_SELECTIONS_ROUTE
+        ),
+        off=providers.Object(None),
+    )
+    redis_primary = providers.Resource(redis_client, settings.provided.redis_url)
+    """The Redis primary (documents and Discovery answers are written there), None while `redis_url` is unset."""
+    redis_replica = providers.Resource(redis_client, providers.Callable(redis_read_url, settings))
+    """Where the lookup by domain reads documents: the replica, else the primary; None without Redis."""
+    redis_documents_sink = providers.Selector(
+        providers.Callable(configured, settings.provided.redis_url),
+        on=providers.Singleton(RedisCampaignDocumentsSink, redis_primary, store.reads),
+        off=providers.Object(None),
+    )
+    fastly_client = providers.Resource(
+        fastly_http_client,
+        settings.provided.fastly_api_url,
+        enabled=providers.Callable(bool, settings.provided.fastly_service_id),
+    )
+    cdn_sink = providers.Selector(
+        providers.Callable(configured, settings.provided.fastly_service_id),
+        on=providers.Singleton(
+            FastlyCdnPurger,
+            fastly_client,
+            service_id=settings.provided.fastly_service_id,
+            api_key=settings.provided.fastly_api_key,
+        ),
+        off=providers.Singleton(LoggingCdnPurger),
+    )
+    """Fastly purges when a service is configured, else purges logged (`cdn-log`)."""
+    sinks = providers.Callable(
+        configured_sinks,
+        json_lines_sink,
+        kinesis_sink,
+        data_pipeline_sink,
+        refresh_selections_sink,
+        redis_documents_sink,
+        cdn_sink,
+    )
+    """Every sink the settings configure; each adapter's provider answers None when it is not configured."""
     token_verifier = providers.Singleton(
         TokenVerifier,
         providers.Callable(jwt_public_key, settings),
@@ -181,12 +298,38 @@ class Container(containers.DeclarativeContainer):
         api=providers.Singleton(HttpxDiscoveryCatalog, discovery_client, api_key=settings.provided.discovery_api_key),
         unconfigured=providers.Singleton(UnconfiguredDiscoveryCatalog),
     )
-    discovery_cache = providers.Singleton(
-        InProcessDiscoveryCache, ttl_seconds=settings.provided.discovery_cache_ttl_seconds
+    discovery_redis_health = providers.Singleton(RedisHealth, "discovery cache")
+    lookup_redis_health = providers.Singleton(RedisHealth, "campaign documents")
+    """Whether each use of Redis works now: one log line when it stops, one when it is back."""
+    discovery_cache = providers.Selector(
+        providers.Callable(configured, settings.provided.redis_url),
+        on=providers.Singleton(
+            RedisDiscoveryCache,
+            redis_primary,
+            ttl_seconds=settings.provided.discovery_cache_ttl_seconds,
+            health=discovery_redis_health,
+        ),
+        off=providers.Singleton(InProcessDiscoveryCache, ttl_seconds=settings.provided.discovery_cache_ttl_seconds),
     )
+    lookup_cache = providers.Selector(
+        providers.Callable(configured, settings.provided.redis_url),
+        on=providers.Singleton(
+            TieredCampaignCache,
+            cache,
+            providers.Singleton(
+                RedisCampaignDocuments,
+                redis_replica,
+                primary=redis_primary,
+                health=lookup_redis_health,
+                on_degraded=metrics.provided.redis_degraded.inc,
+            ),
+        ),
+        off=cache,
+    )
+    """The lookup by domain's reads: in-process, then the Redis documents when Redis is configured."""
 
     create_campaign = providers.Singleton(CreateCampaign, uow=unit_of_work, clock=clock, ids=ids)
-    update_campaign = providers.Singleton(UpdateCampaign, uow=unit_of_work, clock=clock, ids=ids, cache=cache)
+    update_campaign = providers.Singleton(UpdateCampaign, uow=unit_of_work, clock=clock, ids=ids, cache=lookup_cache)
     reads: providers.Provider[StoreReader] = store.reads
     update_campaign_faqs = providers.Singleton(UpdateCampaignFaqs, update=update_campaign)
     update_campaign_terms = providers.Singleton(UpdateCampaignTerms, update=update_campaign)
@@ -200,7 +343,8 @@ class Container(containers.DeclarativeContainer):
     get_campaign_by_domain = providers.Singleton(
         GetCampaignByDomain,
         reads=reads,
-        cache=cache,
+        cache=lookup_cache,
+        nearest_cache=cache,
         verifier=password_verifier,
         limiter=password_attempts,
         clock=clock,
@@ -210,9 +354,10 @@ class Container(containers.DeclarativeContainer):
     find_campaigns_for_event = providers.Singleton(FindCampaignsForEvent, reads=reads)
     find_presale_window_ids = providers.Singleton(FindPresaleWindowIds, reads=reads)
     find_campaign_ids_by_category = providers.Singleton(FindCampaignIdsByCategory, reads=reads)
-    refresh_lifecycle = providers.Singleton(RefreshLifecycle, uow=unit_of_work, clock=clock, cache=cache)
+    refresh_lifecycle = providers.Singleton(RefreshLifecycle, uow=unit_of_work, clock=clock, cache=lookup_cache)
     check_health = providers.Singleton(CheckHealth, reads=reads)
     list_upcoming_markets = providers.Singleton(ListUpcomingMarkets, reads=reads, clock=clock)
+    list_scheduled_transitions = providers.Singleton(ListScheduledTransitions, reads=reads, clock=clock)
     schedule_market_notifications = providers.Singleton(ScheduleMarketNotifications, uow=unit_of_work, clock=clock)
     list_notifiable_markets = providers.Singleton(ListNotifiableMarkets, reads=reads, clock=clock)
     mark_markets_notified = providers.Singleton(MarkMarketsNotified, uow=unit_of_work, clock=clock)
@@ -229,9 +374,11 @@ class Container(containers.DeclarativeContainer):
     relay_outbox = providers.Singleton(
         RelayOutbox, outbox=outbox, sinks=sinks, clock=clock, holder=providers.Callable(relay_holder)
     )
+    replay_outbox = providers.Singleton(ReplayOutbox, outbox=outbox, sinks=sinks)
     purge_outbox = providers.Singleton(
         PurgeDeliveredOutbox,
         outbox=outbox,
+        sinks=sinks,
         clock=clock,
         retention=providers.Callable(dt.timedelta, hours=settings.provided.outbox_retention_hours),
     )
@@ -243,6 +390,7 @@ class Container(containers.DeclarativeContainer):
         purge=purge_outbox,
         outbox=outbox,
         metrics=metrics,
+        clock=clock,
         tick_seconds=settings.provided.tick_seconds,
         relay_seconds=settings.provided.relay_seconds,
     )

@@ -14,16 +14,18 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 from pymongo.uri_parser import parse_uri
+
+T = TypeVar("T")
 
 TEST_MONGO_URL = "CAMPAIGNS_TEST_MONGO_URL"
 READY_WITHIN = 20.0
@@ -128,11 +130,26 @@ def wait_until_serving(handle: Process) -> None:
     pytest.fail(f"`campaigns serve` did not answer /heartbeat within {READY_WITHIN}s:\n{handle.output()}")
 
 
+def until(what: str, check: Callable[[], T | None], *processes: Process, within: float = 30.0) -> T:
+    """Poll `check()` until it returns something truthy, failing after `within` s or when a process died."""
+    deadline = time.monotonic() + within
+    while True:
+        if result := check():
+            return result
+        for process in processes:
+            if process.process.poll() is not None:
+                pytest.fail(f"a process exited while waiting for {what}:\n{process.output()}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"no {what} within {within}s:\n" + "\n".join(p.output() for p in processes))
+        time.sleep(0.1)
+
+
 def read_events(path: Path) -> list[dict[str, Any]]:
     """The CloudEvents a relay appended to the JSON-lines sink at `path` (none when it does not exist yet)."""
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    *whole, _being_written = path.read_text().split("\n")
+    return [json.loads(line) for line in whole if line.strip()]
 
 
 def with_database(url: str, name: str) -> str:

@@ -6,7 +6,7 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import pytest
 from typer.testing import CliRunner
@@ -48,31 +48,72 @@ def run(*args: str) -> str:
 
 
 async def create_and_park(container: Container) -> None:
-    """Two committed events; the sink rejected the first for good."""
+    """Two campaigns created; the sink rejected the first one's first event for good and has the rest."""
     for site in ("parked-site", "pending-site"):
         await (await resolve(container.create_campaign)).execute(SUPREME, valid_campaign_body(site))
     outbox = await resolve(container.outbox)
-    first, _ = await outbox.pending(10)
-    await outbox.record_failure(first.id, error="rejected by the sink", park=True)
+    [sink] = [sink for sink in await resolve(container.sinks) if sink.route.name == "json-lines"]
+    first, *rest = await outbox.pending(sink.route, 100)
+    await outbox.park(sink.route.name, first, error="rejected by the sink", at=first.event.occurred_at)
+    await outbox.acknowledge(sink.route.name, [first, *rest])
 
 
 async def relay(container: Container) -> int:
-    return (await (await resolve(container.relay_outbox)).execute()).delivered
+    relay = await resolve(container.relay_outbox)
+    return sum([(await relay.execute(sink)).delivered for sink in relay.sinks])
 
 
-def test_an_operator_requeues_parked_entries_and_purges_delivered_ones(data_dir: Path) -> None:
+def sink_status(output: str) -> dict[str, object]:
+    [status] = [status for status in json.loads(output)["sinks"] if status["sink"] == "json-lines"]
+    return cast(dict[str, object], status)
+
+
+def test_an_operator_sees_parked_entries_with_their_error_requeues_and_purges(data_dir: Path) -> None:
     with_container(data_dir, create_and_park)
-    assert json.loads(run("outbox", "status"))["parked"] == 1
-
-    assert run("outbox", "requeue") == "requeued: 1\n"
     status = json.loads(run("outbox", "status"))
-    assert (status["backlog"], status["parked"]) == (2, 0)
+    [parked] = status["parked"]
+    assert (parked["sink"], parked["type"], parked["error"]) == (
+        "json-lines",
+        "campaign.created",
+        "rejected by the sink",
+    )
+    assert (sink_status(run("outbox", "status"))["backlog"], sink_status(run("outbox", "status"))["parked"]) == (0, 1)
 
-    assert with_container(data_dir, relay) == 2
-    assert run("outbox", "purge") == "purged: 0\n", "delivered just now: inside the default retention"
-    assert run("outbox", "purge", "--older-than", "0s") == "purged: 2\n"
-    assert json.loads(run("outbox", "status"))["backlog"] == 0
-    assert len((data_dir / "events.jsonl").read_text().splitlines()) == 2
+    assert run("outbox", "requeue", "--sink", "kinesis") == "requeued: 0\n", "nothing parked for that sink"
+    assert run("outbox", "requeue", "--sink", "json-lines") == "requeued: 1\n"
+    assert (sink_status(run("outbox", "status"))["backlog"], sink_status(run("outbox", "status"))["parked"]) == (1, 0)
+
+    assert with_container(data_dir, relay) == 1
+    lines = (data_dir / "events.jsonl").read_text().splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [parked["entry_id"]]
+    assert run("outbox", "purge") == "purged: 0\n", "inside the default retention"
+    assert run("outbox", "purge", "--older-than", "0s") != "purged: 0\n"
+    assert json.loads(run("outbox", "status"))["parked"] == []
+
+
+def test_an_operator_replays_what_a_sink_had_since_an_instant(data_dir: Path) -> None:
+    with_container(data_dir, create_and_park)  # acknowledged without being written: as if the file was lost
+    events = data_dir / "events.jsonl"
+    assert not events.exists()
+
+    output = run("outbox", "replay", "--sink", "json-lines", "--since", "2000-01-01T00:00:00Z")
+
+    lines = [json.loads(line) for line in events.read_text().splitlines()]
+    assert output == f"replayed: {len(lines)}\n"
+    assert [line["type"] for line in lines][:1] == ["campaign.created"]
+    assert len({line["id"] for line in lines}) == len(lines) >= 2
+    assert run("outbox", "replay", "--sink", "json-lines", "--since", "2999-01-01T00:00:00Z") == "replayed: 0\n"
+    assert sink_status(run("outbox", "status"))["backlog"] == 0, "a replay does not move the position"
+
+
+def test_a_replay_to_an_unknown_sink_or_from_a_bad_instant_is_refused(data_dir: Path) -> None:
+    with_container(data_dir, create_and_park)
+    unknown = CliRunner().invoke(cli, ["outbox", "replay", "--sink", "nowhere", "--since", "2026-01-01T00:00:00Z"])
+    assert unknown.exit_code == 2
+    assert "No sink named 'nowhere'" in unknown.output
+    bad = CliRunner().invoke(cli, ["outbox", "replay", "--sink", "json-lines", "--since", "yesterday"])
+    assert bad.exit_code == 2
+    assert "--since" in bad.output
 
 
 @pytest.mark.usefixtures("data_dir")

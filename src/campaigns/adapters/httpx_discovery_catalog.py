@@ -10,8 +10,9 @@ from urllib.parse import quote
 
 import httpx
 import msgspec
-import stamina
 
+from campaigns.adapters.httpx_clients import json_api_client
+from campaigns.adapters.retries import attempts
 from campaigns.application.errors import DependencyFailed, DependencyUnavailable
 from campaigns.application.ports import ArtistSummary, DiscoveryCatalog, DiscoveryPage, VenueSummary
 
@@ -28,16 +29,8 @@ async def discovery_http_client(
     base_url: str, *, connect_timeout: float, read_timeout: float
 ) -> AsyncIterator[httpx.AsyncClient]:
     """One connection pool for the process, closed at shutdown: fits `providers.Resource`."""
-    client = httpx.AsyncClient(
-        base_url=base_url.rstrip("/"),
-        timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
-        headers={"Accept": "application/json"},
-        follow_redirects=False,
-    )
-    try:
+    async with json_api_client(base_url, connect_timeout=connect_timeout, read_timeout=read_timeout) as client:
         yield client
-    finally:
-        await client.aclose()
 
 
 class RetryPolicy(msgspec.Struct, frozen=True, kw_only=True):
@@ -278,17 +271,9 @@ class HttpxDiscoveryCatalog(DiscoveryCatalog):
         raise DependencyFailed(f"Discovery rejected the request (HTTP {status}{error_hint(response.content)}).")
 
     async def _get_with_retries(self, path: str, params: Mapping[str, str | int]) -> httpx.Response:
-        policy = self._retry
         tries = 0
         try:
-            async for attempt in stamina.retry_context(
-                on=self._backoff,
-                attempts=policy.attempts,
-                timeout=policy.deadline,
-                wait_initial=policy.wait_initial,
-                wait_max=policy.wait_max,
-                wait_jitter=policy.wait_jitter,
-            ):
+            async for attempt in attempts(self._retry, on=self._backoff):
                 with attempt:
                     tries += 1
                     response = await self._client.get(path, params=params)

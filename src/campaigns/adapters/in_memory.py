@@ -17,6 +17,7 @@ from typing import Any, Self, TypeVar
 import msgspec
 
 from campaigns.application.errors import ConcurrentUpdate, DependencyUnavailable
+from campaigns.application.event_catalogue import EVENT_TYPES, event_type
 from campaigns.application.ports import (
     ArtistSummary,
     CampaignCache,
@@ -24,7 +25,6 @@ from campaigns.application.ports import (
     CampaignQuery,
     CampaignRepository,
     CampaignSort,
-    CdnPurger,
     Clock,
     ContactRepository,
     DiscoveryCache,
@@ -32,18 +32,23 @@ from campaigns.application.ports import (
     DiscoveryPage,
     EventSink,
     EventStatusRepository,
+    GuardedUpdate,
     IdFactory,
     MarketRepository,
     Outbox,
     OutboxEntry,
     OutboxStats,
     OutboxStore,
+    ParkedEntry,
     PasswordVerifier,
     PromoterRepository,
+    Rejection,
+    SinkRoute,
     SortDirection,
     StoreReader,
     UnitOfWork,
     VenueSummary,
+    purge_bounds,
 )
 from campaigns.domain.campaign import Campaign, Status
 from campaigns.domain.contact import Contact
@@ -58,13 +63,10 @@ from campaigns.domain.promoter import Promoter
 T = TypeVar("T")
 
 
-class StoredOutboxEntry(msgspec.Struct, frozen=True, kw_only=True):
-    """An outbox row with the relay's bookkeeping; immutable so store snapshots can share it."""
-
-    entry: OutboxEntry
-    delivered_at: dt.datetime | None = None
-    parked: bool = False
-    last_error: str | None = None
+class ParkedRow(msgspec.Struct, frozen=True, kw_only=True):
+    error: str
+    parked_at: dt.datetime
+    requeued: bool = False
 
 
 @dataclasses.dataclass
@@ -76,10 +78,14 @@ class InMemoryStore:
     promoters: dict[str, Promoter] = dataclasses.field(default_factory=dict)
     contacts: dict[str, Contact] = dataclasses.field(default_factory=dict)
     event_statuses: dict[str, EventStatus] = dataclasses.field(default_factory=dict)
-    outbox: dict[str, StoredOutboxEntry] = dataclasses.field(default_factory=dict)
+    outbox: dict[int, OutboxEntry] = dataclasses.field(default_factory=dict)
+    """By sequence."""
     sequence: int = 0
-    relay_lease: tuple[str, dt.datetime] | None = None
-    """(holder, expires at)."""
+    positions: dict[str, int] = dataclasses.field(default_factory=dict)
+    parked: dict[tuple[str, int], ParkedRow] = dataclasses.field(default_factory=dict)
+    """By (sink, sequence)."""
+    leases: dict[str, tuple[str, dt.datetime]] = dataclasses.field(default_factory=dict)
+    """Lease name: (holder, expires at)."""
     lock: asyncio.Lock = dataclasses.field(default_factory=asyncio.Lock, repr=False, compare=False)
 
     def load(self, source: InMemoryStore) -> None:
@@ -91,7 +97,9 @@ class InMemoryStore:
         self.event_statuses = dict(source.event_statuses)
         self.outbox = dict(source.outbox)
         self.sequence = source.sequence
-        self.relay_lease = source.relay_lease
+        self.positions = dict(source.positions)
+        self.parked = dict(source.parked)
+        self.leases = dict(source.leases)
 
 
 def _page(items: list[T], page: int, page_size: int) -> list[T]:
@@ -146,6 +154,17 @@ class InMemoryCampaignRepository(CampaignRepository):
             raise ConcurrentUpdate
         self._ensure_site_unique(campaign)
         self._tables.campaigns[campaign.id] = campaign
+
+    async def update_many(self, updates: Sequence[GuardedUpdate]) -> set[str]:
+        applied: set[str] = set()
+        for update in updates:
+            stored, campaign = self._tables.campaigns.get(update.campaign.id), update.campaign
+            if stored is None or (stored.version, stored.status) != (campaign.version - 1, update.expected_status):
+                continue
+            self._ensure_site_unique(campaign)
+            self._tables.campaigns[campaign.id] = campaign
+            applied.add(campaign.id)
+        return applied
 
     def _ensure_site_unique(self, campaign: Campaign) -> None:
         """Mirror the store's unique index over non-null `domain.site`, whatever the holder's status."""
@@ -222,6 +241,12 @@ class InMemoryMarketRepository(MarketRepository):
 
     async def list_for_campaign(self, campaign_id: str) -> list[Market]:
         return sorted((m for m in self._tables.markets.values() if m.campaign_id == campaign_id), key=lambda m: m.id)
+
+    async def list_for_campaigns(self, campaign_ids: Sequence[str]) -> list[Market]:
+        wanted = set(campaign_ids)
+        return sorted(
+            (m for m in self._tables.markets.values() if m.campaign_id in wanted), key=lambda m: (m.campaign_id, m.id)
+        )
 
     async def add(self, market: Market) -> None:
         self._ensure_name_unique(market)
@@ -382,8 +407,9 @@ class InMemoryUnitOfWork(UnitOfWork):
     async def commit(self) -> None:
         for event in self.outbox.staged:
             self._work.sequence += 1
-            entry = OutboxEntry(id=self._ids.new_id(), sequence=self._work.sequence, event=event)
-            self._work.outbox[entry.id] = StoredOutboxEntry(entry=entry)
+            self._work.outbox[self._work.sequence] = OutboxEntry(
+                id=self._ids.new_id(), sequence=self._work.sequence, event=event
+            )
         self.outbox.staged.clear()
         self._store.load(self._work)
 
@@ -392,71 +418,112 @@ class InMemoryOutboxStore(OutboxStore):
     def __init__(self, store: InMemoryStore) -> None:
         self._store = store
 
-    def _pending(self) -> list[StoredOutboxEntry]:
-        return sorted(
-            (s for s in self._store.outbox.values() if s.delivered_at is None and not s.parked),
-            key=lambda s: s.entry.sequence,
-        )
+    def _backlog(self, sink: SinkRoute) -> list[OutboxEntry]:
+        position = self._store.positions.get(sink.name, 0)
+        parked = self._store.parked.items()
+        requeued = [self._store.outbox[seq] for (name, seq), row in parked if name == sink.name and row.requeued]
+        fresh = [
+            entry
+            for seq, entry in self._store.outbox.items()
+            if seq > position and event_type(entry.event) in sink.event_types
+        ]
+        return sorted(requeued, key=_by_sequence) + sorted(fresh, key=_by_sequence)
 
-    async def pending(self, limit: int) -> list[OutboxEntry]:
+    async def pending(self, sink: SinkRoute, limit: int) -> list[OutboxEntry]:
         async with self._store.lock:
-            return [s.entry for s in self._pending()[:limit]]
+            return self._backlog(sink)[:limit]
 
-    async def mark_delivered(self, entry_ids: Sequence[str], *, at: dt.datetime) -> None:
+    async def acknowledge(self, sink: str, entries: Sequence[OutboxEntry]) -> None:
         async with self._store.lock:
-            for entry_id in entry_ids:
-                if (stored := self._store.outbox.get(entry_id)) is not None and stored.delivered_at is None:
-                    self._store.outbox[entry_id] = msgspec.structs.replace(stored, delivered_at=at)
+            for entry in entries:
+                if (row := self._store.parked.get((sink, entry.sequence))) is not None and row.requeued:
+                    del self._store.parked[sink, entry.sequence]
+            last = max((entry.sequence for entry in entries), default=0)
+            self._store.positions[sink] = max(self._store.positions.get(sink, 0), last)
 
-    async def record_failure(self, entry_id: str, *, error: str, park: bool) -> None:
+    async def park(self, sink: str, entry: OutboxEntry, *, error: str, at: dt.datetime) -> None:
         async with self._store.lock:
-            if (stored := self._store.outbox.get(entry_id)) is None:
-                return
-            self._store.outbox[entry_id] = msgspec.structs.replace(
-                stored,
-                entry=msgspec.structs.replace(stored.entry, attempts=stored.entry.attempts + 1),
-                parked=stored.parked or park,
-                last_error=error,
-            )
+            self._store.parked[sink, entry.sequence] = ParkedRow(error=error, parked_at=at)
 
-    async def stats(self) -> OutboxStats:
+    async def stats(self, sink: SinkRoute) -> OutboxStats:
         async with self._store.lock:
-            pending = self._pending()
-            parked = sum(1 for s in self._store.outbox.values() if s.parked and s.delivered_at is None)
+            backlog = self._backlog(sink)
+            parked = sum(1 for (name, _), row in self._store.parked.items() if name == sink.name and not row.requeued)
         return OutboxStats(
-            backlog=len(pending),
+            backlog=len(backlog),
             parked=parked,
-            oldest_pending_at=min((s.entry.event.occurred_at for s in pending), default=None),
+            oldest_pending_at=min((entry.event.occurred_at for entry in backlog), default=None),
         )
 
-    async def requeue_parked(self) -> int:
+    async def parked(self, sink: str | None = None) -> list[ParkedEntry]:
         async with self._store.lock:
-            parked = [s for s in self._store.outbox.values() if s.parked and s.delivered_at is None]
-            for stored in parked:
-                self._store.outbox[stored.entry.id] = msgspec.structs.replace(stored, parked=False)
-            return len(parked)
-
-    async def purge_delivered(self, *, before: dt.datetime) -> int:
-        async with self._store.lock:
-            old = [
-                key for key, s in self._store.outbox.items() if s.delivered_at is not None and s.delivered_at < before
+            rows = [
+                ParkedEntry(
+                    sink=name,
+                    entry_id=(entry := self._store.outbox[seq]).id,
+                    type=event_type(entry.event),
+                    subject=entry.event.aggregate_id,
+                    error=row.error,
+                    parked_at=row.parked_at,
+                    requeued=row.requeued,
+                )
+                for (name, seq), row in self._store.parked.items()
+                if sink in (None, name)
             ]
-            for key in old:
-                del self._store.outbox[key]
+        return sorted(rows, key=lambda row: (row.parked_at, row.sink))
+
+    async def requeue_parked(self, sink: str | None = None) -> int:
+        async with self._store.lock:
+            keys = [key for key, row in self._store.parked.items() if sink in (None, key[0]) and not row.requeued]
+            for key in keys:
+                self._store.parked[key] = msgspec.structs.replace(self._store.parked[key], requeued=True)
+            return len(keys)
+
+    async def delivered_since(
+        self, sink: SinkRoute, since: dt.datetime, *, after_sequence: int, limit: int
+    ) -> list[OutboxEntry]:
+        async with self._store.lock:
+            position = self._store.positions.get(sink.name, 0)
+            found = [
+                entry
+                for seq, entry in sorted(self._store.outbox.items())
+                if after_sequence < seq <= position
+                and entry.event.occurred_at >= since
+                and event_type(entry.event) in sink.event_types
+            ]
+        return found[:limit]
+
+    async def purge_delivered(self, *, before: dt.datetime, sinks: Sequence[SinkRoute]) -> int:
+        async with self._store.lock:
+            bounds = purge_bounds(sinks, self._store.positions)
+            held = {seq for _, seq in self._store.parked}
+            old = [
+                seq
+                for seq, entry in self._store.outbox.items()
+                if seq <= bounds.get(event_type(entry.event), seq)
+                and seq not in held
+                and entry.event.occurred_at < before
+            ]
+            for seq in old:
+                del self._store.outbox[seq]
             return len(old)
 
-    async def hold_lease(self, holder: str, *, now: dt.datetime, until: dt.datetime) -> bool:
+    async def hold_lease(self, name: str, holder: str, *, now: dt.datetime, until: dt.datetime) -> bool:
         async with self._store.lock:
-            lease = self._store.relay_lease
+            lease = self._store.leases.get(name)
             if lease is not None and lease[0] != holder and lease[1] > now:
                 return False
-            self._store.relay_lease = (holder, until)
+            self._store.leases[name] = (holder, until)
             return True
 
-    async def release_lease(self, holder: str) -> None:
+    async def release_lease(self, name: str, holder: str) -> None:
         async with self._store.lock:
-            if self._store.relay_lease is not None and self._store.relay_lease[0] == holder:
-                self._store.relay_lease = None
+            if (lease := self._store.leases.get(name)) is not None and lease[0] == holder:
+                del self._store.leases[name]
+
+
+def _by_sequence(entry: OutboxEntry) -> int:
+    return entry.sequence
 
 
 CLOCK_START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -517,30 +584,34 @@ class InMemoryCampaignCache(CampaignCache):
             self.by_site.pop(site, None)
 
 
-class RecordingCdnPurger(CdnPurger):
-    def __init__(self) -> None:
-        self.keys: list[str] = []
-
-    async def purge(self, surrogate_keys: Sequence[str]) -> None:
-        self.keys.extend(surrogate_keys)
-
-
 class RecordingEventSink(EventSink):
-    """Records what it receives; `fail_next(n)` makes the next n deliveries raise DependencyUnavailable."""
+    """Records what it receives; ids in `rejects` are refused for good.
 
-    def __init__(self, name: str = "recording", *, failures: int = 0) -> None:
-        self.name = name
+    `fail_next(n)` makes the next n deliveries raise DependencyUnavailable.
+    """
+
+    def __init__(
+        self,
+        name: str = "recording",
+        *,
+        event_types: frozenset[str] = EVENT_TYPES,
+        failures: int = 0,
+        rejects: Sequence[str] = (),
+    ) -> None:
+        self.route = SinkRoute(name=name, event_types=event_types)
         self.delivered: list[OutboxEntry] = []
+        self.rejects = set(rejects)
         self._failures = failures
 
     def fail_next(self, times: int) -> None:
         self._failures = times
 
-    async def deliver(self, entries: Sequence[OutboxEntry]) -> None:
+    async def deliver(self, entries: Sequence[OutboxEntry]) -> list[Rejection]:
         if self._failures > 0:
             self._failures -= 1
-            raise DependencyUnavailable(f"The {self.name} sink is down.")
-        self.delivered.extend(entries)
+            raise DependencyUnavailable(f"The {self.route.name} sink is down.")
+        self.delivered.extend(entry for entry in entries if entry.id not in self.rejects)
+        return [Rejection(entry_id=entry.id, reason="refused") for entry in entries if entry.id in self.rejects]
 
 
 class InMemoryDiscoveryCatalog(DiscoveryCatalog):

@@ -2,7 +2,7 @@
 
 Each domain document is stored as a BSON document: `id` becomes the ObjectId `_id` (an id that is
 not 24 lowercase hex characters finds nothing), instants are BSON dates (the domain keeps them to
-the millisecond, ADR 0008), and a few derived fields (`nextTransitionAt`, `searchText`, ...) are
+the millisecond, ADR 0008), and a few derived fields (`nextTransitionMs`, `searchText`, ...) are
 written next to the document's own, recomputed on every write, for the queries and their indexes.
 
 The adapters keep clear of what the nx-27017 stand-in gets wrong (docs/adr/0008): documents are
@@ -24,11 +24,18 @@ from typing import Any, Generic, NamedTuple, ParamSpec, TypeVar
 
 import msgspec
 from bson import ObjectId
-from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReplaceOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import ConnectionFailure, DuplicateKeyError, ExecutionTimeout, PyMongoError, WTimeoutError
+from pymongo.errors import (
+    BulkWriteError,
+    ConnectionFailure,
+    DuplicateKeyError,
+    ExecutionTimeout,
+    PyMongoError,
+    WTimeoutError,
+)
 from pymongo.read_preferences import Primary, _ServerMode
 
 from campaigns.application.errors import ConcurrentUpdate, DependencyUnavailable
@@ -38,6 +45,7 @@ from campaigns.application.ports import (
     CampaignRepository,
     ContactRepository,
     EventStatusRepository,
+    GuardedUpdate,
     MarketRepository,
     PromoterRepository,
     SortDirection,
@@ -60,13 +68,24 @@ CAMPAIGNS, MARKETS, PROMOTERS, CONTACTS = "campaigns", "markets", "promoters", "
 EVENT_STATUSES = "event_statuses"
 """The issue's "events" collection (ADR 0008): event status records, keyed by the Ticketmaster event id."""
 OUTBOX, COUNTERS, LEASES = "outbox", "counters", "leases"
-"""The outbox, its sequence counter and the relay lease (one document each in the last two)."""
+"""The outbox, its sequence counter and the relay leases (one document per sink)."""
+OUTBOX_POSITIONS, OUTBOX_PARKED = "outbox_positions", "outbox_parked"
+"""Each sink's delivery position (one document per sink) and the entries parked for a sink."""
 
 EARLIEST = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
 """A lower bound of every instant: `{"$gte": EARLIEST}` means "is an instant" (MongoDB compares dates
 only with dates), where the stand-in gets `$ne: null`, `$exists` and `$type` wrong."""
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+MILLISECOND = dt.timedelta(milliseconds=1)
+DUE_MILLIS = "nextTransitionMs"
+"""A campaign's next scheduled transition, in milliseconds since the epoch (ADR 0008): what the due query ranges on."""
+LEGACY_DUE = "nextTransitionAt"
+"""The same instant as a BSON date, in documents written before `nextTransitionMs`; `db init` replaces it."""
 
 _HEX_ID = re.compile(r"[0-9a-f]{24}")
+_REWRITE_BATCH = 500
+"""Documents read and replaced per `bulk_write` when `db init` rewrites them."""
+_DUPLICATE_KEY = 11000
 _SEARCH_SEPARATOR = "\x1f"
 """Joins the searchable fields, so a search term never matches across two of them (as on SQLite)."""
 
@@ -137,6 +156,14 @@ def at_or_after(instant: dt.datetime) -> dt.datetime:
     """
     rest = instant.microsecond % 1000
     return instant + dt.timedelta(microseconds=1000 - rest) if rest else instant
+
+
+def epoch_millis(instant: dt.datetime) -> int:
+    """The whole milliseconds since the epoch at or before `instant` (an exact integer division).
+
+    A stored instant (whole milliseconds) is `<= x` exactly when its milliseconds are `<= epoch_millis(x)`.
+    """
+    return (instant - EPOCH) // MILLISECOND
 
 
 def _search_text(*fields: str | None) -> str:
@@ -303,6 +330,25 @@ class MongoCollection:
             result = await self._by_key.replace_one(query, document, session=self._session)
         return result.matched_count > 0
 
+    async def replace_each(self, replacements: Sequence[tuple[Doc, Doc]]) -> int:
+        """Replace, for each `(query, document)`, the document `query` matches: one `bulk_write`; how many matched.
+
+        Callers checked the unique key first; a duplicate found by the server (a race) is its domain error.
+        """
+        self._ensure_writable()
+        if not replacements:
+            return 0
+        try:
+            result = await self._by_key.bulk_write(
+                [ReplaceOne(query, document) for query, document in replacements], session=self._session
+            )
+        except BulkWriteError as error:
+            duplicate = any(e.get("code") == _DUPLICATE_KEY for e in error.details.get("writeErrors", []))
+            if duplicate and self.unique is not None:
+                raise self.unique.error() from error
+            raise
+        return result.matched_count
+
     async def replace_if_present(self, document: Doc) -> None:
         """Replace the stored document with the same `_id`; nothing happens when there is none."""
         current, held = await self.current_and_holder(document)
@@ -370,7 +416,7 @@ def _campaign_document(campaign: Campaign) -> Doc:
     return _document(
         _new_key(campaign.id),
         campaign,
-        nextTransitionAt=next_transition_at(campaign),
+        **{DUE_MILLIS: epoch_millis(due) if (due := next_transition_at(campaign)) is not None else None},
         searchText=_search_text(campaign.name, campaign.identifier, artist.name if artist else None),
     )
 
@@ -395,7 +441,7 @@ def _campaign_filter(query: CampaignQuery) -> Doc:
 @translate_driver_errors
 class MongoCampaignRepository(_Documents[Campaign], CampaignRepository):
     _kind = Campaign
-    _derived = frozenset({"nextTransitionAt", "searchText"})
+    _derived = frozenset({DUE_MILLIS, LEGACY_DUE, "searchText"})
 
     async def get(self, campaign_id: str) -> Campaign | None:
         return await self._by_id(campaign_id)
@@ -418,21 +464,96 @@ class MongoCampaignRepository(_Documents[Campaign], CampaignRepository):
         if not await self._collection.replace(cas, document):
             raise ConcurrentUpdate
 
+    async def update_many(self, updates: Sequence[GuardedUpdate]) -> set[str]:
+        """One read of the stored versions and statuses, then one `bulk_write` of compare-and-set replacements.
+
+        In the unit of work's transaction: a campaign another transaction changes meanwhile is a write
+        conflict on a replica set, which aborts the transaction (ConcurrentUpdate: run it again). A
+        replacement whose filter matched nothing (the stand-in, which does not isolate transactions)
+        is the same: this write cannot tell which one missed.
+        """
+        if not updates:
+            return set()
+        documents = [(update, _campaign_document(update.campaign)) for update in updates]
+        found = await self._collection.find(
+            {"_id": {"$in": [document["_id"] for _, document in documents]}},
+            fields=["_id", "version", "status", "domain"],
+            by_key=True,
+        )
+        stored = {doc["_id"]: doc for doc in found}
+        fresh = [
+            (update, document)
+            for update, document in documents
+            if (current := stored.get(document["_id"])) is not None
+            and (current.get("version"), current.get("status"))
+            == (update.campaign.version - 1, update.expected_status.value)
+        ]
+        for update, document in fresh:
+            claimed = update.campaign.site
+            if claimed and claimed != _path(stored[document["_id"]], "domain.site"):
+                _, held = await self._collection.current_and_holder(document)
+                if held:
+                    raise DomainAlreadyClaimed
+        replacements = [
+            (
+                {
+                    "_id": document["_id"],
+                    "version": update.campaign.version - 1,
+                    "status": update.expected_status.value,
+                },
+                document,
+            )
+            for update, document in fresh
+        ]
+        if await self._collection.replace_each(replacements) != len(replacements):
+            raise ConcurrentUpdate
+        return {update.campaign.id for update, _ in fresh}
+
     async def find_due(self, now: dt.datetime, *, after: tuple[dt.datetime, str] | None, limit: int) -> list[Campaign]:
-        """Keyset paging in two range reads on the `nextTransitionAt` index, never an `$or` (a scan on the stand-in)."""
-        order = [("nextTransitionAt", ASCENDING), ("_id", ASCENDING)]
+        """Keyset paging on the `nextTransitionMs` index: integer ranges on it alone, no `$or`, no condition on `_id`.
+
+        The stand-in answers a range from its index only when the bounds are numbers (a range on a date,
+        `$or`, or a condition on `_id` next to another one, it answers by reading the whole collection: ADR 0008).
+        Past `after`, the range starts at its millisecond, and the campaigns up to it in (due instant, id)
+        order (the previous page's last ones, already returned) are dropped here.
+        """
+        order = [(DUE_MILLIS, ASCENDING), ("_id", ASCENDING)]
+        until = epoch_millis(now)
         if after is None:
-            return await self._find({"nextTransitionAt": {"$lte": now}}, sort=order, limit=limit)
+            return await self._find({DUE_MILLIS: {"$lte": until}}, sort=order, limit=limit)
         at, last_id = after
-        same_instant = await self._find(
-            {"nextTransitionAt": at, "_id": {"$gt": object_id(last_id) or ObjectId("0" * 24)}}, sort=order, limit=limit
-        )
-        if len(same_instant) >= limit:
-            return same_instant
-        later = await self._find(
-            {"nextTransitionAt": {"$gt": at, "$lte": now}}, sort=order, limit=limit - len(same_instant)
-        )
-        return same_instant + later
+        cursor = (at, object_id(last_id) or ObjectId("0" * 24))
+        kept: list[Doc] = []
+        skip = 0
+        while len(kept) < limit:
+            batch = await self._collection.find(
+                {DUE_MILLIS: {"$gte": epoch_millis(at), "$lte": until}}, sort=order, skip=skip, limit=limit
+            )
+            kept.extend(doc for doc in batch if (EPOCH + doc[DUE_MILLIS] * MILLISECOND, doc["_id"]) > cursor)
+            if len(batch) < limit:
+                break
+            skip += len(batch)
+        return [self._decoded(doc) for doc in kept[:limit]]
+
+    async def add_due_millis(self) -> int:
+        """Rewrite the documents still carrying `nextTransitionAt` in today's shape (`nextTransitionMs`); how many.
+
+        `campaigns db init` runs it before it creates the `nextTransitionMs` index, so a store with that
+        index has no such document left (unless a process of the previous release wrote one since: run
+        `db init` again once none runs). Each document is replaced whole, on its `_id` and `version`: one
+        a writer changed meanwhile was rewritten by that writer. No event is emitted: nothing changed.
+        """
+        ids = [doc["_id"] for doc in await self._collection.find({LEGACY_DUE: {"$gte": EARLIEST}}, fields=["_id"])]
+        rewritten = 0
+        for start in range(0, len(ids), _REWRITE_BATCH):
+            found = await self._collection.find({"_id": {"$in": ids[start : start + _REWRITE_BATCH]}}, by_key=True)
+            rewritten += await self._collection.replace_each(
+                [
+                    ({"_id": doc["_id"], "version": doc["version"]}, _campaign_document(self._decoded(doc)))
+                    for doc in found
+                ]
+            )
+        return rewritten
 
     async def search(self, query: CampaignQuery) -> CampaignPage:
         conditions = _campaign_filter(query)
@@ -492,6 +613,10 @@ class MongoMarketRepository(_Documents[Market], MarketRepository):
 
     async def list_for_campaign(self, campaign_id: str) -> list[Market]:
         return await self._find({"campaign_id": campaign_id})
+
+    async def list_for_campaigns(self, campaign_ids: Sequence[str]) -> list[Market]:
+        found = await self._find({"campaign_id": {"$in": list(campaign_ids)}})
+        return sorted(found, key=lambda market: (market.campaign_id, market.id))
 
     async def add(self, market: Market) -> None:
         await self._collection.insert(_market_document(market))
@@ -621,9 +746,10 @@ def mongo_repositories(
 INDEXES: dict[str, list[IndexModel]] = {
     CAMPAIGNS: [
         CAMPAIGN_SITE.index(),
-        # The lifecycle tick: a range on the due instant, costs O(due). No index here names `_id` after
+        # The lifecycle tick: a range on the due instant, costs O(due); an integer, because the stand-in
+        # answers a range on a date by reading every document (ADR 0008). No index here names `_id` after
         # another field: the stand-in then fails every insert ("JSON path error near '_id'").
-        IndexModel([("nextTransitionAt", ASCENDING)], name="next_transition"),
+        IndexModel([(DUE_MILLIS, ASCENDING)], name="next_transition_ms"),
         IndexModel([("date.presaleWindowStart", ASCENDING), ("date.presaleWindowEnd", ASCENDING)], name="presale"),
         IndexModel([("categoryId", ASCENDING)], name="category"),
         IndexModel([("eventIds", ASCENDING)], name="event_ids"),
@@ -649,9 +775,13 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     OUTBOX: [
         IndexModel([("sequence", ASCENDING)], name="sequence_unique", unique=True),
-        IndexModel([("state", ASCENDING), ("sequence", ASCENDING)], name="delivery_order"),
-        IndexModel([("state", ASCENDING), ("occurredAt", ASCENDING)], name="oldest"),
-        IndexModel([("state", ASCENDING), ("delivery.at", ASCENDING)], name="delivered"),
+        # A sink's fresh entries: its types past its position, merged in sequence order.
+        IndexModel([("type", ASCENDING), ("sequence", ASCENDING)], name="delivery_order"),
+        IndexModel([("occurredAt", ASCENDING)], name="retention"),
+    ],
+    OUTBOX_POSITIONS: [],
+    OUTBOX_PARKED: [
+        IndexModel([("sink", ASCENDING), ("state", ASCENDING), ("sequence", ASCENDING)], name="sink_state_order"),
     ],
     COUNTERS: [],
     LEASES: [],

@@ -30,17 +30,21 @@ from pymongo.read_preferences import Primary, SecondaryPreferred, _ServerMode
 from pymongo.write_concern import WriteConcern
 
 from campaigns.adapters.mongo_repositories import (
+    CAMPAIGNS,
     COUNTERS,
+    DUE_MILLIS,
     INDEXES,
     LEASES,
     OUTBOX,
+    OUTBOX_PARKED,
+    OUTBOX_POSITIONS,
     Doc,
     SessionSlot,
     at_or_after,
     mongo_repositories,
-    object_id,
     translate_driver_errors,
 )
+from campaigns.application.event_catalogue import event_type
 from campaigns.application.ports import (
     CampaignReader,
     ContactReader,
@@ -51,9 +55,12 @@ from campaigns.application.ports import (
     OutboxEntry,
     OutboxStats,
     OutboxStore,
+    ParkedEntry,
     PromoterReader,
+    SinkRoute,
     StoreReader,
     UnitOfWork,
+    purge_bounds,
 )
 from campaigns.domain.events import AnyEvent
 
@@ -162,10 +169,16 @@ class MongoDatabase:
     async def ensure_indexes(self) -> list[str]:
         """Create the missing collections and indexes; returns what it created (`collection` or `collection.index`).
 
-        Idempotent: a second call creates nothing and returns [].
+        Campaigns written before `nextTransitionMs` are rewritten first (`campaigns.nextTransitionMs (N documents)`),
+        so its index, which start-up checks, exists only once they are. Idempotent: a second call creates nothing
+        and returns [].
         """
         created: list[str] = []
         collections = set(await self.database.list_collection_names())
+        if CAMPAIGNS in collections:
+            writer = mongo_repositories(self.database, SessionSlot(), lists=Primary(), read_only=False)
+            if rewritten := await writer.campaigns.add_due_millis():
+                created.append(f"{CAMPAIGNS}.{DUE_MILLIS} ({rewritten} documents)")
         for name, models in INDEXES.items():
             if name not in collections:
                 # Created up front, so that no transaction has to create one.
@@ -314,95 +327,182 @@ class MongoUnitOfWork(UnitOfWork):
                 "type": type(event).__struct_config__.tag,
                 "event": msgspec.to_builtins(event, builtin_types=(dt.datetime,)),
                 "occurredAt": event.occurred_at,
-                "state": _PENDING,
-                "attempts": 0,
-                "lastError": None,
             }
             for offset, event in enumerate(events)
         ]
 
 
-_PENDING, _PARKED, _DELIVERED = "pending", "parked", "delivered"
-"""An outbox entry's `state`: a string rather than `deliveredAt: null` / `parked: false` tests, which the
-stand-in answers wrongly; the delivery instant is `delivery.at` (a nested date, which it stores right)."""
-_LEASE = "outbox"
+_PARKED, _REQUEUED = "parked", "requeued"
+"""A parked entry's `state`: strings rather than a boolean, which the stand-in compares wrongly."""
 
 
 @translate_driver_errors
 class MongoOutboxStore(OutboxStore):
-    """The relay's side of the outbox: single-statement writes, no transaction needed.
+    """The relays' side of the outbox: single-statement writes, no transaction needed.
 
-    Each call waits for the unit of work in progress in this process, as on SQLite: on the stand-in, whose
-    transactions are not isolated, a write made while one is open would be rolled back with it.
+    A sink's position is safe to move past an entry because sequence numbers come from a counter
+    incremented inside each unit of work's transaction: two commits writing entries conflict on it,
+    so they commit in sequence order. Each call waits for the unit of work in progress in this
+    process, as on SQLite: on the stand-in, whose transactions are not isolated, a write made while
+    one is open would be rolled back with it.
     """
 
     def __init__(self, db: MongoDatabase) -> None:
         self._lock = db.lock
         self._outbox = _primary(db.database, OUTBOX)
+        self._positions = _primary(db.database, OUTBOX_POSITIONS)
+        self._parked = _primary(db.database, OUTBOX_PARKED)
         self._leases = _primary(db.database, LEASES)
 
-    async def pending(self, limit: int) -> list[OutboxEntry]:
+    async def _position(self, sink: str) -> int:
+        doc = await self._positions.find_one({"_id": sink})
+        return int(doc["position"]) if doc is not None else 0
+
+    async def _fresh_filter(self, sink: SinkRoute) -> Doc:
+        return {"type": {"$in": sorted(sink.event_types)}, "sequence": {"$gt": await self._position(sink.name)}}
+
+    async def pending(self, sink: SinkRoute, limit: int) -> list[OutboxEntry]:
         async with self._lock:
-            found = await self._outbox.find({"state": _PENDING}, sort=[("sequence", ASCENDING)], limit=limit).to_list()
-        return [
-            OutboxEntry(
-                id=str(doc["_id"]),
-                sequence=int(doc["sequence"]),
-                event=msgspec.convert(doc["event"], AnyEvent),
-                attempts=int(doc["attempts"]),
+            requeued = await self._parked.find(
+                {"sink": sink.name, "state": _REQUEUED}, sort=[("sequence", ASCENDING)], limit=limit
+            ).to_list()
+            found = await self._by_sequence([int(doc["sequence"]) for doc in requeued])
+            if len(found) < limit:
+                found += await self._outbox.find(
+                    await self._fresh_filter(sink), sort=[("sequence", ASCENDING)], limit=limit - len(found)
+                ).to_list()
+        return [_entry(doc) for doc in found]
+
+    async def _by_sequence(self, sequences: list[int]) -> list[Doc]:
+        if not sequences:
+            return []
+        return await self._outbox.find({"sequence": {"$in": sequences}}, sort=[("sequence", ASCENDING)]).to_list()
+
+    async def acknowledge(self, sink: str, entries: Sequence[OutboxEntry]) -> None:
+        if not entries:
+            return
+        async with self._lock:
+            await self._parked.delete_many(
+                {"sink": sink, "state": _REQUEUED, "sequence": {"$in": [entry.sequence for entry in entries]}}
+            )
+            await self._positions.update_one(
+                {"_id": sink}, {"$max": {"position": max(entry.sequence for entry in entries)}}, upsert=True
+            )
+
+    async def park(self, sink: str, entry: OutboxEntry, *, error: str, at: dt.datetime) -> None:
+        async with self._lock:
+            await self._parked.replace_one(
+                {"_id": _parked_id(sink, entry.sequence)},
+                {
+                    "sink": sink,
+                    "sequence": entry.sequence,
+                    "entryId": entry.id,
+                    "type": event_type(entry.event),
+                    "subject": entry.event.aggregate_id,
+                    "error": error,
+                    "parkedAt": at,
+                    "state": _PARKED,
+                },
+                upsert=True,
+            )
+
+    async def stats(self, sink: SinkRoute) -> OutboxStats:
+        async with self._lock:
+            fresh = await self._fresh_filter(sink)
+            backlog = await self._outbox.count_documents(fresh)
+            oldest = await self._outbox.find_one(fresh, sort=[("sequence", ASCENDING)])
+            parked = await self._parked.count_documents({"sink": sink.name, "state": _PARKED})
+            requeued = await self._parked.find(
+                {"sink": sink.name, "state": _REQUEUED}, sort=[("sequence", ASCENDING)], limit=1
+            ).to_list()
+            oldest_requeued = await self._by_sequence([int(doc["sequence"]) for doc in requeued])
+            requeued_count = await self._parked.count_documents({"sink": sink.name, "state": _REQUEUED})
+        instants = [doc["occurredAt"] for doc in (oldest, *oldest_requeued) if doc is not None]
+        return OutboxStats(
+            backlog=backlog + requeued_count, parked=parked, oldest_pending_at=min(instants, default=None)
+        )
+
+    async def parked(self, sink: str | None = None) -> list[ParkedEntry]:
+        async with self._lock:
+            found = await self._parked.find({} if sink is None else {"sink": sink}).to_list()
+        rows = [
+            ParkedEntry(
+                sink=doc["sink"],
+                entry_id=doc["entryId"],
+                type=doc["type"],
+                subject=doc["subject"],
+                error=doc["error"],
+                parked_at=doc["parkedAt"],
+                requeued=doc["state"] == _REQUEUED,
             )
             for doc in found
         ]
+        return sorted(rows, key=lambda row: (row.parked_at, row.sink))
 
-    async def mark_delivered(self, entry_ids: Sequence[str], *, at: dt.datetime) -> None:
-        oids = [oid for entry_id in entry_ids if (oid := object_id(entry_id)) is not None]
+    async def requeue_parked(self, sink: str | None = None) -> int:
+        query: Doc = {"state": _PARKED} if sink is None else {"sink": sink, "state": _PARKED}
         async with self._lock:
-            await self._outbox.update_many(
-                {"_id": {"$in": oids}, "state": {"$in": [_PENDING, _PARKED]}},
-                {"$set": {"state": _DELIVERED, "delivery": {"at": at}}},
-            )
-
-    async def record_failure(self, entry_id: str, *, error: str, park: bool) -> None:
-        if (oid := object_id(entry_id)) is None:
-            return
-        async with self._lock:
-            await self._outbox.update_one({"_id": oid}, {"$inc": {"attempts": 1}, "$set": {"lastError": error}})
-            if park:
-                await self._outbox.update_one({"_id": oid, "state": _PENDING}, {"$set": {"state": _PARKED}})
-
-    async def stats(self) -> OutboxStats:
-        async with self._lock:
-            oldest = await self._outbox.find_one({"state": _PENDING}, sort=[("occurredAt", ASCENDING)])
-            backlog = await self._outbox.count_documents({"state": _PENDING})
-            parked = await self._outbox.count_documents({"state": _PARKED})
-        return OutboxStats(
-            backlog=backlog, parked=parked, oldest_pending_at=oldest["occurredAt"] if oldest is not None else None
-        )
-
-    async def requeue_parked(self) -> int:
-        async with self._lock:
-            result = await self._outbox.update_many({"state": _PARKED}, {"$set": {"state": _PENDING}})
+            result = await self._parked.update_many(query, {"$set": {"state": _REQUEUED}})
         return result.modified_count
 
-    async def purge_delivered(self, *, before: dt.datetime) -> int:
+    async def delivered_since(
+        self, sink: SinkRoute, since: dt.datetime, *, after_sequence: int, limit: int
+    ) -> list[OutboxEntry]:
         async with self._lock:
-            result = await self._outbox.delete_many({"state": _DELIVERED, "delivery.at": {"$lt": at_or_after(before)}})
-        return result.deleted_count
+            position = await self._position(sink.name)
+            found = await self._outbox.find(
+                {
+                    "type": {"$in": sorted(sink.event_types)},
+                    "sequence": {"$gt": after_sequence, "$lte": position},
+                    "occurredAt": {"$gte": at_or_after(since)},
+                },
+                sort=[("sequence", ASCENDING)],
+                limit=limit,
+            ).to_list()
+        return [_entry(doc) for doc in found]
 
-    async def hold_lease(self, holder: str, *, now: dt.datetime, until: dt.datetime) -> bool:
-        """One document: taken when absent, held by `holder`, or run out; the update is atomic."""
-        try:
-            async with self._lock:
-                lease = await self._leases.find_one_and_update(
-                    {"_id": _LEASE, "$or": [{"holder": holder}, {"term.until": {"$lte": now}}]},
-                    {"$set": {"holder": holder, "term": {"until": until}}},
-                    upsert=True,
-                    return_document=ReturnDocument.AFTER,
-                )
-        except DuplicateKeyError:  # another holder's lease runs: the upsert tried to add a second lease document
-            return False
-        return lease is not None and lease.get("holder") == holder  # the stand-in answers None instead of raising
-
-    async def release_lease(self, holder: str) -> None:
+    async def purge_delivered(self, *, before: dt.datetime, sinks: Sequence[SinkRoute]) -> int:
+        """One delete per event type a sink takes (bounded by the slowest of them), one for the other types."""
         async with self._lock:
-            await self._leases.delete_one({"_id": _LEASE, "holder": holder})
+            positions = {doc["_id"]: int(doc["position"]) for doc in await self._positions.find({}).to_list()}
+            bounds = purge_bounds(sinks, positions)
+            held = sorted(
+                {int(doc["sequence"]) for doc in await self._parked.find({}, projection=["sequence"]).to_list()}
+            )
+            old: Doc = {"occurredAt": {"$lt": at_or_after(before)}}
+            deleted = 0
+            for kind, bound in bounds.items():
+                query = {**old, "type": kind, "sequence": {"$lte": bound, "$nin": held}}
+                deleted += (await self._outbox.delete_many(query)).deleted_count
+            query = {**old, "type": {"$nin": sorted(bounds)}, "sequence": {"$nin": held}}
+            deleted += (await self._outbox.delete_many(query)).deleted_count
+        return deleted
+
+    async def hold_lease(self, name: str, holder: str, *, now: dt.datetime, until: dt.datetime) -> bool:
+        """One document per lease: renewed by its holder, taken over once run out, or created; each step atomic.
+
+        Three single-condition steps rather than one `$or` upsert, which the stand-in matches against
+        other leases' documents.
+        """
+        term = {"$set": {"holder": holder, "term": {"until": until}}}
+        async with self._lock:
+            for held in ({"_id": name, "holder": holder}, {"_id": name, "term.until": {"$lte": now}}):
+                if await self._leases.find_one_and_update(held, term) is not None:
+                    return True
+            try:
+                await self._leases.insert_one({"_id": name, "holder": holder, "term": {"until": until}})
+            except DuplicateKeyError:  # another holder's lease runs
+                return False
+        return True
+
+    async def release_lease(self, name: str, holder: str) -> None:
+        async with self._lock:
+            await self._leases.delete_one({"_id": name, "holder": holder})
+
+
+def _parked_id(sink: str, sequence: int) -> str:
+    return f"{sink}:{sequence}"
+
+
+def _entry(doc: Doc) -> OutboxEntry:
+    return OutboxEntry(id=str(doc["_id"]), sequence=int(doc["sequence"]), event=msgspec.convert(doc["event"], AnyEvent))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -23,6 +24,7 @@ from campaigns.application.ports import (
     CampaignSort,
     ContactRepository,
     EventStatusRepository,
+    GuardedUpdate,
     MarketRepository,
     PromoterRepository,
     SortDirection,
@@ -117,6 +119,17 @@ _UPDATE_CAMPAIGN = (
     f"UPDATE campaigns SET {', '.join(f'{column} = :{column}' for column in _CAMPAIGN_COLUMNS[1:])} "  # noqa: S608
     "WHERE id = :id AND version = :stored_version"
 )
+_QUERY_COLUMNS = _CAMPAIGN_COLUMNS[:-1]
+"""Every column but the document (which always changes with the version)."""
+
+
+@functools.cache
+def _update_columns(columns: tuple[str, ...]) -> str:
+    """The compare-and-set UPDATE of these columns only (constant names from `_CAMPAIGN_COLUMNS`)."""
+    assignments = ", ".join(f"{column} = :{column}" for column in columns)
+    return f"UPDATE campaigns SET {assignments} WHERE id = :id AND version = :stored_version"  # noqa: S608
+
+
 _SORT_COLUMNS = {
     CampaignSort.CREATED: "created_at",
     CampaignSort.UPDATED: "updated_at",
@@ -190,7 +203,7 @@ class SqliteCampaignRepository(CampaignRepository):
     async def add(self, campaign: Campaign) -> None:
         with _constraint_errors():
             await _execute(self._db, _INSERT_CAMPAIGN, _campaign_row(campaign))
-        await self._link_events(campaign)
+        await self._link_events([campaign])
 
     async def update(self, campaign: Campaign) -> None:
         with _constraint_errors():
@@ -199,14 +212,56 @@ class SqliteCampaignRepository(CampaignRepository):
             )
         if not changed:
             raise ConcurrentUpdate
-        await self._link_events(campaign)
+        await self._link_events([campaign])
 
-    async def _link_events(self, campaign: Campaign) -> None:
+    async def update_many(self, updates: Sequence[GuardedUpdate]) -> set[str]:
+        """One read of the stored rows, then one batch of writes per set of changed columns.
+
+        The unit of work holds the file's write lock (`BEGIN IMMEDIATE`), so what the read finds is
+        what the writes meet; each write still names the version it replaces. Writing only the
+        columns that changed leaves the indexes of the others untouched: a lifecycle transition
+        rewrites the due index, not the presale, category, artist or creation ones, which keeps
+        the pages a batch dirties (and so its commit) proportional to the campaigns written.
+        """
+        if not updates:
+            return set()
+        rows = await self._db.execute_fetchall(
+            f"SELECT {', '.join(_QUERY_COLUMNS)} FROM campaigns "  # noqa: S608 - constant column names
+            "WHERE id IN (SELECT value FROM json_each(?))",
+            (_json_list([update.campaign.id for update in updates]),),
+        )
+        stored = {row[0]: dict(zip(_QUERY_COLUMNS, row, strict=True)) for row in rows}
+        batches: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        applied: list[Campaign] = []
+        for update in updates:
+            campaign, current = update.campaign, stored.get(update.campaign.id)
+            if current is None or (current["version"], current["status"]) != (
+                campaign.version - 1,
+                update.expected_status.value,
+            ):
+                continue
+            row = _campaign_row(campaign)
+            changed = tuple(column for column in _CAMPAIGN_COLUMNS[1:] if row[column] != current.get(column))
+            batches.setdefault(changed, []).append({**row, "stored_version": campaign.version - 1})
+            applied.append(campaign)
+        with _constraint_errors():
+            for columns, batch in batches.items():
+                await self._db.executemany(_update_columns(columns), batch)
+        await self._link_events(applied)
+        return {campaign.id for campaign in applied}
+
+    async def _link_events(self, campaigns: Sequence[Campaign]) -> None:
         """Index `eventIds` in a table, so lookups by event id do not scan every document."""
-        await _execute(self._db, "DELETE FROM campaign_events WHERE campaign_id = ?", (campaign.id,))
+        if not campaigns:
+            return
+        await _execute(
+            self._db,
+            "DELETE FROM campaign_events WHERE campaign_id IN (SELECT value FROM json_each(?))",
+            (_json_list([campaign.id for campaign in campaigns]),),
+        )
         await self._db.executemany(
             "INSERT OR IGNORE INTO campaign_events (campaign_id, event_id) VALUES (?, ?)",
-            [(campaign.id, event_id) for event_id in campaign.eventIds],
+            [(campaign.id, event_id) for campaign in campaigns for event_id in campaign.eventIds],
         )
 
     async def find_due(self, now: dt.datetime, *, after: tuple[dt.datetime, str] | None, limit: int) -> list[Campaign]:
@@ -305,6 +360,13 @@ class SqliteMarketRepository(MarketRepository):
 
     async def list_for_campaign(self, campaign_id: str) -> list[Market]:
         return await self._markets("SELECT document FROM markets WHERE campaign_id = ? ORDER BY id", (campaign_id,))
+
+    async def list_for_campaigns(self, campaign_ids: Sequence[str]) -> list[Market]:
+        return await self._markets(
+            "SELECT document FROM markets WHERE campaign_id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY campaign_id, id",
+            (msgspec.json.encode(list(campaign_ids)),),
+        )
 
     async def add(self, market: Market) -> None:
         with _constraint_errors():

@@ -10,17 +10,19 @@ while a write is in progress, so a GET never waits for a writer.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import aiosqlite
 import msgspec
+import structlog
 
 from campaigns.adapters.sqlite_repositories import (
     MARKET_QUERY_COLUMNS,
@@ -39,8 +41,11 @@ from campaigns.application.ports import (
     OutboxEntry,
     OutboxStats,
     OutboxStore,
+    ParkedEntry,
+    SinkRoute,
     StoreReader,
     UnitOfWork,
+    purge_bounds,
 )
 from campaigns.domain.events import AnyEvent
 
@@ -135,13 +140,23 @@ CREATE TABLE IF NOT EXISTS outbox (
     aggregate_id TEXT NOT NULL,
     type TEXT NOT NULL,
     payload BLOB NOT NULL,
-    created_at TEXT NOT NULL,
-    delivered_at TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT,
-    parked INTEGER NOT NULL DEFAULT 0
+    created_at TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (sequence) WHERE delivered_at IS NULL AND parked = 0;
+CREATE INDEX IF NOT EXISTS outbox_created ON outbox (created_at);
+
+CREATE TABLE IF NOT EXISTS outbox_positions (
+    sink TEXT PRIMARY KEY,
+    position INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS outbox_parked (
+    sink TEXT NOT NULL,
+    sequence INTEGER NOT NULL REFERENCES outbox (sequence),
+    error TEXT NOT NULL,
+    parked_at TEXT NOT NULL,
+    requeued INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (sink, sequence)
+);
 
 CREATE TABLE IF NOT EXISTS relay_lease (
     name TEXT PRIMARY KEY,
@@ -188,15 +203,27 @@ async def _schema_names(connection: aiosqlite.Connection) -> list[str]:
 
 
 _EVENT = msgspec.json.Decoder(AnyEvent)
+log = structlog.get_logger("campaigns.store")
+
+
+CHECKPOINT_DELAY_SECONDS = 1.0
+"""How long after a commit the WAL is checkpointed (at most one checkpoint per this period)."""
 
 
 class SqliteDatabase:
-    """The one connection to the store file, and the lock that hands it to one transaction at a time."""
+    """The one connection to the store file, and the lock that hands it to one transaction at a time.
+
+    Checkpoints (copying the WAL into the file, and its fsync) run on a connection of their own,
+    shortly after a commit, rather than inside the commit that happens to fill the WAL: a write
+    never waits for one, and the cost of a commit stays proportional to the pages it wrote.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._connection: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
+        self._checkpointer: aiosqlite.Connection | None = None
+        self._checkpoint: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._created: list[str] = []
 
@@ -218,7 +245,13 @@ class SqliteDatabase:
         # Autocommit mode: transactions are exactly the BEGIN/COMMIT issued here, never implicit ones.
         connection = await aiosqlite.connect(self.path, isolation_level=None)
         try:
-            for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "busy_timeout = 5000", "foreign_keys = ON"):
+            for pragma in (
+                "journal_mode = WAL",
+                "synchronous = NORMAL",
+                "busy_timeout = 5000",
+                "foreign_keys = ON",
+                "wal_autocheckpoint = 0",  # `_checkpoint_soon` does it, off the write path
+            ):
                 await connection.execute(f"PRAGMA {pragma}")
             await _add_missing_columns(connection)
             existing = set(await _schema_names(connection))
@@ -230,11 +263,12 @@ class SqliteDatabase:
             raise
         try:
             await reader.execute("PRAGMA busy_timeout = 5000")
+            checkpointer = await aiosqlite.connect(self.path, isolation_level=None)
         except BaseException:
             await reader.close()
             await connection.close()
             raise
-        self._connection, self._reader = connection, reader
+        self._connection, self._reader, self._checkpointer = connection, reader, checkpointer
         return self
 
     async def ping(self) -> None:
@@ -261,6 +295,14 @@ class SqliteDatabase:
         return created
 
     async def close(self) -> None:
+        if self._checkpoint is not None:
+            task, self._checkpoint = self._checkpoint, None
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._checkpointer is not None:
+            checkpointer, self._checkpointer = self._checkpointer, None
+            await checkpointer.close()
         if self._reader is not None:
             reader, self._reader = self._reader, None
             await reader.close()
@@ -283,6 +325,21 @@ class SqliteDatabase:
         """Commit, and open a fresh transaction so the holder can go on until `finish()`."""
         await self.connection.execute("COMMIT")
         await self.connection.execute("BEGIN")
+        if self._checkpoint is None or self._checkpoint.done():
+            self._checkpoint = asyncio.create_task(self._checkpoint_soon())
+
+    async def _checkpoint_soon(self) -> None:
+        """A passive checkpoint shortly after a commit: it waits for no one, and no one waits for it.
+
+        The last connection to close checkpoints whatever is left (SQLite does that itself).
+        """
+        await asyncio.sleep(CHECKPOINT_DELAY_SECONDS)
+        if self._checkpointer is None:
+            return
+        try:
+            await self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error:
+            log.warning("sqlite_checkpoint_failed", path=str(self.path), exc_info=True)
 
     async def finish(self) -> None:
         """Roll back whatever is uncommitted and hand the connection to the next transaction.
@@ -381,73 +438,153 @@ class SqliteUnitOfWork(UnitOfWork):
 
 
 class SqliteOutboxStore(OutboxStore):
-    """The relay's side of the outbox; each call is its own short transaction."""
+    """The relays' side of the outbox; each call is its own short transaction.
+
+    A sink's fresh entries are a rowid range past its position: SQLite has one writer at a time and
+    numbers entries as they commit, so nothing can commit behind a position.
+    """
 
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
 
-    async def pending(self, limit: int) -> list[OutboxEntry]:
+    async def pending(self, sink: SinkRoute, limit: int) -> list[OutboxEntry]:
+        types = _json_list(sink.event_types)
         async with self._db.transaction() as connection:
             rows = await connection.execute_fetchall(
-                "SELECT id, sequence, payload, attempts FROM outbox WHERE delivered_at IS NULL AND parked = 0 "
-                "ORDER BY sequence LIMIT ?",
-                (limit,),
+                "SELECT o.id, o.sequence, o.payload FROM outbox_parked p JOIN outbox o USING (sequence) "
+                "WHERE p.sink = ? AND p.requeued = 1 ORDER BY p.sequence LIMIT ?",
+                (sink.name, limit),
             )
-        return [
-            OutboxEntry(id=entry_id, sequence=sequence, event=_EVENT.decode(payload), attempts=attempts)
-            for entry_id, sequence, payload, attempts in rows
-        ]
+            rows = [*rows]
+            if len(rows) < limit:
+                rows += await connection.execute_fetchall(
+                    f"SELECT id, sequence, payload FROM outbox WHERE sequence > ({_POSITION}) "  # noqa: S608
+                    "AND type IN (SELECT value FROM json_each(?)) ORDER BY sequence LIMIT ?",
+                    (sink.name, types, limit - len(rows)),
+                )
+        return [_entry(row) for row in rows]
 
-    async def mark_delivered(self, entry_ids: Sequence[str], *, at: dt.datetime) -> None:
+    async def acknowledge(self, sink: str, entries: Sequence[OutboxEntry]) -> None:
+        if not entries:
+            return
         async with self._db.transaction() as connection:
             await connection.execute(
-                "UPDATE outbox SET delivered_at = ? "
-                "WHERE id IN (SELECT value FROM json_each(?)) AND delivered_at IS NULL",
-                (iso(at), msgspec.json.encode(list(entry_ids))),
+                "DELETE FROM outbox_parked WHERE sink = ? AND requeued = 1 "
+                "AND sequence IN (SELECT value FROM json_each(?))",
+                (sink, _json_list(entry.sequence for entry in entries)),
+            )
+            await connection.execute(
+                "INSERT INTO outbox_positions (sink, position) VALUES (?, ?) "
+                "ON CONFLICT (sink) DO UPDATE SET position = max(position, excluded.position)",
+                (sink, max(entry.sequence for entry in entries)),
             )
 
-    async def record_failure(self, entry_id: str, *, error: str, park: bool) -> None:
+    async def park(self, sink: str, entry: OutboxEntry, *, error: str, at: dt.datetime) -> None:
         async with self._db.transaction() as connection:
             await connection.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, parked = max(parked, ?) WHERE id = ?",
-                (error, int(park), entry_id),
+                "INSERT INTO outbox_parked (sink, sequence, error, parked_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (sink, sequence) DO UPDATE SET error = excluded.error, "
+                "parked_at = excluded.parked_at, requeued = 0",
+                (sink, entry.sequence, error, iso(at)),
             )
 
-    async def stats(self) -> OutboxStats:
+    async def stats(self, sink: SinkRoute) -> OutboxStats:
         async with self._db.transaction() as connection:
             rows = await connection.execute_fetchall(
-                "SELECT count(*) FILTER (WHERE parked = 0), count(*) FILTER (WHERE parked = 1), "
-                "min(created_at) FILTER (WHERE parked = 0) FROM outbox WHERE delivered_at IS NULL"
+                f"SELECT count(*), min(created_at) FROM outbox WHERE sequence > ({_POSITION}) "  # noqa: S608
+                "AND type IN (SELECT value FROM json_each(?))",
+                (sink.name, _json_list(sink.event_types)),
             )
-        backlog, parked, oldest = next(iter(rows))
+            parked_rows = await connection.execute_fetchall(
+                "SELECT count(*) FILTER (WHERE requeued = 0), count(*) FILTER (WHERE requeued = 1), min(o.created_at) "
+                "FILTER (WHERE requeued = 1) FROM outbox_parked p JOIN outbox o USING (sequence) WHERE p.sink = ?",
+                (sink.name,),
+            )
+        fresh, oldest_fresh = next(iter(rows))
+        parked, requeued, oldest_requeued = next(iter(parked_rows))
+        oldest = min((instant for instant in (oldest_fresh, oldest_requeued) if instant is not None), default=None)
         return OutboxStats(
-            backlog=backlog,
+            backlog=fresh + requeued,
             parked=parked,
             oldest_pending_at=dt.datetime.fromisoformat(oldest) if oldest is not None else None,
         )
 
-    async def requeue_parked(self) -> int:
+    async def parked(self, sink: str | None = None) -> list[ParkedEntry]:
         async with self._db.transaction() as connection:
-            cursor = await connection.execute("UPDATE outbox SET parked = 0 WHERE parked = 1 AND delivered_at IS NULL")
+            rows = await connection.execute_fetchall(
+                "SELECT p.sink, o.id, o.type, o.aggregate_id, p.error, p.parked_at, p.requeued "
+                "FROM outbox_parked p JOIN outbox o USING (sequence) WHERE ? IS NULL OR p.sink = ? "
+                "ORDER BY p.parked_at, p.sink, p.sequence",
+                (sink, sink),
+            )
+        return [
+            ParkedEntry(
+                sink=name,
+                entry_id=entry_id,
+                type=kind,
+                subject=subject,
+                error=error,
+                parked_at=dt.datetime.fromisoformat(parked_at),
+                requeued=bool(requeued),
+            )
+            for name, entry_id, kind, subject, error, parked_at, requeued in rows
+        ]
+
+    async def requeue_parked(self, sink: str | None = None) -> int:
+        async with self._db.transaction() as connection:
+            cursor = await connection.execute(
+                "UPDATE outbox_parked SET requeued = 1 WHERE requeued = 0 AND (? IS NULL OR sink = ?)", (sink, sink)
+            )
             return cursor.rowcount
 
-    async def purge_delivered(self, *, before: dt.datetime) -> int:
+    async def delivered_since(
+        self, sink: SinkRoute, since: dt.datetime, *, after_sequence: int, limit: int
+    ) -> list[OutboxEntry]:
         async with self._db.transaction() as connection:
-            cursor = await connection.execute("DELETE FROM outbox WHERE delivered_at < ?", (iso(before),))
+            rows = await connection.execute_fetchall(
+                f"SELECT id, sequence, payload FROM outbox WHERE sequence > ? AND sequence <= ({_POSITION}) "  # noqa: S608
+                "AND created_at >= ? AND type IN (SELECT value FROM json_each(?)) ORDER BY sequence LIMIT ?",
+                (after_sequence, sink.name, iso(since), _json_list(sink.event_types), limit),
+            )
+        return [_entry(row) for row in rows]
+
+    async def purge_delivered(self, *, before: dt.datetime, sinks: Sequence[SinkRoute]) -> int:
+        async with self._db.transaction() as connection:
+            rows = await connection.execute_fetchall("SELECT sink, position FROM outbox_positions")
+            bounds = purge_bounds(sinks, {sink: position for sink, position in rows})
+            cursor = await connection.execute(
+                "DELETE FROM outbox WHERE created_at < ? "
+                "AND sequence <= coalesce((SELECT value FROM json_each(?) WHERE key = outbox.type), sequence) "
+                "AND sequence NOT IN (SELECT sequence FROM outbox_parked)",
+                (iso(before), msgspec.json.encode(bounds)),
+            )
             return cursor.rowcount
 
-    async def hold_lease(self, holder: str, *, now: dt.datetime, until: dt.datetime) -> bool:
+    async def hold_lease(self, name: str, holder: str, *, now: dt.datetime, until: dt.datetime) -> bool:
         async with self._db.transaction() as connection:
             await connection.execute(
-                "INSERT INTO relay_lease (name, holder, expires_at) VALUES ('outbox', ?, ?) "
+                "INSERT INTO relay_lease (name, holder, expires_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at "
                 "WHERE relay_lease.holder = excluded.holder OR relay_lease.expires_at <= ?",
-                (holder, until.timestamp(), now.timestamp()),
+                (name, holder, until.timestamp(), now.timestamp()),
             )
-            rows = await connection.execute_fetchall("SELECT holder FROM relay_lease WHERE name = 'outbox'")
+            rows = await connection.execute_fetchall("SELECT holder FROM relay_lease WHERE name = ?", (name,))
         current_holder: str = next(iter(rows))[0]
         return current_holder == holder
 
-    async def release_lease(self, holder: str) -> None:
+    async def release_lease(self, name: str, holder: str) -> None:
         async with self._db.transaction() as connection:
-            await connection.execute("DELETE FROM relay_lease WHERE name = 'outbox' AND holder = ?", (holder,))
+            await connection.execute("DELETE FROM relay_lease WHERE name = ? AND holder = ?", (name, holder))
+
+
+_POSITION = "SELECT coalesce((SELECT position FROM outbox_positions WHERE sink = ?), 0)"
+"""A sink's position as a subquery (a sink that never acknowledged anything starts before the first entry)."""
+
+
+def _json_list(values: Iterable[str] | Iterable[int]) -> bytes:
+    return msgspec.json.encode(sorted(values))
+
+
+def _entry(row: Iterable[Any]) -> OutboxEntry:
+    entry_id, sequence, payload = row
+    return OutboxEntry(id=entry_id, sequence=sequence, event=_EVENT.decode(payload))

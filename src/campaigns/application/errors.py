@@ -52,17 +52,6 @@ class DependencyFailed(DependencyUnavailable):
     default_message = "A dependency of the service answered with an error."
 
 
-class DeliveryRejected(CampaignError):
-    """A sink refused an entry for good (a poison message): it is parked, not retried forever."""
-
-    code = "DELIVERY_REJECTED"
-    default_message = "A sink rejected an event."
-
-    def __init__(self, entry_id: str, message: str | None = None) -> None:
-        super().__init__(message)
-        self.entry_id = entry_id
-
-
 class TooManyAttempts(CampaignError):
     """A caller made too many failed attempts at something (a campaign password) within the window."""
 

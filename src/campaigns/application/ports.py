@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Generic, Protocol, Self, TypeVar
 
@@ -96,6 +96,26 @@ class CampaignReader(Protocol):
         """Raise DependencyUnavailable when the store cannot answer."""
         ...
 
+    async def find_due(self, now: dt.datetime, *, after: tuple[dt.datetime, str] | None, limit: int) -> list[Campaign]:
+        """Campaigns whose next scheduled transition is due at `now`, in (due instant, id) order.
+
+        `after` is the (due instant, id) of the last campaign of the previous page. The cost grows
+        with the number due, not the number stored. `now` may be a later instant: then the answer
+        is every campaign whose next transition falls due by then (what the agenda reads).
+        """
+        ...
+
+
+class GuardedUpdate(msgspec.Struct, frozen=True, kw_only=True):
+    """A compare-and-set write of one campaign.
+
+    `campaign` replaces the stored campaign only while that one is still at `expected_status` and
+    at version `campaign.version - 1`.
+    """
+
+    campaign: Campaign
+    expected_status: Status
+
 
 class CampaignRepository(CampaignReader, Protocol):
     async def add(self, campaign: Campaign) -> None:
@@ -115,11 +135,14 @@ class CampaignRepository(CampaignReader, Protocol):
         """
         ...
 
-    async def find_due(self, now: dt.datetime, *, after: tuple[dt.datetime, str] | None, limit: int) -> list[Campaign]:
-        """Campaigns whose next scheduled transition is due at `now`, in (due instant, id) order.
+    async def update_many(self, updates: Sequence[GuardedUpdate]) -> set[str]:
+        """Each update compare-and-set, in this unit of work; returns the ids stored.
 
-        `after` is the (due instant, id) of the last campaign of the previous page. The cost grows
-        with the number due, not the number stored.
+        An update whose campaign moved on (another version or status, or gone) is skipped, not
+        raised: the others are still stored. At most one update per campaign.
+
+        Raises:
+            DomainAlreadyClaimed: an update claims a `domain.site` another stored campaign holds.
         """
         ...
 
@@ -128,6 +151,10 @@ class MarketReader(Protocol):
     async def get(self, market_id: str) -> Market | None: ...
 
     async def list_for_campaign(self, campaign_id: str) -> list[Market]: ...
+
+    async def list_for_campaigns(self, campaign_ids: Sequence[str]) -> list[Market]:
+        """The markets of any of these campaigns (one read for many), ordered by campaign id, then id."""
+        ...
 
     async def campaign_ids_for_event(self, event_id: str) -> list[str]:
         """Ids of campaigns having a market whose `event.ids` contains `event_id`."""
@@ -203,8 +230,8 @@ class OutboxEntry(msgspec.Struct, frozen=True, kw_only=True):
 
     id: str
     sequence: int
+    """Commit order: a later commit has a larger sequence."""
     event: AnyEvent
-    attempts: int = 0
 
 
 class Outbox(Protocol):
@@ -253,55 +280,109 @@ class StoreReader(Protocol):
     event_statuses: EventStatusReader
 
 
+class SinkRoute(msgspec.Struct, frozen=True, kw_only=True):
+    """A sink as the outbox knows it: its name keys its delivery position, parked entries and lease."""
+
+    name: str
+    event_types: frozenset[str]
+
+
+def purge_bounds(sinks: Sequence[SinkRoute], positions: Mapping[str, int]) -> dict[str, int]:
+    """Per event type, the highest sequence every sink taking that type has (types no sink takes: absent)."""
+    bounds: dict[str, int] = {}
+    for sink in sinks:
+        for kind in sink.event_types:
+            bounds[kind] = min(bounds.get(kind, positions.get(sink.name, 0)), positions.get(sink.name, 0))
+    return bounds
+
+
 class OutboxStats(msgspec.Struct, frozen=True, kw_only=True):
+    """One sink's delivery state."""
+
     backlog: int
     parked: int
     oldest_pending_at: dt.datetime | None
 
 
+class ParkedEntry(msgspec.Struct, frozen=True, kw_only=True):
+    sink: str
+    entry_id: str
+    type: str
+    subject: str
+    error: str
+    parked_at: dt.datetime
+    requeued: bool
+
+
 class OutboxStore(Protocol):
-    """The relay's view of the outbox: read in sequence order, then acknowledge."""
+    """The relays' view of the outbox: one delivery position, parked set and lease per sink.
 
-    async def pending(self, limit: int) -> list[OutboxEntry]:
-        """Undelivered, unparked entries in commit (sequence) order."""
+    An entry is pending for a sink when its type is one the sink takes and its sequence is past
+    the sink's position, or when it was parked for that sink and then requeued. Sinks never wait
+    for each other.
+    """
+
+    async def pending(self, sink: SinkRoute, limit: int) -> list[OutboxEntry]:
+        """The sink's requeued entries, then its entries past its position, each in sequence order."""
         ...
 
-    async def mark_delivered(self, entry_ids: Sequence[str], *, at: dt.datetime) -> None: ...
-
-    async def record_failure(self, entry_id: str, *, error: str, park: bool) -> None:
-        """Count a failed attempt; a parked entry is skipped until an operator requeues it."""
+    async def acknowledge(self, sink: str, entries: Sequence[OutboxEntry]) -> None:
+        """The sink has these: its position moves past them (never back) and requeued ones leave the parked set."""
         ...
 
-    async def stats(self) -> OutboxStats: ...
-
-    async def requeue_parked(self) -> int:
-        """Put every parked entry back in line (after the cause was fixed); returns how many."""
+    async def park(self, sink: str, entry: OutboxEntry, *, error: str, at: dt.datetime) -> None:
+        """Set an entry the sink rejected for good aside, with the reason, for an operator to requeue."""
         ...
 
-    async def purge_delivered(self, *, before: dt.datetime) -> int:
-        """Delete entries delivered before `before`; returns how many. Undelivered ones always stay."""
+    async def stats(self, sink: SinkRoute) -> OutboxStats: ...
+
+    async def parked(self, sink: str | None = None) -> list[ParkedEntry]:
+        """Parked entries (of one sink, or all), oldest first."""
         ...
 
-    async def hold_lease(self, holder: str, *, now: dt.datetime, until: dt.datetime) -> bool:
-        """Take or extend the one relay lease; False while another holder's lease runs.
+    async def requeue_parked(self, sink: str | None = None) -> int:
+        """Put parked entries (of one sink, or all) back in line once the cause is fixed; returns how many."""
+        ...
 
-        One relay at a time keeps delivery in commit order when many schedulers share a store.
+    async def delivered_since(
+        self, sink: SinkRoute, since: dt.datetime, *, after_sequence: int, limit: int
+    ) -> list[OutboxEntry]:
+        """Entries the sink already has, of events at or after `since`, past `after_sequence`: for a replay."""
+        ...
+
+    async def purge_delivered(self, *, before: dt.datetime, sinks: Sequence[SinkRoute]) -> int:
+        """Delete entries of events before `before` that every sink taking their type has, and none holds parked."""
+        ...
+
+    async def hold_lease(self, name: str, holder: str, *, now: dt.datetime, until: dt.datetime) -> bool:
+        """Take or extend the lease `name`; False while another holder's lease runs.
+
+        One relay per sink at a time keeps each sink's stream in commit order when many
+        schedulers share a store.
         """
         ...
 
-    async def release_lease(self, holder: str) -> None:
+    async def release_lease(self, name: str, holder: str) -> None:
         """Give the lease up at once (a no-op unless `holder` has it)."""
         ...
 
 
+class Rejection(msgspec.Struct, frozen=True, kw_only=True):
+    entry_id: str
+    reason: str
+
+
 class EventSink(Protocol):
-    """A destination of committed events (Kinesis, SQS, Redis, CDN, a local file)."""
+    """A destination of committed events (Kinesis, SQS, Redis, the CDN, a local file).
 
-    name: str
+    `deliver` raises `DependencyUnavailable` when the sink cannot take the batch now (the relay
+    retries the whole batch with backoff; delivering an entry twice must be harmless), and
+    returns the entries it will never take (too large, refused as malformed), which are parked.
+    """
 
-    async def deliver(self, entries: Sequence[OutboxEntry]) -> None:
-        """Deliver all `entries` or raise; delivering an entry twice must be harmless."""
-        ...
+    route: SinkRoute
+
+    async def deliver(self, entries: Sequence[OutboxEntry]) -> list[Rejection]: ...
 
 
 class CampaignCache(Protocol):
@@ -332,12 +413,6 @@ class AttemptLimiter(Protocol):
         ...
 
     async def record_failure(self, caller: str, target: str) -> None: ...
-
-
-class CdnPurger(Protocol):
-    async def purge(self, surrogate_keys: Sequence[str]) -> None:
-        """Soft-purge every response tagged with one of the keys."""
-        ...
 
 
 class ArtistSummary(msgspec.Struct, frozen=True, kw_only=True):

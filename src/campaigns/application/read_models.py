@@ -24,6 +24,7 @@ from campaigns.domain.campaign import (
     LocaleContent,
     Options,
     Preference,
+    RecordDates,
     SchemaInfo,
     Slack,
     Status,
@@ -32,6 +33,7 @@ from campaigns.domain.campaign import (
     Tracker,
 )
 from campaigns.domain.locale_views import locale_view
+from campaigns.domain.market import Market, MarketEventInfo, Notification, Venue
 
 
 class CampaignView(LegacyFields, kw_only=True, frozen=True, omit_defaults=True):
@@ -120,6 +122,41 @@ def campaign_view(campaign: Campaign, current_locale: str | None = None) -> Camp
     )
 
 
+_VIEW_ENCODER = msgspec.json.Encoder()
+_VIEW_DECODER = msgspec.json.Decoder(CampaignView)
+
+
+def encode_view(view: CampaignView) -> bytes:
+    """A view's JSON, as every campaign route sends it."""
+    return _VIEW_ENCODER.encode(view)
+
+
+def public_document(campaign: Campaign) -> bytes:
+    """The campaign's public document, every locale in it.
+
+    The bytes `GET /campaigns/{id}?showAllLocales=true` answers and Redis holds under
+    `campaign:id:<id>` and `campaign:domain:<site>`.
+    """
+    return encode_view(campaign_view(campaign))
+
+
+def campaign_from_public_document(document: bytes) -> Campaign | None:
+    """The campaign a public document was rendered from, when the document holds all of it.
+
+    That is every campaign without a password: the view leaves out only `passwordHash`, so for a
+    password-protected campaign (`hasPassword`) the answer is None and the caller reads the store.
+    A document that does not decode as a campaign view is None too.
+    """
+    try:
+        view = _VIEW_DECODER.decode(document)
+    except msgspec.DecodeError:
+        return None
+    if view.hasPassword or isinstance(view.content, UnsetType) or not isinstance(view.currentLocale, UnsetType):
+        return None
+    domain = _NO_DOMAIN if isinstance(view.domain, UnsetType) else view.domain
+    return Campaign(**{name: getattr(view, name) for name in VIEW_FIELDS}, domain=domain)
+
+
 def localized_view(campaign: Campaign, requested: str | None) -> CampaignView:
     """The campaign narrowed to one locale (`locale_view`), with `currentLocale` naming it."""
     view = locale_view(campaign, requested)
@@ -157,3 +194,34 @@ def terms_view(campaign: Campaign, locale: str | None) -> TermsView:
     content = _locale_content(campaign, locale)
     terms = content.terms if content.terms is not None else (content.body.terms if content.body else None)
     return TermsView(locale=locale, terms=terms)
+
+
+# --------------------------------------------------------------------------- markets
+
+
+class VenueView(Venue, frozen=True, omit_defaults=True):
+    pass
+
+
+class MarketEventView(MarketEventInfo, frozen=True, omit_defaults=True):
+    venue: VenueView | None = None
+
+
+class NotificationView(Notification, frozen=True, omit_defaults=True):
+    pass
+
+
+class MarketDatesView(RecordDates, frozen=True, omit_defaults=True):
+    pass
+
+
+class MarketView(Market, frozen=True, omit_defaults=True):
+    """A market as clients see it: the stored document, leaving out the fields that were never set."""
+
+    event: MarketEventView | None = None
+    notification: NotificationView | None = None
+    date: MarketDatesView = MarketDatesView()
+
+
+def market_view(market: Market) -> MarketView:
+    return msgspec.convert(market, MarketView, from_attributes=True)

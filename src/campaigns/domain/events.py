@@ -57,6 +57,13 @@ class CampaignDomainReleased(CampaignEvent, frozen=True, kw_only=True, tag="camp
     released_site: str
 
 
+class CampaignEventIdsMapped(CampaignEvent, frozen=True, kw_only=True, tag="campaign.event-mapping"):
+    """Which Ticketmaster events a campaign covers now, after any change to it or its markets."""
+
+    event_ids: list[str]
+    """The campaign's own `eventIds` plus every market's event ids: deduplicated, sorted."""
+
+
 class MarketEvent(DomainEvent, frozen=True, kw_only=True):
     market: Market
 
@@ -127,6 +134,7 @@ AnyEvent = (
     | CampaignUpdated
     | CampaignStatusChanged
     | CampaignDomainReleased
+    | CampaignEventIdsMapped
     | MarketCreated
     | MarketUpdated
     | MarketDeleted

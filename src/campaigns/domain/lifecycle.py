@@ -75,13 +75,29 @@ def _scheduled_target(status: Status) -> Status | None:
 
 def apply_due_transitions(campaign: Campaign, now: dt.datetime) -> list[Transition]:
     """Apply, in order, every scheduled transition due at `now` (open then close in one tick if both past)."""
+    return _scheduled_transitions(campaign, now, until=now)
+
+
+def upcoming_transitions(campaign: Campaign, now: dt.datetime, until: dt.datetime) -> list[Transition]:
+    """The scheduled transitions a scheduler running from `now` applies by `until`, in order.
+
+    Each takes effect at the instant it falls due (one already due at `now`: at `now`; one due
+    before the transition it follows: with that one), which is what the next one's due instant
+    may depend on (a deactivation falls due 30 days after the close took effect). With
+    `until == now` this is exactly `apply_due_transitions`: the same rule, looked ahead.
+    """
+    return _scheduled_transitions(campaign, now, until=until)
+
+
+def _scheduled_transitions(campaign: Campaign, now: dt.datetime, *, until: dt.datetime) -> list[Transition]:
     transitions: list[Transition] = []
-    current = campaign
-    while (due_at := next_transition_at(current)) is not None and due_at <= now:
+    current, at = campaign, now
+    while (due_at := next_transition_at(current)) is not None and due_at <= until:
         target = _scheduled_target(current.status)
         if target is None:  # pragma: no cover - next_transition_at is None for INACTIVE
             break
-        transition = _transition(current, target, now, by=SCHEDULER, reason="scheduled", due_at=due_at)
+        at = max(at, due_at)
+        transition = _transition(current, target, at, by=SCHEDULER, reason="scheduled", due_at=due_at)
         transitions.append(transition)
         current = transition.campaign
     return transitions

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from campaigns.domain.campaign import Campaign, CampaignType, Link, Status, given
-from campaigns.domain.errors import FieldError, InvalidMarket, InvalidPromoter, ValidationFailed
+from campaigns.domain.errors import FieldError, InvalidMarket, InvalidPromoter, InvalidQuery, ValidationFailed
 from campaigns.domain.locales import canonical_locale, is_locale_id
 from campaigns.domain.market import Market
 from campaigns.domain.promoter import Promoter
@@ -563,3 +563,22 @@ def ensure_valid_event_status(status: str | None, end: dt.datetime | None) -> st
     if errors or status is None:
         raise ValidationFailed(errors, message="The event status record is invalid.")
     return status
+
+
+# --------------------------------------------------------------------------- the lifecycle agenda
+
+INVALID_QUERY = "INVALID_QUERY"
+LONGEST_AGENDA = dt.timedelta(days=31)
+"""The widest window the agenda lists at once."""
+
+
+def ensure_valid_agenda_window(start: dt.datetime, end: dt.datetime, *, start_field: str, end_field: str) -> None:
+    """The agenda's window ends at or after it starts, and spans at most `LONGEST_AGENDA`; errors name `end_field`."""
+    errors: list[FieldError] = []
+    if end < start:
+        errors.append(FieldError(field=end_field, message=f"Must not be before `{start_field}`.", code=INVALID_QUERY))
+    elif end - start > LONGEST_AGENDA:
+        message = f"At most {LONGEST_AGENDA.days} days after `{start_field}`."
+        errors.append(FieldError(field=end_field, message=message, code=INVALID_QUERY))
+    if errors:
+        raise InvalidQuery(errors)

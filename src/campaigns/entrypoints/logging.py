@@ -19,7 +19,7 @@ def _add_correlation_id(_: WrappedLogger, __: str, event: EventDict) -> EventDic
 
 
 def configure_logging(level: str) -> None:
-    """JSON lines on stderr, for the service's own logs and for libraries' (uvicorn) alike."""
+    """JSON lines on stderr, for the service's own logs and for libraries' (granian) alike."""
     shared: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
         _add_correlation_id,

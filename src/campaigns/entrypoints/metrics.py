@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from campaigns.application.ports import OutboxStats
 from campaigns.application.use_cases.refresh_lifecycle import RefreshReport
 
 
@@ -34,10 +37,29 @@ class Metrics:
             buckets=(1, 5, 15, 30, 60, 120, 300, 900, 3600),
             registry=self.registry,
         )
-        self.outbox_backlog = Gauge("outbox_backlog", "Outbox entries not yet delivered.", registry=self.registry)
-        self.outbox_parked = Gauge(
-            "outbox_parked", "Outbox entries parked after a sink rejected them.", registry=self.registry
+        self.outbox_backlog = Gauge(
+            "outbox_backlog", "Outbox entries a sink has not taken yet.", ["sink"], registry=self.registry
         )
+        self.outbox_parked = Gauge(
+            "outbox_parked", "Outbox entries parked after a sink rejected them.", ["sink"], registry=self.registry
+        )
+        self.redis_degraded = Counter(
+            "redis_degraded",
+            "Lookups by domain answered from the store because Redis could not be asked.",
+            registry=self.registry,
+        )
+        self.outbox_lag = Gauge(
+            "outbox_lag_seconds",
+            "Seconds since the event of a sink's oldest pending entry (0 when it has none).",
+            ["sink"],
+            registry=self.registry,
+        )
+
+    def record_outbox(self, sink: str, stats: OutboxStats, *, now: dt.datetime) -> None:
+        self.outbox_backlog.labels(sink).set(stats.backlog)
+        self.outbox_parked.labels(sink).set(stats.parked)
+        lag = (now - stats.oldest_pending_at).total_seconds() if stats.oldest_pending_at is not None else 0.0
+        self.outbox_lag.labels(sink).set(max(lag, 0.0))
 
     def record_refresh(self, report: RefreshReport) -> None:
         """Count applied transitions and how late each was, whoever ran the refresh."""

@@ -8,32 +8,63 @@ import re
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from importlib.metadata import version
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import msgspec
+import structlog
 import typer
-import uvicorn
-import uvloop
-from uvicorn.config import STARTUP_FAILURE
 
 from campaigns.adapters.dev_jwt_keys import DevKeyPair
-from campaigns.application.errors import DependencyUnavailable
-from campaigns.application.ports import OutboxStats
+from campaigns.application.errors import DependencyUnavailable, NotFound
+from campaigns.application.ports import ParkedEntry
+from campaigns.application.use_cases.list_scheduled_transitions import Agenda
 from campaigns.application.use_cases.refresh_lifecycle import RefreshReport
 from campaigns.config import ConfigurationError, Settings, load_settings
 from campaigns.container import Container, build_container, resolve
-from campaigns.domain.permissions import Action
+from campaigns.domain.errors import InvalidQuery
+from campaigns.domain.permissions import Action, Principal
 from campaigns.entrypoints.logging import configure_logging
-from campaigns.main.app import create_app_from_container
-from campaigns.main.startup import NotReady, check_store, unavailable
+from campaigns.main import server
+from campaigns.main.startup import (
+    NotReady,
+    check_jwt_key,
+    check_store,
+    listen_address,
+    prepare_data_dir,
+    require_existing_store,
+    unavailable,
+)
 
 T = TypeVar("T")
+
+log = structlog.get_logger("campaigns.main")
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False, help="Presale campaign service.")
 db_cli = typer.Typer(no_args_is_help=True, help="Database maintenance.")
 outbox_cli = typer.Typer(no_args_is_help=True, help="Outbox inspection.")
 cli.add_typer(db_cli, name="db")
 cli.add_typer(outbox_cli, name="outbox")
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"campaigns {version('campaigns')}")
+        raise typer.Exit
+
+
+@cli.callback()
+def _options(
+    _version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Presale campaign service."""
+
+
+OPERATOR = Principal(user_id="cli", supreme=True)
+"""Who the read-only operator commands act as: they run on the service's own machine, with its configuration."""
 
 _TTL = re.compile(r"^(?P<amount>\d+)(?P<unit>[smhd])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -71,44 +102,71 @@ def _run(
     settings: Settings,
     job: Callable[[Container], Awaitable[T]],
     *,
-    loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = None,
     in_service: bool = True,
+    read_only: bool = False,
 ) -> T:
-    """Run `job` on a started container; a store that is not ready exits 2 with its one line on stderr."""
+    """Run `job` on a started container; a store that is not ready exits 2 with its one line on stderr.
+
+    `read_only`: the command only looks, so it refuses to start rather than create a missing store.
+    """
 
     async def main() -> T:
         async with _running(settings, in_service=in_service) as container:
             return await job(container)
 
-    try:
-        with asyncio.Runner(loop_factory=loop_factory) as runner:
+    def run() -> T:
+        if read_only:
+            require_existing_store(settings)
+        with asyncio.Runner() as runner:
             return runner.run(main())
+
+    return _ready(run)
+
+
+def _ready(check: Callable[[], T]) -> T:
+    """`check()`'s result; when it finds the command cannot start, its one line on stderr and exit code 2."""
+    try:
+        return check()
     except NotReady as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(code=2) from error
 
 
 @cli.command()
-def serve(port: Annotated[int | None, typer.Option(help="Overrides CAMPAIGNS_PORT.")] = None) -> None:
-    """Run the HTTP API; in the embedded profile, the lifecycle scheduler and the outbox relay too."""
-    settings = _settings(port=port)
+def serve(
+    port: Annotated[int | None, typer.Option(help="Overrides CAMPAIGNS_PORT.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes; overrides CAMPAIGNS_WORKERS (1).")] = None,
+) -> None:
+    """Run the HTTP API; in the embedded profile, the lifecycle scheduler and the outbox relay too (in one worker).
 
-    async def job(container: Container) -> None:
-        # Production runs `campaigns scheduler` processes of its own, so API instances stay stateless.
-        app = create_app_from_container(container, run_scheduler=settings.profile == "embedded")
-        config = uvicorn.Config(
-            app, host=settings.host, port=settings.port, log_config=None, access_log=False, lifespan="on"
-        )
-        server = uvicorn.Server(config)
-        await server.serve()
-        if not server.started:  # the port is taken, say: uvicorn logged why
-            raise typer.Exit(code=STARTUP_FAILURE)
-
-    # uvicorn drains in-flight requests and runs the lifespan shutdown, then re-raises the signal to
-    # the handler it found installed: make that handler a clean exit, the end of an orderly stop.
-    for signum in (signal.SIGTERM, signal.SIGINT):
+    Every check runs before the first worker starts, each failure one line on stderr and exit code 2.
+    SIGTERM or SIGINT: in-flight requests finish, the scheduler ends its tick, the store closes, exit 0.
+    """
+    settings = _settings(port=port, workers=workers)
+    for signum in (signal.SIGTERM, signal.SIGINT):  # while starting; serving, granian's handlers take over
         signal.signal(signum, _exit_cleanly)
-    _run(settings, job, loop_factory=uvloop.new_event_loop)
+    address = _ready(lambda: listen_address(settings))
+    _ready(lambda: prepare_data_dir(settings))
+    dev_keys_created = _ready(lambda: check_jwt_key(settings))
+
+    async def opens(_: Container) -> None:
+        """Opening checks the store; it closes again before the workers start, each opening its own."""
+
+    _run(settings, opens)
+    log.info(
+        "service_starting",
+        profile=settings.profile,
+        store=settings.store_description,
+        data_dir=str(Path(settings.data_dir).resolve()),
+        dev_keys=("created" if dev_keys_created else "found") if not settings.jwt_public_key else "not used",
+        scheduler="in worker 1" if settings.profile == "embedded" else "not here: run `campaigns scheduler`",
+        tick_seconds=settings.tick_seconds,
+        relay_seconds=settings.relay_seconds,
+        listen=f"http://{address}:{settings.port}" if ":" not in address else f"http://[{address}]:{settings.port}",
+        workers=settings.workers,
+        header_timeout_seconds=settings.http_header_timeout_seconds,
+    )
+    server.serve(settings, address)
 
 
 @cli.command()
@@ -117,6 +175,7 @@ def scheduler() -> None:
     settings = _settings()
     for signum in (signal.SIGTERM, signal.SIGINT):  # while starting; running, the loop's handlers take over
         signal.signal(signum, _exit_cleanly)
+    _ready(lambda: prepare_data_dir(settings))
 
     async def job(container: Container) -> None:
         loops = await resolve(container.scheduler)
@@ -135,8 +194,51 @@ def refresh(dry_run: Annotated[bool, typer.Option("--dry-run", help="Report with
     async def job(container: Container) -> RefreshReport:
         return await (await resolve(container.refresh_lifecycle)).execute(dry_run=dry_run)
 
-    report = _run(_settings(), job)
+    report = _run(_settings(), job, read_only=dry_run)
     typer.echo(msgspec.json.format(msgspec.json.encode(report)).decode())
+
+
+@cli.command()
+def schedule(
+    next_: Annotated[str, typer.Option("--next", help="How far ahead: 30m, 24h, 7d (at most 31d).")] = "24h",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the agenda as JSON instead of a table.")] = False,
+) -> None:
+    """List the lifecycle transitions due from now on (the agenda), by the rule the scheduler applies."""
+    ahead = _lifetime(next_, "--next")
+
+    async def job(container: Container) -> Agenda:
+        now = (await resolve(container.clock)).now()
+        agenda = await resolve(container.list_scheduled_transitions)
+        return await agenda.execute(OPERATOR, now, now + ahead)
+
+    try:
+        agenda = _run(_settings(), job, read_only=True)
+    except InvalidQuery as error:
+        raise typer.BadParameter(error.errors[0].message.replace("`from`", "now"), param_hint="--next") from error
+    if as_json:
+        typer.echo(msgspec.json.format(msgspec.json.encode(agenda)).decode())
+        return
+    typer.echo(agenda_table(agenda))
+
+
+def agenda_table(agenda: Agenda) -> str:
+    """The agenda as an aligned text table, one transition a line, with a closing count."""
+    rows = [(_instant(t.due_at), t.id, t.domain or "-", f"{t.from_.value} -> {t.to.value}") for t in agenda.transitions]
+    header = ("DUE", "CAMPAIGN", "DOMAIN", "TRANSITION")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
+    count = len(rows)
+    lines.append(
+        f"{count} transition{'' if count == 1 else 's'} from {_instant(agenda.from_)} to {_instant(agenda.to)}"
+    )
+    return "\n".join(lines)
+
+
+def _instant(instant: dt.datetime) -> str:
+    return instant.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @cli.command()
@@ -173,25 +275,72 @@ def db_init() -> None:
     typer.echo(f"store ready: {settings.store_description} ({len(created)} created)")
 
 
+class SinkStatus(msgspec.Struct, frozen=True, kw_only=True):
+    sink: str
+    backlog: int
+    parked: int
+    oldest_pending_at: dt.datetime | None
+
+
+class OutboxStatus(msgspec.Struct, frozen=True, kw_only=True):
+    sinks: list[SinkStatus]
+    parked: list[ParkedEntry]
+
+
+_SINK_OPTION = typer.Option("--sink", help="One sink by name (see `campaigns outbox status`); default: every sink.")
+
+
 @outbox_cli.command("status")
 def outbox_status() -> None:
-    """Print the outbox backlog and parked entries, as JSON."""
+    """Print each sink's backlog and the parked entries with their error, as JSON."""
 
-    async def job(container: Container) -> OutboxStats:
-        return await (await resolve(container.outbox)).stats()
+    async def job(container: Container) -> OutboxStatus:
+        outbox = await resolve(container.outbox)
+        sinks = await resolve(container.sinks)
+        return OutboxStatus(
+            sinks=[
+                SinkStatus(sink=sink.route.name, **msgspec.structs.asdict(await outbox.stats(sink.route)))
+                for sink in sinks
+            ],
+            parked=await outbox.parked(),
+        )
 
-    stats = _run(_settings(), job)
-    typer.echo(msgspec.json.format(msgspec.json.encode(stats)).decode())
+    status = _run(_settings(), job, read_only=True)
+    typer.echo(msgspec.json.format(msgspec.json.encode(status)).decode())
 
 
 @outbox_cli.command("requeue")
-def outbox_requeue() -> None:
-    """Put every parked entry back in line, once whatever made a sink reject it is fixed."""
+def outbox_requeue(sink: Annotated[str | None, _SINK_OPTION] = None) -> None:
+    """Put parked entries back in line for their sink, once whatever made it reject them is fixed."""
 
     async def job(container: Container) -> int:
-        return await (await resolve(container.outbox)).requeue_parked()
+        return await (await resolve(container.outbox)).requeue_parked(sink)
 
     typer.echo(f"requeued: {_run(_settings(), job)}")
+
+
+@outbox_cli.command("replay")
+def outbox_replay(
+    sink: Annotated[str, typer.Option("--sink", help="The sink to send to again, e.g. kinesis.")],
+    since: Annotated[str, typer.Option("--since", help="An ISO 8601 instant, e.g. 2026-11-30T00:00:00Z.")],
+) -> None:
+    """Send one sink the entries it already had since an instant again (consumers drop duplicates by id)."""
+    try:
+        instant = msgspec.convert(since, dt.datetime)
+    except msgspec.ValidationError as error:
+        raise typer.BadParameter(f"{since!r} is not an ISO 8601 instant", param_hint="--since") from error
+    if instant.tzinfo is None:
+        raise typer.BadParameter(f"{since!r} needs a UTC offset, e.g. Z", param_hint="--since")
+
+    async def job(container: Container) -> int:
+        return await (await resolve(container.replay_outbox)).execute(sink, instant)
+
+    try:
+        replayed = _run(_settings(), job)
+    except (NotFound, DependencyUnavailable) as error:
+        typer.echo(f"replay stopped: {error}", err=True)
+        raise typer.Exit(code=2 if isinstance(error, NotFound) else 1) from error
+    typer.echo(f"replayed: {replayed}")
 
 
 @outbox_cli.command("purge")

@@ -189,6 +189,22 @@ async def test_find_due_returns_due_campaigns_in_due_order_and_pages(uow_factory
     assert third == expected[4:]
 
 
+async def test_find_due_tells_apart_instants_a_millisecond_apart(uow_factory: UnitOfWorkFactory) -> None:
+    """Due at x.100 s: not at x.0995, due at x.100 and x.1005; none past (x.100, its id), itself past (x.0995, it)."""
+    millisecond = dt.timedelta(milliseconds=1)
+    at = NOW + 100 * millisecond
+    due = campaign(1, date=CampaignDates(open=at))
+    await add_all(uow_factory, due, campaign(2, date=CampaignDates(open=at + millisecond)))
+    half = millisecond / 2
+
+    async with uow_factory() as uow:
+        assert await uow.campaigns.find_due(at - half, after=None, limit=10) == []
+        assert await uow.campaigns.find_due(at, after=None, limit=10) == [due]
+        assert await uow.campaigns.find_due(at + half, after=None, limit=10) == [due]
+        assert await uow.campaigns.find_due(at + half, after=(at, due.id), limit=10) == []
+        assert await uow.campaigns.find_due(at + half, after=(at - half, due.id), limit=10) == [due]
+
+
 async def test_search_filters_and_counts(uow_factory: UnitOfWorkFactory) -> None:
     await add_all(
         uow_factory,

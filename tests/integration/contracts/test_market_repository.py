@@ -43,6 +43,22 @@ async def test_markets_round_trip_update_and_delete(uow_factory: UnitOfWorkFacto
         assert await uow.markets.list_for_campaign(doc_id(404)) == []
 
 
+async def test_markets_of_many_campaigns_come_in_one_read_by_campaign_then_id(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    items = [market(3, OTHER_CAMPAIGN), market(2, CAMPAIGN), market(1, CAMPAIGN), market(4, doc_id(77))]
+    async with uow_factory() as uow:
+        for item in items:
+            await uow.markets.add(item)
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        both = await uow.markets.list_for_campaigns([OTHER_CAMPAIGN, CAMPAIGN])
+        assert both == sorted(items[:3], key=lambda m: (m.campaign_id, m.id))
+        assert await uow.markets.list_for_campaigns([doc_id(404)]) == []
+        assert await uow.markets.list_for_campaigns([]) == []
+
+
 async def test_updating_an_absent_market_does_nothing(uow_factory: UnitOfWorkFactory) -> None:
     async with uow_factory() as uow:
         await uow.markets.update(market(1, CAMPAIGN))

@@ -22,6 +22,7 @@ from campaigns.adapters.mongo_repositories import (
     CAMPAIGN_SITE,
     CAMPAIGNS,
     COUNTERS,
+    EPOCH,
     INDEXES,
     MARKET_NAME,
     OUTBOX,
@@ -44,6 +45,7 @@ from campaigns.domain.errors import DomainAlreadyClaimed, MarketNameTaken, Promo
 from campaigns.domain.market import MarketEventInfo
 from campaigns.domain.promoter import Promoter
 from tests.integration.contracts.builders import (
+    HOUR,
     NOW,
     add_all,
     campaign,
@@ -55,6 +57,7 @@ from tests.integration.contracts.builders import (
     stored,
 )
 from tests.integration.processes import free_port, fresh_database_name
+from tests.streams import EVERY_EVENT
 
 MILLISECOND = dt.timedelta(milliseconds=1)
 
@@ -114,6 +117,45 @@ async def test_a_dropped_index_is_reported_then_created_again(mongo_db: MongoDat
     assert await mongo_db.check_indexes() == ["campaigns.category"]
     assert await mongo_db.ensure_indexes() == ["campaigns.category"]
     assert await mongo_db.check_indexes() == []
+
+
+async def test_db_init_rewrites_campaigns_stored_with_a_due_date_before_indexing_their_millis(
+    uow_factory: UnitOfWorkFactory, mongo_db: MongoDatabase
+) -> None:
+    """A store written before `nextTransitionMs`: its due campaigns carry `nextTransitionAt` (a date) and no index."""
+    due = campaign(1, date=CampaignDates(open=NOW - HOUR))
+    later = campaign(2, status=Status.OPEN, date=CampaignDates(close=NOW + HOUR))
+    unscheduled = campaign(3)
+    await add_all(uow_factory, due, later, unscheduled)
+    collection = mongo_db.database[CAMPAIGNS]
+    for document in await raw(mongo_db, CAMPAIGNS):
+        if (millis := document.pop("nextTransitionMs", None)) is not None:
+            await collection.replace_one(
+                {"_id": document["_id"]}, document | {"nextTransitionAt": EPOCH + millis * MILLISECOND}
+            )
+    [index] = [index["name"] async for index in await collection.list_indexes() if "nextTransitionMs" in index["key"]]
+    await collection.drop_index(index)
+    before = {document["_id"]: document for document in await raw(mongo_db, CAMPAIGNS)}
+
+    assert await mongo_db.check_indexes() == ["campaigns.next_transition_ms"], "start-up refuses it"
+    assert await mongo_db.ensure_indexes() == [
+        "campaigns.nextTransitionMs (2 documents)",
+        "campaigns.next_transition_ms",
+    ]
+
+    after = {document["_id"]: document for document in await raw(mongo_db, CAMPAIGNS)}
+    assert {str(key): ("nextTransitionAt" in doc, doc.get("nextTransitionMs")) for key, doc in after.items()} == {
+        due.id: (False, int((NOW - HOUR).timestamp() * 1000)),
+        later.id: (False, int((NOW + HOUR).timestamp() * 1000)),
+        unscheduled.id: (False, None),
+    }
+    assert after[ObjectId(unscheduled.id)] == before[ObjectId(unscheduled.id)]
+    assert [await stored(uow_factory, c.id) for c in (due, later, unscheduled)] == [due, later, unscheduled]
+    async with uow_factory() as uow:
+        assert await uow.campaigns.find_due(NOW, after=None, limit=10) == [due]
+    assert await raw(mongo_db, OUTBOX) == [], "nothing changed: no event"
+    assert await mongo_db.check_indexes() == []
+    assert await mongo_db.ensure_indexes() == [], "a second run rewrites nothing"
 
 
 async def test_the_server_runs_transactions(mongo_db: MongoDatabase) -> None:
@@ -215,7 +257,7 @@ async def test_outbox_entries_are_numbered_by_one_counter_in_commit_order(
             uow.outbox.append([created(item) for item in batch])
             await uow.commit()
 
-    entries = await MongoOutboxStore(mongo_db).pending(10)
+    entries = await MongoOutboxStore(mongo_db).pending(EVERY_EVENT, 10)
 
     assert [entry.sequence for entry in entries] == [1, 2, 3]
     assert [entry.event.aggregate_id for entry in entries] == [doc_id(1), doc_id(2), doc_id(3)]
@@ -258,7 +300,9 @@ async def test_instants_are_bson_dates_to_the_millisecond(
     [document] = await raw(mongo_db, CAMPAIGNS)
     assert document["date"]["created"] == dt.datetime(2026, 1, 2, 8, 30, 15, 123000, tzinfo=dt.UTC)
     assert document["date"]["created"].tzinfo is dt.UTC
-    assert document["nextTransitionAt"] == item.date.closes_at
+    assert EPOCH + document["nextTransitionMs"] * MILLISECOND == item.date.closes_at
+    assert isinstance(document["nextTransitionMs"], int)
+    assert "nextTransitionAt" not in document
     assert await stored(uow_factory, item.id) == item
 
 
@@ -306,7 +350,7 @@ async def test_a_due_campaign_leaves_the_due_index_once_transitioned(
         await uow.commit()
 
     [document] = await raw(mongo_db, CAMPAIGNS)
-    assert "nextTransitionAt" not in document
+    assert "nextTransitionMs" not in document
     async with uow_factory() as uow:
         assert await uow.campaigns.find_due(NOW, after=None, limit=10) == []
 
@@ -332,7 +376,7 @@ async def test_an_unreachable_server_is_dependency_unavailable() -> None:
         with pytest.raises(DependencyUnavailable):
             await MongoStoreReader(db).campaigns.get(doc_id(1))
         with pytest.raises(DependencyUnavailable):
-            await MongoOutboxStore(db).pending(10)
+            await MongoOutboxStore(db).pending(EVERY_EVENT, 10)
         with pytest.raises(DependencyUnavailable):
             async with MongoUnitOfWork(db, SequentialIdFactory()) as uow:
                 await uow.campaigns.add(campaign(1))

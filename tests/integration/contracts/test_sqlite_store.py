@@ -14,6 +14,7 @@ from campaigns.adapters.sqlite_store import SqliteDatabase, SqliteOutboxStore, S
 from campaigns.application.errors import DependencyUnavailable
 from campaigns.domain.errors import DomainAlreadyClaimed
 from tests.integration.contracts.builders import NOW, add_all, campaign, created, rich_campaign, stored
+from tests.streams import EVERY_EVENT
 
 
 async def test_reopening_the_file_keeps_campaigns_and_undelivered_events(tmp_path: Path) -> None:
@@ -27,17 +28,17 @@ async def test_reopening_the_file_keeps_campaigns_and_undelivered_events(tmp_pat
             uow.outbox.append([created(item), created(campaign(2)), created(campaign(3))])
             await uow.commit()
         outbox = SqliteOutboxStore(db)
-        delivered, parked, pending = await outbox.pending(10)
-        await outbox.mark_delivered([delivered.id], at=NOW)
-        await outbox.record_failure(parked.id, error="poison", park=True)
+        delivered, parked, pending = await outbox.pending(EVERY_EVENT, 10)
+        await outbox.park(EVERY_EVENT.name, parked, error="poison", at=NOW)
+        await outbox.acknowledge(EVERY_EVENT.name, [delivered, parked])
     finally:
         await db.close()
 
     reopened = await SqliteDatabase(path).open()
     try:
         assert await stored(functools.partial(SqliteUnitOfWork, reopened, ids), item.id) == item
-        assert await SqliteOutboxStore(reopened).pending(10) == [pending]
-        assert (await SqliteOutboxStore(reopened).stats()).parked == 1
+        assert await SqliteOutboxStore(reopened).pending(EVERY_EVENT, 10) == [pending]
+        assert (await SqliteOutboxStore(reopened).stats(EVERY_EVENT)).parked == 1
     finally:
         await reopened.close()
 

@@ -20,6 +20,7 @@ from litestar.testing import AsyncTestClient, TestClient
 from litestar.types import ASGIApp
 
 from campaigns.adapters.dev_jwt_keys import DevKeyPair
+from campaigns.adapters.json_lines_event_sink import JsonLinesEventSink
 from campaigns.application.ports import OutboxEntry, OutboxStore
 from campaigns.application.use_cases.relay_outbox import RelayOutbox
 from campaigns.container import Container
@@ -178,19 +179,19 @@ async def outbox_store(container: Container) -> OutboxStore:
 
 
 async def _pending(container: Container) -> list[OutboxEntry]:
-    return await (await outbox_store(container)).pending(1000)
+    return await (await outbox_store(container)).pending(JsonLinesEventSink.route, 1000)
 
 
 async def _relay(container: Container) -> int:
     relay: Any = container.relay_outbox()
     if inspect.isawaitable(relay):
         relay = await relay
-    report = await cast(RelayOutbox, relay).execute()
-    return report.delivered
+    reports = [await cast(RelayOutbox, relay).execute(sink) for sink in cast(RelayOutbox, relay).sinks]
+    return sum(report.delivered for report in reports if report.sink == JsonLinesEventSink.route.name)
 
 
 def relay_outbox(client: Client, container: Container) -> int:
-    """Run the outbox relay once on the app's event loop; returns how many entries it delivered."""
+    """Relay once for every sink, on the app's event loop; returns what the JSON-lines sink (every type) got."""
     return client.blocking_portal.call(_relay, container)
 
 

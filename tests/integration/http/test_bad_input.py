@@ -72,7 +72,7 @@ async def test_bad_create_body_is_a_400_problem_and_writes_nothing(api: Api, cli
 
     assert_problem(response, 400, response.json()["code"])
     assert await api.total() == 1
-    assert event_types(api.pending()) == ["campaign.created"]
+    assert event_types(api.pending()) == ["campaign.created", "campaign.event-mapping"]
     assert await api.campaign(existing["id"]) == existing
 
 
@@ -84,7 +84,7 @@ async def test_bad_update_body_is_a_400_problem_and_writes_nothing(api: Api, cli
 
     assert_problem(response, 400, response.json()["code"])
     assert await api.campaign(existing["id"]) == existing
-    assert event_types(api.pending()) == ["campaign.created"]
+    assert event_types(api.pending()) == ["campaign.created", "campaign.event-mapping"]
 
 
 @pytest.mark.parametrize(("body", "field"), BAD_BODY_NAMING)

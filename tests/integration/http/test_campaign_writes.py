@@ -58,7 +58,7 @@ async def test_create_writes_the_campaign_and_its_event_together(api: Api) -> No
     created = await api.create(valid_campaign_body("with-event"))
 
     pending = api.pending()
-    assert event_types(pending) == ["campaign.created"]
+    assert event_types(pending) == ["campaign.created", "campaign.event-mapping"]
     assert pending[0].event.aggregate_id == created["id"]
 
 
@@ -91,7 +91,7 @@ async def test_update_that_changes_nothing_writes_nothing(api: Api) -> None:
     same = await api.update(created["id"], {"name": created["name"]})
 
     assert same["version"] == 1
-    assert event_types(api.pending()) == ["campaign.created"]
+    assert event_types(api.pending()) == ["campaign.created", "campaign.event-mapping"]
 
 
 async def test_if_match_with_the_current_version_is_applied(api: Api, client: Client) -> None:

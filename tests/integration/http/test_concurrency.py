@@ -99,4 +99,9 @@ async def test_interleaved_updates_of_one_version_have_one_winner(api: Api, clie
     stored = await api.campaign(created["id"])
     assert stored["version"] == 2
     assert stored["name"] == winner["name"]
-    assert event_types(api.pending()) == ["campaign.created", "campaign.updated"]
+    assert event_types(api.pending()) == [
+        "campaign.created",
+        "campaign.event-mapping",
+        "campaign.updated",
+        "campaign.event-mapping",
+    ]

@@ -247,5 +247,5 @@ async def test_a_campaign_contacts_update_commits_the_campaign_and_contacts_toge
 
     await save_contacts(api, campaign_id, [ADA])
 
-    tail = event_types(api.pending())[-2:]
-    assert tail == ["campaign.updated", "contact.created"]
+    tail = event_types(api.pending())[-3:]
+    assert tail == ["campaign.updated", "campaign.event-mapping", "contact.created"]

@@ -98,7 +98,7 @@ async def every_read(api: Api, campaign_id: str, site: str) -> list[Json]:
 
 async def assert_nothing_written(api: Api, before: Json) -> None:
     assert await api.total() == 1
-    assert event_types(api.pending()) == ["campaign.created"]
+    assert event_types(api.pending()) == ["campaign.created", "campaign.event-mapping"]
     assert await api.campaign(before["id"]) == before
 
 
@@ -424,4 +424,9 @@ async def test_an_open_campaign_keeps_a_locale_and_one_default(api: Api, client:
         response = await client.post(f"/campaigns/{opened['id']}", json={"locales": locales}, headers=api.supreme)
         assert_problem(response, 400, "INVALID_CAMPAIGN_SCHEMA", field="locales")
     assert await api.campaign(opened["id"]) == opened
-    assert event_types(api.pending()) == ["campaign.created", "campaign.status-changed"]
+    assert event_types(api.pending()) == [
+        "campaign.created",
+        "campaign.event-mapping",
+        "campaign.status-changed",
+        "campaign.event-mapping",
+    ]

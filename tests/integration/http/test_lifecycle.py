@@ -118,11 +118,16 @@ async def test_a_campaign_opens_closes_and_is_deactivated_on_schedule(  # noqa: 
     entries = api.pending()
     assert event_types(entries) == [
         "campaign.created",
+        "campaign.event-mapping",
         "campaign.status-changed",
+        "campaign.event-mapping",
         "campaign.status-changed",
+        "campaign.event-mapping",
         "campaign.status-changed",
         "campaign.domain-released",
+        "campaign.event-mapping",
         "campaign.created",
+        "campaign.event-mapping",
     ]
     changes = [entry.event for entry in entries if isinstance(entry.event, CampaignStatusChanged)]
     assert [(c.from_status, c.to_status, c.due_at) for c in changes] == [

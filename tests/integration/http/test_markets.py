@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from campaigns.adapters.in_memory import FixedClock
-from campaigns.domain.events import MarketCreated, MarketDeleted, MarketPresaleChanged
+from campaigns.domain.events import CampaignEventIdsMapped, MarketCreated, MarketDeleted, MarketPresaleChanged
 from tests.integration.http.conftest import START
 from tests.integration.http.support import (
     Api,
@@ -106,8 +106,11 @@ async def test_create_answers_201_with_the_market_of_the_path_campaign(api: Api)
     assert await listed(api, campaign_id) == [market]
     assert await listed(api, other_id) == []
     created = api.pending()[before:]
-    assert event_types(created) == ["market.created"]
+    assert event_types(created) == ["market.created", "campaign.event-mapping"]
     assert created[0].event.aggregate_id == campaign_id
+    mapping = created[1].event
+    assert isinstance(mapping, CampaignEventIdsMapped)
+    assert (mapping.campaign_id, mapping.event_ids) == (campaign_id, sorted(set(market["event"]["ids"])))
 
 
 async def test_create_normalises_instants_to_utc(api: Api) -> None:
@@ -372,7 +375,7 @@ async def test_update_merges_objects_replaces_arrays_and_ignores_read_only_field
     assert updated["event"]["category_ids"] == ["c2", "c3"], "arrays replace"
     assert "promoterIds" not in updated
     assert updated["date"] == {"created": iso(START), "updated": iso(START + timedelta(minutes=5))}
-    assert event_types(api.pending()[before:]) == ["market.updated"], "the presale did not change"
+    assert event_types(api.pending()[before:]) == ["market.updated", "campaign.event-mapping"], "no presale change"
     fetched = await api.client.get(markets_path(campaign_id, market["id"]), headers=api.supreme)
     assert fetched.json() == updated
     assert await listed(api, other_id) == []
@@ -393,7 +396,7 @@ async def test_changing_the_presale_emits_updated_and_presale_changed(api: Api, 
 
     assert response.status_code == 200, response.text
     emitted = api.pending()[before:]
-    assert event_types(emitted) == ["market.updated", "market.presale-changed"]
+    assert event_types(emitted) == ["market.updated", "market.presale-changed", "campaign.event-mapping"]
     presale = emitted[1].event
     assert isinstance(presale, MarketPresaleChanged)
     assert presale.previous_presale_date_time == PRESALE
@@ -469,7 +472,8 @@ async def test_update_needs_write_and_the_market_under_the_campaign(api: Api) ->
 async def test_delete_answers_204_then_the_market_is_gone(api: Api) -> None:
     campaign_id = await new_campaign(api, "delete-market")
     market = await new_market(api, campaign_id)
-    kept = await new_market(api, campaign_id, market_body("Kept"))
+    kept_event = {**market_body()["event"], "ids": ["KEPT0000001"]}
+    kept = await new_market(api, campaign_id, market_body("Kept", event=kept_event))
     before = len(api.pending())
 
     response = await api.client.delete(
@@ -485,9 +489,12 @@ async def test_delete_answers_204_then_the_market_is_gone(api: Api) -> None:
     assert_problem(again, 404, "MARKET_NOT_FOUND")
     assert await listed(api, campaign_id) == [kept]
     deleted = api.pending()[before:]
-    assert event_types(deleted) == ["market.deleted"]
+    assert event_types(deleted) == ["market.deleted", "campaign.event-mapping"]
     assert isinstance(deleted[0].event, MarketDeleted)
     assert deleted[0].event.market.id == market["id"]
+    mapping = deleted[1].event
+    assert isinstance(mapping, CampaignEventIdsMapped)
+    assert mapping.event_ids == ["KEPT0000001"], "the deleted market's events are gone from the mapping"
 
 
 async def test_delete_needs_write_and_the_market_under_the_campaign(api: Api) -> None:
@@ -541,7 +548,7 @@ async def test_clone_copies_the_markets_with_new_ids_and_same_names(api: Api, cl
     assert await listed(api, target_id) == [existing, *cloned]
     assert [market["name"] for market in await listed(api, source_id)] == ["Boston", "Austin"]
     created = api.pending()[before:]
-    assert event_types(created) == ["market.created", "market.created"]
+    assert event_types(created) == ["market.created", "market.created", "campaign.event-mapping"]
     events = [entry.event for entry in created]
     assert [event.market.id for event in events if isinstance(event, MarketCreated)] == [m["id"] for m in cloned]
     assert {entry.event.aggregate_id for entry in created} == {target_id}

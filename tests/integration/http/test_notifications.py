@@ -156,7 +156,7 @@ async def test_notify_date_sets_the_date_answers_the_markets_and_emits_each_upda
     assert [m["notification"] for m in answered] == [{"date": "2030-01-15T15:30:00Z"}] * 2
     assert [m["date"]["updated"] for m in answered] == [iso(START + HOUR)] * 2
     assert [await stored(api, second), await stored(api, first)] == answered
-    assert event_types(api.pending()[len(before) :]) == ["market.updated", "market.updated"]
+    assert event_types(api.pending()[len(before) :]) == ["market.updated", "market.updated", "campaign.event-mapping"]
     emitted = updated_markets(api)
     assert [m.id for m in emitted] == [second["id"], first["id"]]
     assert all(m.notification is not None and m.notification.date == START + 3.5 * HOUR for m in emitted)
@@ -269,7 +269,7 @@ async def test_notified_sets_now_and_the_market_leaves_the_notifiable_list(api: 
     assert answered["date"]["updated"] == iso(START + 2 * HOUR)
     assert await stored(api, first) == answered
     assert await listed_ids(api, "/markets/notifiable") == [second["id"]]
-    assert event_types(api.pending()[len(before) :]) == ["market.updated"]
+    assert event_types(api.pending()[len(before) :]) == ["market.updated", "campaign.event-mapping"]
     emitted = updated_markets(api)[-1]
     assert emitted.id == first["id"]
     assert emitted.notification is not None

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.integration.http.support import Client, Json
+from tests.integration.http.support import Client, Json, Tokens, bearer
 
 pytestmark = pytest.mark.integration
 
@@ -16,6 +16,7 @@ EXPECTED_ERRORS: dict[tuple[str, str], set[int]] = {
     ("GET", "/campaigns/status"): {400, 401, 404, 429},
     ("POST", "/campaigns"): {400, 401, 403, 409, 413},
     ("POST", "/campaigns/refresh"): {400, 401, 403},
+    ("GET", "/campaigns/schedule"): {400, 401, 403},
     ("GET", "/campaigns/list"): {400, 401},
     ("GET", "/campaigns/events"): {400, 401},
     ("GET", "/campaigns/eventIds"): {400, 401},
@@ -132,3 +133,92 @@ async def test_the_schema_ui_is_html(client: Client) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     assert "<html" in response.text.lower()
+
+
+PUBLIC_OPERATIONS = {("GET", "/heartbeat"), ("GET", "/metrics")}
+"""Operations anyone may call: every other one needs a bearer token."""
+
+
+async def test_every_operation_has_a_summary_of_its_own(client: Client) -> None:
+    operations = _operations(await _document(client))
+
+    for key, operation in operations.items():
+        summary = operation.get("summary", "")
+        assert " " in summary.strip(), (key, summary)  # a phrase, not the handler's name title-cased
+    summaries = [operation["summary"] for operation in operations.values()]
+    assert len(summaries) == len(set(summaries)), sorted(summaries)
+
+
+async def test_the_bearer_scheme_is_declared_and_every_protected_operation_requires_it(client: Client) -> None:
+    document = await _document(client)
+
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["bearer"] == {**schemes["bearer"], "type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    for key, operation in _operations(document).items():
+        if key in PUBLIC_OPERATIONS:
+            assert "security" not in operation, key
+        else:
+            assert operation.get("security") == [{"bearer": []}], key
+
+
+async def test_path_parameters_and_required_queries_are_marked_required(client: Client) -> None:
+    operations = _operations(await _document(client))
+
+    for key, operation in operations.items():
+        parameters = {p["name"]: p for p in operation.get("parameters", [])}
+        for name, parameter in parameters.items():
+            if parameter["in"] == "path":
+                assert parameter.get("required") is True, (key, name)
+    assert parameters_named(operations[("GET", "/campaigns")])["domain"]["required"] is True
+    assert parameters_named(operations[("GET", "/campaigns/events")])["eventId"]["required"] is True
+    assert parameters_named(operations[("GET", "/artists")])["q"]["required"] is True
+
+
+def parameters_named(operation: Json) -> dict[str, Json]:
+    return {parameter["name"]: parameter for parameter in operation.get("parameters", [])}
+
+
+async def test_every_request_body_has_an_example(client: Client) -> None:
+    operations = _operations(await _document(client))
+    with_bodies = {key: op["requestBody"] for key, op in operations.items() if "requestBody" in op}
+
+    assert len(with_bodies) >= 13, sorted(with_bodies)
+    for key, body in with_bodies.items():
+        assert body["required"] is True, key
+        examples = body["content"]["application/json"]["schema"].get("examples")
+        assert examples, key
+
+
+async def test_the_examples_of_the_create_bodies_are_accepted(client: Client, tokens: Tokens) -> None:
+    operations = _operations(await _document(client))
+    headers = bearer(tokens.supreme())
+
+    for path in ("/campaigns", "/promoters"):
+        (example,) = operations[("POST", path)]["requestBody"]["content"]["application/json"]["schema"]["examples"]
+        response = await client.post(path, json=example, headers=headers)
+        assert response.status_code == 201, (path, response.text)
+
+
+async def test_the_schema_page_loads_its_assets_from_the_service(client: Client) -> None:
+    page = await client.get("/schema")
+
+    urls = re.findall(r"""(?:src|href)=["']([^"']+)["']""", page.text)
+    assert len(urls) >= 4, urls  # the two scripts, the style sheet and the icon
+    expected = {".js": "text/javascript", ".css": "text/css", ".png": "image/png"}
+    for url in urls:
+        assert url.startswith("/schema/"), f"{url} is not served by the service"
+        asset = await client.get(url)
+        assert asset.status_code == 200, url
+        suffix = url[url.rfind(".") :]
+        assert asset.headers["content-type"].split(";")[0] == expected[suffix], (url, asset.headers["content-type"])
+        assert len(asset.content) > 0
+    assert "cdn" not in page.text.lower()
+    assert (await client.get("/schema/swagger-ui/index.html")).status_code == 404, "only the files the page needs"
+
+
+async def test_the_page_embeds_the_document_in_the_openapi_version_its_ui_reads(client: Client) -> None:
+    page = await client.get("/schema")
+
+    assert '"openapi":"3.0.3"' in page.text
+    assert '{"type":"null"}' not in page.text, "3.1 null branches are written as nullable for Swagger UI 4"
+    assert (await _document(client))["openapi"].startswith("3.1"), "the served document stays 3.1"

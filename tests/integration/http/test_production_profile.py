@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import os
 import signal
-import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -33,6 +32,7 @@ from tests.integration.processes import (
     read_events,
     run_campaigns,
     started,
+    until,
 )
 
 pytestmark = [pytest.mark.integration, pytest.mark.serve]
@@ -52,17 +52,7 @@ STAND_IN_NESTS_TRANSACTIONS = (
 
 
 def _until(what: str, check: Any, *processes: Process) -> Any:
-    """Poll `check()` until it returns something truthy, failing after `WITHIN` s or when a process died."""
-    deadline = time.monotonic() + WITHIN
-    while True:
-        if result := check():
-            return result
-        for process in processes:
-            if process.process.poll() is not None:
-                pytest.fail(f"a process exited while waiting for {what}:\n{process.output()}")
-        if time.monotonic() > deadline:
-            pytest.fail(f"no {what} within {WITHIN}s:\n" + "\n".join(p.output() for p in processes))
-        time.sleep(0.1)
+    return until(what, check, *processes, within=WITHIN)
 
 
 def _token(env: dict[str, str]) -> dict[str, str]:
@@ -126,7 +116,9 @@ def test_db_init_creates_every_index_once_and_then_the_commands_start(env: dict[
     assert _db_init(env) == [], "a second db init must create nothing"
     status = run_campaigns("outbox", "status", env=env)
     assert status.returncode == 0, status.stderr
-    assert json.loads(status.stdout)["backlog"] == 0
+    backlogs = {sink["sink"]: sink["backlog"] for sink in json.loads(status.stdout)["sinks"]}
+    assert backlogs.get("json-lines") == 0
+    assert set(backlogs.values()) == {0}
 
 
 def _problem_code(response: httpx.Response) -> tuple[int, str | None]:
@@ -181,7 +173,7 @@ def _opened(events: list[dict[str, Any]]) -> Counter[str]:
     return Counter(
         event["subject"]
         for event in events
-        if event["type"] == "campaign.status-changed" and event["data"].get("to_status") == "OPEN"
+        if event["type"] == "campaign.status-changed" and event["data"].get("toStatus") == "OPEN"
     )
 
 

@@ -29,14 +29,19 @@ async def test_campaigns_and_pending_events_survive_a_restart(settings: Settings
     async with AsyncTestClient(app=app) as client:
         api = Api(client, container, tokens)
         first = await api.create(valid_campaign_body("survivor-1", password="kept"))
-        assert relay_outbox(client, container) == 1  # first's creation is delivered before the restart
+        assert relay_outbox(client, container) == 2  # first's creation and mapping are delivered before the restart
         second = await api.create(valid_campaign_body("survivor-2"))
         second = await api.update(second["id"], {"status": "PREVIEW"})
         pending_before = api.pending()
         supreme_before = api.supreme
-    assert event_types(pending_before) == ["campaign.created", "campaign.status-changed"]
+    assert event_types(pending_before) == [
+        "campaign.created",
+        "campaign.event-mapping",
+        "campaign.status-changed",
+        "campaign.event-mapping",
+    ]
     delivered_before = _delivered_ids(settings)
-    assert len(delivered_before) == 1
+    assert len(delivered_before) == 2
 
     again = settings_for(Path(settings.data_dir), settings.store)
     container, app = app_for(again, FixedClock(START + timedelta(hours=1)))
@@ -60,6 +65,6 @@ async def test_campaigns_and_pending_events_survive_a_restart(settings: Settings
         assert [(e.id, e.sequence) for e in pending_after] == [(e.id, e.sequence) for e in pending_before]
         assert [e.event for e in pending_after] == [e.event for e in pending_before]
 
-        assert relay_outbox(client, container) == 2
+        assert relay_outbox(client, container) == 4
         assert api.pending() == []
     assert _delivered_ids(settings) == delivered_before + [e.id for e in pending_before]

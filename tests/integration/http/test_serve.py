@@ -1,8 +1,10 @@
-"""`campaigns serve` as a real process: HTTP over TCP, the in-process relay, and a clean SIGTERM."""
+"""`campaigns serve` as a real process: HTTP over TCP, the in-process relay, slow clients cut, and a clean SIGTERM."""
 
 from __future__ import annotations
 
+import json
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -88,7 +90,8 @@ def test_serve_answers_over_http_relays_events_and_stops_cleanly_on_sigterm(serv
         metrics = http.get("/metrics")
         assert "http_requests_total" in metrics.text
 
-    events = _wait_for_events(data_dir / "events.jsonl", campaign_id, {"campaign.created", "campaign.status-changed"})
+    wanted = {"campaign.created", "campaign.event-mapping", "campaign.status-changed"}
+    events = _wait_for_events(data_dir / "events.jsonl", campaign_id, wanted)
 
     assert (data_dir / "campaigns.db-wal").exists()  # the store is open (WAL mode) while serving
     process.send_signal(signal.SIGTERM)
@@ -106,10 +109,15 @@ def test_serve_answers_over_http_relays_events_and_stops_cleanly_on_sigterm(serv
         assert event["source"]
         assert event["time"].endswith("Z")
         assert isinstance(event["data"], dict)
-    assert [event["type"] for event in mine][:2] == ["campaign.created", "campaign.status-changed"]
+    assert [event["type"] for event in mine][:3] == [
+        "campaign.created",
+        "campaign.event-mapping",
+        "campaign.status-changed",
+    ]
     assert len({event["id"] for event in mine}) == len(mine)
-    assert mine[0]["data"]["campaign_id"] == campaign_id
-    assert mine[1]["data"]["to_status"] == "PREVIEW"
+    assert mine[0]["data"]["campaignId"] == campaign_id
+    assert mine[1]["data"] == {"campaignId": campaign_id, "eventIds": []}
+    assert mine[2]["data"]["toStatus"] == "PREVIEW"
 
 
 def test_serve_exits_0_on_sigterm(server: Server) -> None:
@@ -120,3 +128,142 @@ def test_serve_exits_0_on_sigterm(server: Server) -> None:
         pytest.fail(f"`campaigns serve` ignored SIGTERM for {EXIT_WITHIN}s:\n{server.output()}")
 
     assert code == 0, server.output()
+
+
+HEADER_TIMEOUT = "0.5"
+"""A short header read timeout for these tests, so a cut connection is seen within a test's time."""
+CLOSED_WITHIN = 30.0
+"""A generous socket timeout: the server should close long before; reaching it means it never did."""
+
+
+@pytest.fixture
+def quick_server(tmp_path: Path) -> Iterator[Server]:
+    port = free_port()
+    data_dir = tmp_path / "data"
+    env = campaigns_environment(data_dir, http_header_timeout_seconds=HEADER_TIMEOUT)
+    with started("serve", "--port", str(port), env=env, log=tmp_path / "serve.log", port=port) as handle:
+        yield Server(handle, data_dir)
+
+
+def _connect(server: Server) -> socket.socket:
+    url = httpx.URL(server.base_url)
+    connection = socket.create_connection((str(url.host), int(url.port or 80)), timeout=CLOSED_WITHIN)
+    connection.settimeout(CLOSED_WITHIN)
+    return connection
+
+
+def _closed_by_server(connection: socket.socket) -> bool:
+    """Whether the server ends the connection (EOF or reset) before the generous socket timeout."""
+    try:
+        return connection.recv(4096) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def test_a_client_whose_headers_never_finish_is_disconnected(quick_server: Server) -> None:
+    with _connect(quick_server) as connection:
+        connection.sendall(b"GET /heartbeat HTTP/1.1\r\nHost: campaigns\r\nX-Slow: ")
+
+        assert _closed_by_server(connection), "a request whose headers never finish kept its connection"
+
+
+def test_an_idle_keep_alive_connection_is_closed(quick_server: Server) -> None:
+    with _connect(quick_server) as connection:
+        connection.sendall(b"GET /heartbeat HTTP/1.1\r\nHost: campaigns\r\n\r\n")
+        answer = b""
+        while b'"status":"ok"' not in answer:
+            chunk = connection.recv(4096)
+            assert chunk, f"closed before answering: {answer!r}"
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 200")
+
+        assert _closed_by_server(connection), "an idle keep-alive connection was kept open"
+
+
+def _refuses_connections(server: Server) -> bool:
+    """Poll (bounded) until the listener is closed: the server has begun its shutdown."""
+    deadline = time.monotonic() + EXIT_WITHIN
+    while time.monotonic() < deadline:
+        try:
+            _connect(server).close()
+        except ConnectionRefusedError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_sigterm_lets_an_in_flight_request_finish_then_exits_0(server: Server) -> None:
+    body = json.dumps(valid_campaign_body("in-flight")).encode()
+    token = _mint_supreme_token(server.data_dir)
+    with _connect(server) as connection:
+        connection.sendall(
+            b"POST /campaigns HTTP/1.1\r\nHost: campaigns\r\nContent-Type: application/json\r\n"
+            + f"Authorization: Bearer {token}\r\nContent-Length: {len(body)}\r\n".encode()
+            + b"Expect: 100-continue\r\n\r\n"
+        )
+        # "100 Continue" comes once the handler reads the body: the request is in flight.
+        assert connection.recv(4096).startswith(b"HTTP/1.1 100"), server.output()
+        server.process.send_signal(signal.SIGTERM)
+        assert _refuses_connections(server), f"still accepting connections after SIGTERM:\n{server.output()}"
+        connection.sendall(body)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+
+    assert answer.startswith(b"HTTP/1.1 201"), answer[:200]
+    assert b'"in-flight"' in answer
+    try:
+        code = server.process.wait(timeout=EXIT_WITHIN)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"`campaigns serve` ignored SIGTERM for {EXIT_WITHIN}s:\n{server.output()}")
+    assert code == 0, server.output()
+    assert not (server.data_dir / "campaigns.db-wal").exists(), (
+        "the store was not closed: the shutdown was not graceful"
+    )
+
+
+def test_a_second_serve_on_a_taken_port_is_refused_with_a_hint(server: Server) -> None:
+    port = str(httpx.URL(server.base_url).port)
+
+    result = run_campaigns("serve", "--port", port, env=campaigns_environment(server.data_dir.parent / "other"))
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert f"port {port} on 127.0.0.1 is in use" in line
+    assert "--port" in line
+    assert not (server.data_dir.parent / "other").exists(), "a refused start left a data dir behind"
+
+
+def _wait_for_log(handle: Server, text: str, count: int) -> str:
+    deadline = time.monotonic() + EVENTS_WITHIN
+    while (log := handle.output()).count(text) < count:
+        if time.monotonic() > deadline or handle.process.poll() is not None:
+            pytest.fail(f"{text!r} not logged {count} times within {EVENTS_WITHIN}s:\n{log}")
+        time.sleep(0.1)
+    return log
+
+
+def test_two_workers_serve_with_one_scheduler_between_them(tmp_path: Path) -> None:
+    port = free_port()
+    env = campaigns_environment(tmp_path / "data", log_level="DEBUG")
+    with started("serve", "--port", str(port), "--workers", "2", env=env, log=tmp_path / "serve.log", port=port) as raw:
+        handle = Server(raw, tmp_path / "data")
+        _wait_for_log(handle, "Started worker-", 2)  # each worker logs it once its app has started
+        assert handle.output().count('"scheduler_started"') == 1, handle.output()
+        with httpx.Client(base_url=handle.base_url, timeout=5.0) as http:
+            assert http.get("/heartbeat", params={"deep": "true"}).json() == {"status": "ok", "store": "ok"}
+
+        handle.process.send_signal(signal.SIGTERM)
+        code = handle.process.wait(timeout=EXIT_WITHIN)
+        log = handle.output()
+
+    assert code == 0, log
+    assert log.count('"scheduler_stopped"') == 1, log
+    (starting,) = [json.loads(line) for line in log.splitlines() if '"service_starting"' in line]
+    assert starting["profile"] == "embedded"
+    assert starting["store"] == f"the SQLite file {tmp_path / 'data' / 'campaigns.db'}"
+    assert starting["data_dir"] == str(tmp_path / "data")
+    assert starting["dev_keys"] == "created"
+    assert (starting["tick_seconds"], starting["relay_seconds"], starting["workers"]) == (1.0, 1.0, 2)

@@ -25,12 +25,13 @@ from campaigns.adapters.in_memory import (
 from campaigns.adapters.limits_attempt_limiter import LimitsAttemptLimiter
 from campaigns.application.errors import (
     CampaignNotFound,
-    DeliveryRejected,
     DependencyUnavailable,
     MarketNotFound,
+    NotFound,
     VersionMismatch,
 )
-from campaigns.application.ports import CampaignQuery, EventSink, OutboxEntry, UnitOfWork
+from campaigns.application.event_catalogue import MARKET_DOCUMENT_TYPES, event_type
+from campaigns.application.ports import CampaignQuery, EventSink, OutboxEntry, OutboxStats, Rejection, UnitOfWork
 from campaigns.application.use_cases import refresh_lifecycle
 from campaigns.application.use_cases.clone_markets import CloneMarkets
 from campaigns.application.use_cases.create_campaign import CreateCampaign
@@ -41,7 +42,8 @@ from campaigns.application.use_cases.get_market import GetMarket
 from campaigns.application.use_cases.list_campaigns import ListCampaigns
 from campaigns.application.use_cases.list_markets import ListMarkets
 from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle, RefreshReport
-from campaigns.application.use_cases.relay_outbox import RelayOutbox
+from campaigns.application.use_cases.relay_outbox import LEASE, RelayOutbox
+from campaigns.application.use_cases.replay_outbox import ReplayOutbox
 from campaigns.application.use_cases.update_campaign import UpdateCampaign
 from campaigns.application.use_cases.update_market import UpdateMarket
 from campaigns.domain.campaign import Campaign, Status
@@ -58,6 +60,7 @@ from campaigns.domain.errors import (
 from campaigns.domain.events import (
     AnyEvent,
     CampaignCreated,
+    CampaignEventIdsMapped,
     CampaignStatusChanged,
     CampaignUpdated,
     MarketCreated,
@@ -67,6 +70,7 @@ from campaigns.domain.events import (
 )
 from campaigns.domain.market import Market
 from campaigns.domain.permissions import Action, Principal, password_matches, principal_from_claims
+from tests.streams import EVERY_EVENT
 
 NOW = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.UTC)
 SUPREME = Principal(user_id="root", supreme=True)
@@ -176,7 +180,7 @@ class App:
         return RelayOutbox(outbox=self.outbox, sinks=sinks, clock=self.clock, holder=holder, batch_size=batch_size)
 
     async def entries(self) -> list[OutboxEntry]:
-        return await self.outbox.pending(1_000_000)
+        return await self.outbox.pending(EVERY_EVENT, 1_000_000)
 
     async def events(self) -> list[AnyEvent]:
         return [entry.event for entry in await self.entries()]
@@ -224,7 +228,8 @@ async def test_create_starts_draft_with_version_1_history_and_one_event(app: App
     assert created.date.updated == NOW
     assert app.store.campaigns == {created.id: created}
     assert await app.events() == [
-        CampaignCreated(occurred_at=NOW, campaign_id=created.id, domain_site="taylorswift", status=Status.DRAFT)
+        CampaignCreated(occurred_at=NOW, campaign_id=created.id, domain_site="taylorswift", status=Status.DRAFT),
+        CampaignEventIdsMapped(occurred_at=NOW, campaign_id=created.id, domain_site="taylorswift", event_ids=[]),
     ]
 
 
@@ -280,7 +285,7 @@ async def test_create_refuses_a_held_domain(app: App) -> None:
         await app.create.execute(SUPREME, campaign_body("taylorswift"))
 
     assert list(app.store.campaigns) == [first.id]
-    assert len(await app.entries()) == 1
+    assert len(await app.entries()) == 2, "the first campaign's created and event-mapping only"
 
 
 async def test_create_stores_the_password_hashed_never_plain(app: App) -> None:
@@ -713,7 +718,12 @@ async def test_create_market_needs_write_and_an_existing_campaign(app: App) -> N
     assert market.campaign_id == campaign.id
     assert market.date.created == NOW
     assert app.store.markets == {market.id: market}
-    assert (await app.events())[-1] == MarketCreated(occurred_at=NOW, market=market)
+    assert (await app.events())[-2:] == [
+        MarketCreated(occurred_at=NOW, market=market),
+        CampaignEventIdsMapped(
+            occurred_at=NOW, campaign_id=campaign.id, domain_site=campaign.site, event_ids=market.event_ids
+        ),
+    ]
 
 
 async def test_market_names_are_unique_within_a_campaign(app: App) -> None:
@@ -748,7 +758,7 @@ async def test_changing_the_presale_emits_presale_changed(app: App) -> None:
     assert updated.presale_at == new_presale
     assert updated.event_ids == market.event_ids, "objects merge: the event ids stay"
     new = (await app.events())[seen:]
-    assert [type(e) for e in new] == [MarketUpdated, MarketPresaleChanged]
+    assert [type(e) for e in new] == [MarketUpdated, MarketPresaleChanged, CampaignEventIdsMapped]
     presale = new[1]
     assert isinstance(presale, MarketPresaleChanged)
     assert presale.previous_presale_date_time == old_presale
@@ -764,7 +774,7 @@ async def test_a_market_update_without_presale_change_emits_only_market_updated(
     unchanged = await app.update_market.execute(SUPREME, campaign.id, market.id, {"population": 650_000})
 
     assert unchanged.population == 650_000
-    assert [type(e) for e in (await app.events())[seen:]] == [MarketUpdated]
+    assert [type(e) for e in (await app.events())[seen:]] == [MarketUpdated, CampaignEventIdsMapped]
 
 
 async def test_delete_market(app: App) -> None:
@@ -781,7 +791,10 @@ async def test_delete_market(app: App) -> None:
     await app.delete_market.execute(grant(campaign.id, Action.ADMIN), campaign.id, market.id)
 
     assert app.store.markets == {}
-    assert (await app.events())[-1] == MarketDeleted(occurred_at=NOW, market=market)
+    assert (await app.events())[-2:] == [
+        MarketDeleted(occurred_at=NOW, market=market),
+        CampaignEventIdsMapped(occurred_at=NOW, campaign_id=campaign.id, domain_site=campaign.site, event_ids=[]),
+    ]
     with pytest.raises(MarketNotFound):
         await app.delete_market.execute(SUPREME, campaign.id, market.id)
 
@@ -820,7 +833,12 @@ async def test_clone_copies_every_market_in_one_commit(app: App) -> None:
     assert {m.campaign_id for m in cloned} == {target.id}
     assert [m.event for m in cloned] == [boston.event, chicago.event]
     assert sorted(app.store.markets) == sorted([boston.id, chicago.id, *(m.id for m in cloned)])
-    assert (await app.events())[seen:] == [MarketCreated(occurred_at=NOW, market=m) for m in cloned]
+    assert (await app.events())[seen:] == [
+        *(MarketCreated(occurred_at=NOW, market=m) for m in cloned),
+        CampaignEventIdsMapped(
+            occurred_at=NOW, campaign_id=target.id, domain_site=target.site, event_ids=boston.event_ids
+        ),
+    ]
 
 
 async def test_clone_is_all_or_nothing_and_checks_both_grants_first(app: App) -> None:
@@ -847,20 +865,6 @@ async def test_clone_is_all_or_nothing_and_checks_both_grants_first(app: App) ->
 # --------------------------------------------------------------------------- relay
 
 
-class PoisonSink(EventSink):
-    """Rejects for good any batch holding the poisoned entry; records the rest."""
-
-    def __init__(self, poisoned: str) -> None:
-        self.name = "poison"
-        self.poisoned = poisoned
-        self.delivered: list[OutboxEntry] = []
-
-    async def deliver(self, entries: Sequence[OutboxEntry]) -> None:
-        if any(entry.id == self.poisoned for entry in entries):
-            raise DeliveryRejected(self.poisoned, "malformed")
-        self.delivered.extend(entries)
-
-
 async def make_events(app: App, campaigns: int = 3) -> list[OutboxEntry]:
     for n in range(campaigns):
         campaign = await app.create.execute(SUPREME, campaign_body(f"site-{n}"))
@@ -868,32 +872,42 @@ async def make_events(app: App, campaigns: int = 3) -> list[OutboxEntry]:
     return await app.entries()
 
 
-async def test_relay_delivers_in_commit_order_to_every_sink(app: App) -> None:
-    entries = await make_events(app)
-    first, second = RecordingEventSink("a"), RecordingEventSink("b")
+def of_types(entries: list[OutboxEntry], sink: RecordingEventSink) -> list[OutboxEntry]:
+    return [entry for entry in entries if event_type(entry.event) in sink.route.event_types]
 
-    report = await app.relay(first, second, batch_size=4).execute()
+
+async def test_relay_delivers_each_sink_its_own_types_in_commit_order(app: App) -> None:
+    entries = await make_events(app)
+    everything = RecordingEventSink("everything")
+    markets = RecordingEventSink("markets", event_types=MARKET_DOCUMENT_TYPES)
+    relay = app.relay(everything, markets, batch_size=4)
+
+    reports = [await relay.execute(sink) for sink in relay.sinks]
 
     assert [e.sequence for e in entries] == sorted(e.sequence for e in entries)
-    assert first.delivered == entries
-    assert second.delivered == entries
-    assert (report.delivered, report.parked) == (len(entries), 0)
-    assert await app.entries() == []
-    assert (await app.relay(first).execute()).delivered == 0
+    assert everything.delivered == entries
+    assert markets.delivered == of_types(entries, markets) != []
+    assert [(r.sink, r.delivered, r.parked) for r in reports] == [
+        ("everything", len(entries), 0),
+        ("markets", len(markets.delivered), 0),
+    ]
+    assert await app.outbox.pending(everything.route, 10) == []
+    assert (await relay.execute(everything)).delivered == 0
 
 
-async def test_relay_keeps_entries_pending_while_a_sink_is_down(app: App) -> None:
+async def test_a_sink_that_is_down_delays_only_itself(app: App) -> None:
     entries = await make_events(app)
-    sink = RecordingEventSink("kinesis")
-    sink.fail_next(1)
+    down, up = RecordingEventSink("kinesis"), RecordingEventSink("redis")
+    down.fail_next(1)
+    relay = app.relay(down, up)
 
     with pytest.raises(DependencyUnavailable):
-        await app.relay(sink).execute()
+        await relay.execute(down)
+    assert (await relay.execute(up)).delivered == len(entries)
 
-    assert await app.entries() == entries, "nothing lost, order kept"
-    report = await app.relay(sink).execute()
-    assert report.delivered == len(entries)
-    assert sink.delivered == entries
+    assert await app.outbox.pending(down.route, 1000) == entries, "nothing lost, order kept"
+    assert (await relay.execute(down)).delivered == len(entries)
+    assert down.delivered == up.delivered == entries
 
 
 class FailsOnCall(RecordingEventSink):
@@ -904,11 +918,11 @@ class FailsOnCall(RecordingEventSink):
         self.calls = 0
         self.failing_call = failing_call
 
-    async def deliver(self, entries: Sequence[OutboxEntry]) -> None:
+    async def deliver(self, entries: Sequence[OutboxEntry]) -> list[Rejection]:
         self.calls += 1
         if self.calls == self.failing_call:
             raise DependencyUnavailable("down")
-        await super().deliver(entries)
+        return await super().deliver(entries)
 
 
 async def test_relay_failure_mid_stream_loses_nothing_and_keeps_order(app: App) -> None:
@@ -917,35 +931,42 @@ async def test_relay_failure_mid_stream_loses_nothing_and_keeps_order(app: App) 
     relay = app.relay(sink, batch_size=2)
 
     with pytest.raises(DependencyUnavailable):
-        await relay.execute()
+        await relay.execute(sink)
 
     assert sink.delivered == entries[:2], "the first batch went through before the sink went down"
-    assert await app.entries() == entries[2:]
-    report = await relay.execute()
-    assert report.delivered == len(entries) - 2
+    assert await app.outbox.pending(sink.route, 1000) == entries[2:]
+    assert (await relay.execute(sink)).delivered == len(entries) - 2
     assert sink.delivered == entries
 
 
-async def test_relay_parks_an_entry_a_sink_rejects_for_good(app: App) -> None:
+async def test_relay_parks_what_a_sink_rejects_for_good_and_delivers_the_rest(app: App) -> None:
     entries = await make_events(app)
     poisoned = entries[2]
-    sink = PoisonSink(poisoned.id)
+    sink, other = RecordingEventSink("poisoned", rejects=[poisoned.id]), RecordingEventSink("other")
+    relay = app.relay(sink, other)
 
-    report = await app.relay(sink).execute()
+    report = await relay.execute(sink)
 
     assert (report.delivered, report.parked) == (len(entries) - 1, 1)
     assert sink.delivered == [e for e in entries if e.id != poisoned.id]
-    stats = await app.outbox.stats()
-    assert (stats.backlog, stats.parked) == (0, 1)
-    assert app.store.outbox[poisoned.id].last_error == "malformed"
+    assert await app.outbox.stats(sink.route) == OutboxStats(backlog=0, parked=1, oldest_pending_at=None)
+    [parked] = await app.outbox.parked()
+    assert (parked.sink, parked.entry_id, parked.error) == ("poisoned", poisoned.id, "refused")
+    assert (await relay.execute(other)).delivered == len(entries), "parked for that sink only"
+
+    sink.rejects.clear()
+    assert await app.outbox.requeue_parked("poisoned") == 1
+    assert (await relay.execute(sink)).delivered == 1
+    assert sink.delivered[-1] == poisoned
+    assert await app.outbox.parked() == []
 
 
 class YieldingSink(RecordingEventSink):
     """Gives the event loop away on every delivery, so concurrent relays really interleave."""
 
-    async def deliver(self, entries: Sequence[OutboxEntry]) -> None:
+    async def deliver(self, entries: Sequence[OutboxEntry]) -> list[Rejection]:
         await asyncio.sleep(0)
-        await super().deliver(entries)
+        return await super().deliver(entries)
 
 
 async def test_concurrent_relays_deliver_each_entry_once_in_commit_order(app: App) -> None:
@@ -953,7 +974,7 @@ async def test_concurrent_relays_deliver_each_entry_once_in_commit_order(app: Ap
     sink = YieldingSink("kinesis")
     relays = [app.relay(sink, batch_size=2, holder=f"relay-{n}") for n in range(3)]
 
-    reports = await asyncio.gather(*(relay.execute() for relay in relays))
+    reports = await asyncio.gather(*(relay.execute(sink) for relay in relays))
 
     assert sink.delivered == entries
     assert sum(report.delivered for report in reports) == len(entries)
@@ -961,17 +982,37 @@ async def test_concurrent_relays_deliver_each_entry_once_in_commit_order(app: Ap
 
 
 async def test_a_standing_by_relay_takes_over_when_the_holder_stands_down_or_its_lease_runs_out(app: App) -> None:
-    sink = RecordingEventSink("kinesis")
+    sink = RecordingEventSink("kinesis", event_types=frozenset({"campaign.created"}))
     first, second = app.relay(sink, holder="first"), app.relay(sink, holder="second")
-    await first.execute()
+    await first.execute(sink)
     early = await app.create.execute(SUPREME, campaign_body("early"))
 
-    assert (await second.execute()).standing_by
+    assert (await second.execute(sink)).standing_by
     await first.stand_down()
-    assert (await second.execute()).delivered == 1
+    assert (await second.execute(sink)).delivered == 1
 
     late = await app.create.execute(SUPREME, campaign_body("late"))
-    assert (await first.execute()).standing_by, "second holds the lease now"
-    app.clock.advance(dt.timedelta(minutes=2))
-    assert (await first.execute()).delivered == 1
+    assert (await first.execute(sink)).standing_by, "second holds the lease now"
+    app.clock.advance(LEASE)
+    assert (await first.execute(sink)).delivered == 1, "a dead holder blocks its sink for one lease at most"
     assert [entry.event.aggregate_id for entry in sink.delivered] == [early.id, late.id]
+
+
+async def test_replay_sends_a_sink_what_it_had_since_an_instant_again(app: App) -> None:
+    await make_events(app, campaigns=1)
+    app.clock.advance(dt.timedelta(hours=1))
+    since = app.clock.now()
+    await app.create.execute(SUPREME, campaign_body("later"))
+    sink = RecordingEventSink("kinesis")
+    relay = app.relay(sink)
+    await relay.execute(sink)
+    first_pass = list(sink.delivered)
+
+    replayed = await ReplayOutbox(outbox=app.outbox, sinks=[sink]).execute("kinesis", since)
+
+    recent = [entry for entry in first_pass if entry.event.occurred_at >= since]
+    assert replayed == len(recent) > 0
+    assert sink.delivered == first_pass + recent, "same ids, same order"
+    assert await app.outbox.pending(sink.route, 10) == [], "the position did not move"
+    with pytest.raises(NotFound):
+        await ReplayOutbox(outbox=app.outbox, sinks=[sink]).execute("sqs", since)

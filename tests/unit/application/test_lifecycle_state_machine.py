@@ -41,9 +41,15 @@ from campaigns.application.use_cases.refresh_lifecycle import AppliedTransition,
 from campaigns.application.use_cases.update_campaign import UpdateCampaign
 from campaigns.domain.campaign import Campaign, Status, StatusChange
 from campaigns.domain.errors import DomainAlreadyClaimed, InvalidStatusChange, ValidationFailed
-from campaigns.domain.events import CampaignDomainReleased, CampaignStatusChanged, CampaignUpdated
+from campaigns.domain.events import (
+    CampaignDomainReleased,
+    CampaignEventIdsMapped,
+    CampaignStatusChanged,
+    CampaignUpdated,
+)
 from campaigns.domain.permissions import Action, Principal
 from tests.oracles import ALLOWED_MANUAL_TRANSITIONS, INACTIVITY_GRACE
+from tests.streams import EVERY_EVENT
 
 T = TypeVar("T")
 
@@ -154,7 +160,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         return self.loop.run_until_complete(coroutine)
 
     def entries(self) -> list[OutboxEntry]:
-        return self.run(self.outbox.pending(1_000_000))
+        return self.run(self.outbox.pending(EVERY_EVENT, 1_000_000))
 
     def snapshot(self) -> tuple[dict[str, Campaign], int]:
         return dict(self.store.campaigns), len(self.store.outbox)
@@ -298,7 +304,9 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert result.site == site
         assert result.status is model.status
         assert result.version == before[0][cid].version + 1
-        [entry] = self.new_entries_since(outbox_before)
+        [entry, mapping] = self.new_entries_since(outbox_before)
+        assert isinstance(mapping.event, CampaignEventIdsMapped)
+        assert mapping.event.campaign_id == cid
         assert isinstance(entry.event, CampaignUpdated)
         assert entry.event.changed_fields == ["domain"]
         assert (entry.event.previous_domain_site, entry.event.domain_site) == (previous, site)

@@ -30,6 +30,7 @@ from campaigns.domain.event_status import EventStatus, EventStatusDates
 from campaigns.domain.events import MarketUpdated
 from campaigns.domain.market import Market, MarketEventInfo, Notification
 from campaigns.domain.permissions import Action, Principal
+from tests.streams import EVERY_EVENT
 
 NOW = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.UTC)
 HOUR = dt.timedelta(hours=1)
@@ -68,7 +69,7 @@ class App:
             self.store.markets[item.id] = item
 
     async def events(self) -> list[MarketUpdated]:
-        entries = await InMemoryOutboxStore(self.store).pending(100)
+        entries = await InMemoryOutboxStore(self.store).pending(EVERY_EVENT, 100)
         return [entry.event for entry in entries if isinstance(entry.event, MarketUpdated)]
 
     @property

@@ -23,6 +23,7 @@ from campaigns.adapters.in_memory import (
     InMemoryUnitOfWork,
     SequentialIdFactory,
 )
+from campaigns.adapters.tiered_campaign_cache import TieredCampaignCache
 from campaigns.application.errors import CampaignNotFound, TooManyAttempts
 from campaigns.application.ports import AttemptLimiter, UnitOfWork
 from campaigns.application.use_cases.create_campaign import CreateCampaign
@@ -251,3 +252,51 @@ async def test_the_memo_is_bounded(lookup: Lookup) -> None:
     await small.execute(FAN, first)
 
     assert lookup.verifier.checks == 3
+
+
+# --------------------------------------------------------------------------- the fast lane's cached answer
+
+
+class CountingCache(InMemoryCampaignCache):
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[str] = []
+
+    async def get_by_site(self, site: str) -> Campaign | None:
+        self.asked.append(site)
+        return await super().get_by_site(site)
+
+
+async def test_the_cached_answer_asks_no_password_and_counts_nothing(lookup: Lookup) -> None:
+    """`cached` gives a protected campaign to its readers only; to a fan it is None (the lookup asks a password)."""
+    campaign = await lookup.open_protected("letmein")
+    await lookup.cache.put(campaign)
+    reader = Principal(user_id="reader", grants={campaign.id: frozenset({Action.READ})})
+
+    assert await lookup.use_case.cached(FAN, SITE) is None
+    assert await lookup.use_case.cached(reader, SITE) == campaign
+    assert await lookup.use_case.cached(FAN, "unknown-site") is None
+    assert (lookup.verifier.checks, lookup.limiter.failures) == (0, {})
+    with pytest.raises(InvalidCampaignPassword):
+        await lookup.get(None)
+
+
+async def test_the_cached_answer_reads_the_nearest_cache_only(lookup: Lookup) -> None:
+    """A campaign only a farther tier (Redis) holds is no cached answer, and that tier is not asked."""
+    campaign = await lookup.update((await lookup.open_protected("letmein")).id, {"password": None})
+    nearest, farther = CountingCache(), CountingCache()
+    await farther.put(campaign)
+    use_case = GetCampaignByDomain(
+        reads=InMemoryStoreReader(lookup.store),
+        cache=TieredCampaignCache(nearest, farther),
+        nearest_cache=nearest,
+        verifier=lookup.verifier,
+        limiter=lookup.limiter,
+        clock=lookup.clock,
+        verified_ttl_seconds=TTL_SECONDS,
+    )
+
+    assert await use_case.cached(FAN, SITE) is None
+    assert (nearest.asked, farther.asked) == ([SITE], [])
+    assert await use_case.execute(FAN, DomainLookup(site=SITE)) == campaign  # the full lookup asks both tiers
+    assert await use_case.cached(FAN, SITE) == campaign  # and keeps the hit in the nearest

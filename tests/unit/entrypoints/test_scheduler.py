@@ -8,6 +8,8 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
+import stamina
+
 from campaigns.adapters.in_memory import (
     FixedClock,
     InMemoryCampaignCache,
@@ -17,7 +19,8 @@ from campaigns.adapters.in_memory import (
     RecordingEventSink,
     SequentialIdFactory,
 )
-from campaigns.application.ports import OutboxEntry, OutboxStats
+from campaigns.application.errors import DependencyUnavailable
+from campaigns.application.ports import OutboxEntry, OutboxStats, Rejection
 from campaigns.application.use_cases.purge_outbox import PurgeDeliveredOutbox
 from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
 from campaigns.application.use_cases.relay_outbox import RelayOutbox
@@ -37,9 +40,10 @@ class SignallingSink(RecordingEventSink):
         super().__init__("signalling")
         self.received = asyncio.Event()
 
-    async def deliver(self, entries: Sequence[OutboxEntry]) -> None:
-        await super().deliver(entries)
+    async def deliver(self, entries: Sequence[OutboxEntry]) -> list[Rejection]:
+        rejected = await super().deliver(entries)
         self.received.set()
+        return rejected
 
 
 class SignallingPurge(PurgeDeliveredOutbox):
@@ -54,25 +58,27 @@ class SignallingPurge(PurgeDeliveredOutbox):
 
 
 async def test_a_stopped_scheduler_has_relayed_purged_and_handed_the_lease_over() -> None:
-    store, clock = InMemoryStore(), FixedClock(NOW)
+    store, clock, metrics = InMemoryStore(), FixedClock(NOW), Metrics()
     uow = functools.partial(InMemoryUnitOfWork, store, SequentialIdFactory())
     outbox = InMemoryOutboxStore(store)
+    sink = SignallingSink()
+    long_ago = NOW - RETENTION - dt.timedelta(seconds=1)
     async with uow() as work:
-        work.outbox.append([CampaignCreated(occurred_at=NOW, campaign_id="a" * 24, status=Status.DRAFT)])
+        work.outbox.append([CampaignCreated(occurred_at=long_ago, campaign_id="a" * 24, status=Status.DRAFT)])
         await work.commit()
-    [old] = await outbox.pending(10)
-    await outbox.mark_delivered([old.id], at=NOW - RETENTION - dt.timedelta(seconds=1))
+    [old] = await outbox.pending(sink.route, 10)
+    await outbox.acknowledge(sink.route.name, [old])
     async with uow() as work:
         work.outbox.append([CampaignCreated(occurred_at=NOW, campaign_id="b" * 24, status=Status.DRAFT)])
         await work.commit()
-    sink = SignallingSink()
-    purge = SignallingPurge(outbox=outbox, clock=clock, retention=RETENTION)
+    purge = SignallingPurge(outbox=outbox, sinks=[sink], clock=clock, retention=RETENTION)
     scheduler = Scheduler(
         refresh=RefreshLifecycle(uow=uow, clock=clock, cache=InMemoryCampaignCache()),
         relay=RelayOutbox(outbox=outbox, sinks=[sink], clock=clock, holder="scheduler"),
         purge=purge,
         outbox=outbox,
-        metrics=Metrics(),
+        metrics=metrics,
+        clock=clock,
         tick_seconds=3600,
         relay_seconds=3600,
     )
@@ -84,6 +90,76 @@ async def test_a_stopped_scheduler_has_relayed_purged_and_handed_the_lease_over(
     await running
 
     assert [entry.event.aggregate_id for entry in sink.delivered] == ["b" * 24]
-    assert old.id not in store.outbox, "delivered past retention: purged"
-    assert await outbox.stats() == OutboxStats(backlog=0, parked=0, oldest_pending_at=None)
-    assert await outbox.hold_lease("another", now=NOW, until=NOW + dt.timedelta(minutes=1)), "lease released"
+    assert old.sequence not in store.outbox, "delivered past retention: purged"
+    assert await outbox.stats(sink.route) == OutboxStats(backlog=0, parked=0, oldest_pending_at=None)
+    assert metrics.outbox_backlog.labels(sink.route.name)._value.get() == 0
+    assert await outbox.hold_lease("relay:signalling", "another", now=NOW, until=NOW + dt.timedelta(minutes=1)), (
+        "lease released"
+    )
+
+
+class OutageSink(RecordingEventSink):
+    """Down until `restore()`; tells the test each time the relay has tried it."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.down = True
+        self.attempts = asyncio.Queue[None]()
+
+    def restore(self) -> None:
+        self.down = False
+
+    async def deliver(self, entries: Sequence[OutboxEntry]) -> list[Rejection]:
+        self.attempts.put_nowait(None)
+        if self.down:
+            raise DependencyUnavailable(f"{self.route.name} is down")
+        return await super().deliver(entries)
+
+
+async def test_a_sink_that_is_down_delays_only_itself_and_its_gauges_show_the_outage() -> None:
+    store, clock, metrics = InMemoryStore(), FixedClock(NOW), Metrics()
+    uow = functools.partial(InMemoryUnitOfWork, store, SequentialIdFactory())
+    outbox = InMemoryOutboxStore(store)
+    async with uow() as work:
+        work.outbox.append([CampaignCreated(occurred_at=NOW, campaign_id="a" * 24, status=Status.DRAFT)])
+        await work.commit()
+    clock.advance(dt.timedelta(seconds=30))
+    broken, healthy = OutageSink("kinesis"), SignallingSink()
+    scheduler = Scheduler(
+        refresh=RefreshLifecycle(uow=uow, clock=clock, cache=InMemoryCampaignCache()),
+        relay=RelayOutbox(outbox=outbox, sinks=[broken, healthy], clock=clock, holder="scheduler"),
+        purge=PurgeDeliveredOutbox(outbox=outbox, sinks=[broken, healthy], clock=clock, retention=RETENTION),
+        outbox=outbox,
+        metrics=metrics,
+        clock=clock,
+        tick_seconds=3600,
+        relay_seconds=0.01,
+    )
+
+    def gauge(name: str, sink: str) -> float:
+        value = metrics.registry.get_sample_value(name, {"sink": sink})
+        assert value is not None
+        return value
+
+    with stamina.set_testing(True, attempts=1_000):  # retries without waiting, one attempt at a time
+        running = asyncio.create_task(scheduler.run())
+        await healthy.received.wait()
+        for _ in range(2):
+            await broken.attempts.get()
+        await broken.attempts.get()  # a third attempt: the gauges were read after the second failed
+
+        assert [entry.event.aggregate_id for entry in healthy.delivered] == ["a" * 24]
+        assert broken.delivered == []
+        assert gauge("outbox_backlog", "kinesis") == 1
+        assert gauge("outbox_lag_seconds", "kinesis") == 30
+        assert gauge("outbox_backlog", "signalling") == 0
+
+        broken.restore()
+        while not broken.delivered:
+            await broken.attempts.get()
+        scheduler.stop()
+        await running
+
+    assert [entry.event.aggregate_id for entry in broken.delivered] == ["a" * 24]
+    assert gauge("outbox_backlog", "kinesis") == 0
+    assert gauge("outbox_lag_seconds", "kinesis") == 0

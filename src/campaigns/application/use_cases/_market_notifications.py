@@ -9,6 +9,7 @@ import msgspec
 
 from campaigns.application.errors import MarketNotFound
 from campaigns.application.ports import MarketReader, UnitOfWork
+from campaigns.application.use_cases._event_mapping import market_event_mappings
 from campaigns.domain.events import MarketUpdated
 from campaigns.domain.market import Market, Notification
 
@@ -35,16 +36,21 @@ async def save_changes(
 ) -> list[Market]:
     """Apply `change` to each market and commit once.
 
-    A changed market gets `date.updated = now` and emits `market.updated` with its full document;
-    an unchanged one is neither written nor announced.
+    A changed market gets `date.updated = now` and emits `market.updated` with its full document,
+    and each campaign with a changed market emits one `campaign.event-mapping` after them (its ids
+    do not move, but every market change carries one); an unchanged market is neither written nor
+    announced.
     """
     result: list[Market] = []
+    touched: list[str] = []
     for market in markets:
         changed = change(market)
         if changed != market:
             changed = msgspec.structs.replace(changed, date=msgspec.structs.replace(changed.date, updated=now))
             await uow.markets.update(changed)
             uow.outbox.append([MarketUpdated(occurred_at=now, market=changed)])
+            touched.append(changed.campaign_id)
         result.append(changed)
+    uow.outbox.append(await market_event_mappings(uow, touched, now))
     await uow.commit()
     return result

@@ -10,6 +10,7 @@ from typing import Any
 
 from campaigns.application.errors import CampaignNotFound, MarketNotFound
 from campaigns.application.ports import CampaignReader, MarketReader, UnitOfWork
+from campaigns.application.use_cases._event_mapping import market_event_mappings
 from campaigns.domain.documents import convert_document
 from campaigns.domain.errors import InvalidMarket
 from campaigns.domain.events import MarketCreated
@@ -61,7 +62,11 @@ def build_market(document: Mapping[str, Any]) -> Market:
 
 
 async def add_markets(uow: UnitOfWork, markets: Sequence[Market], now: dt.datetime) -> None:
-    """Stage new markets and one `market.created` each; the store raises MarketNameTaken on a clash."""
+    """Stage new markets, one `market.created` each and their campaigns' `campaign.event-mapping`.
+
+    The store raises MarketNameTaken on a clash.
+    """
     for market in markets:
         await uow.markets.add(market)
     uow.outbox.append([MarketCreated(occurred_at=now, market=market) for market in markets])
+    uow.outbox.append(await market_event_mappings(uow, [market.campaign_id for market in markets], now))

@@ -24,7 +24,8 @@ class CloneMarkets:
       source's reminders.
     - All or nothing, in one unit of work: if any source name is already a target market's name,
       nothing is copied (409, naming the clashing names); the store's unique index settles races.
-    - Each copy emits `market.created`, in the same commit as the copies.
+    - Each copy emits `market.created`, in the same commit as the copies, followed by the target's
+      `campaign.event-mapping` (now with the copies' event ids).
     """
 
     def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, ids: IdFactory) -> None:

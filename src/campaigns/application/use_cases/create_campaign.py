@@ -14,6 +14,7 @@ from campaigns.application.use_cases._campaign_writes import (
     password_hash_for,
     split_client_document,
 )
+from campaigns.application.use_cases._event_mapping import event_mappings
 from campaigns.domain.campaign import Campaign, Status, StatusChange
 from campaigns.domain.documents import deep_merge
 from campaigns.domain.errors import InvalidStatusChange
@@ -31,7 +32,8 @@ class CreateCampaign:
     - The status starts DRAFT unless PREVIEW is asked for; any other status is refused.
     - The document is validated in full before anything is written.
     - The domain must be free; the store's unique index settles concurrent claims.
-    - The campaign and its `campaign.created` event are committed together.
+    - The campaign, its `campaign.created` event and its `campaign.event-mapping` (its `eventIds`)
+      are committed together.
     """
 
     def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, ids: IdFactory) -> None:
@@ -60,5 +62,6 @@ class CreateCampaign:
             uow.outbox.append(
                 [CampaignCreated(occurred_at=now, campaign_id=campaign.id, domain_site=campaign.site, status=initial)]
             )
+            uow.outbox.append(await event_mappings(uow, [campaign], now))
             await uow.commit()
         return campaign

@@ -22,7 +22,8 @@ class CreateMarket:
       within range, `event.ids` has at least one id, `event.category_ids` are unique,
       `promoterIds` are 24-hex ids, instants are ISO-8601. Every failing field is listed.
     - Names are unique within a campaign; the store's unique index settles races.
-    - The market and its `market.created` event are committed together.
+    - The market, its `market.created` event and the campaign's `campaign.event-mapping` (the
+      campaign's and its markets' event ids) are committed together.
     """
 
     def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, ids: IdFactory) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from campaigns.application.ports import Clock, UnitOfWorkFactory
+from campaigns.application.use_cases._event_mapping import market_event_mappings
 from campaigns.application.use_cases._market_writes import load_market
 from campaigns.domain.events import MarketDeleted
 from campaigns.domain.permissions import Operation, Principal
@@ -13,7 +14,8 @@ class DeleteMarket:
 
     - Needs `write` on the campaign; the market must belong to it (a market of another campaign is
       not found, and neither is a market already deleted).
-    - The deletion and its `market.deleted` event, carrying the last document, are committed together.
+    - The deletion, its `market.deleted` event carrying the last document, and the campaign's
+      `campaign.event-mapping` (without this market's event ids) are committed together.
     """
 
     def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
@@ -25,5 +27,7 @@ class DeleteMarket:
         async with self._uow() as uow:
             market = await load_market(uow, campaign_id, market_id)
             await uow.markets.delete(market_id)
-            uow.outbox.append([MarketDeleted(occurred_at=self._clock.now(), market=market)])
+            now = self._clock.now()
+            uow.outbox.append([MarketDeleted(occurred_at=now, market=market)])
+            uow.outbox.append(await market_event_mappings(uow, [campaign_id], now))
             await uow.commit()

@@ -40,7 +40,8 @@ class GetCampaignByDomain:
       no guess (401 at once, nothing hashed or counted). Concurrent guesses already past the check
       may each still fail once: the overshoot is bounded by the caller's requests in flight.
     - Reads go through the campaign cache first (this is the service's hottest path), and
-      concurrent misses for one site share one store read.
+      concurrent misses for one site share one store read. `cached` answers from the nearest
+      cache tier alone, for the HTTP fast lane (ADR 0014).
     """
 
     def __init__(
@@ -53,9 +54,11 @@ class GetCampaignByDomain:
         clock: Clock,
         verified_ttl_seconds: float,
         max_verified: int = 10_000,
+        nearest_cache: CampaignCache | None = None,
     ) -> None:
         self._reads = reads
         self._cache = cache
+        self._nearest = nearest_cache or cache
         self._loads: dict[str, asyncio.Future[Campaign | None]] = {}
         self._verifier = verifier
         self._limiter = limiter
@@ -80,6 +83,19 @@ class GetCampaignByDomain:
         if (stored := password_hash_to_match(principal, campaign)) is not None:
             await self._check_password(principal.actor, campaign.site or site, stored, password)
         return campaign
+
+    async def cached(self, principal: Principal, site: str) -> Campaign | None:
+        """The campaign at `site` when the nearest cache holds it and `visible(principal, site, None)` would return it.
+
+        None otherwise (not in that cache, hidden from this caller, or a password asked of them):
+        `visible` then gives the answer. Only `nearest_cache` is asked (the in-process tier of a tiered
+        cache): nothing is read from Redis or the store, hashed or counted here, so the full lookup
+        that follows a None repeats no read and counts nothing twice.
+        """
+        campaign = await self._nearest.get_by_site(site)
+        if campaign is None or not visible_by_domain(principal, campaign):
+            return None
+        return campaign if password_hash_to_match(principal, campaign) is None else None
 
     async def _check_password(self, caller: str, site: str, stored: str, password: str | None) -> None:
         if not password:

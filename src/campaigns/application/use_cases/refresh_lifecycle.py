@@ -7,7 +7,8 @@ import datetime as dt
 import msgspec
 
 from campaigns.application.errors import ConcurrentUpdate
-from campaigns.application.ports import CampaignCache, Clock, UnitOfWorkFactory
+from campaigns.application.ports import CampaignCache, Clock, GuardedUpdate, UnitOfWorkFactory
+from campaigns.application.use_cases._event_mapping import event_mappings
 from campaigns.domain.campaign import Campaign, Status
 from campaigns.domain.lifecycle import Transition, apply_due_transitions, next_transition_at
 
@@ -20,6 +21,9 @@ class AppliedTransition(msgspec.Struct, frozen=True, kw_only=True):
     to: Status
     domain: str | None
     due_at: dt.datetime | None = msgspec.field(default=None, name="dueAt")
+    """The instant the transition was scheduled for."""
+    applied_at: dt.datetime | None = msgspec.field(default=None, name="appliedAt")
+    """The instant it took effect (its status-history entry's); past `due_at` by the lateness."""
 
 
 class RefreshReport(msgspec.Struct, frozen=True, kw_only=True):
@@ -32,14 +36,20 @@ class RefreshReport(msgspec.Struct, frozen=True, kw_only=True):
     campaigns: list[AppliedTransition]
 
 
+WRITE_ATTEMPTS = 3
+"""How often one page's writes are tried when the store reports a conflicting transaction."""
+
+
 class RefreshLifecycle:
     """Apply all transitions due at the clock's `now` (or, in a dry run, only report them).
 
     - Cost grows with the number of campaigns due, not the number stored.
     - A campaign whose open and close are both past opens and closes in the same run.
-    - Each campaign is written compare-and-set on its version: when another scheduler or a user
-      changed it first, this run leaves it alone and the next run sees the fresh state, so no
-      transition is ever applied twice.
+    - Due campaigns are read a page at a time, and each page is written in one unit of work,
+      its outbox events in the same commit.
+    - Each campaign is written compare-and-set on its status and version: when another scheduler
+      or a user changed it first, this run leaves it alone (the rest of the page is still written)
+      and the next run sees the fresh state, so no transition is ever applied twice.
     """
 
     def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, cache: CampaignCache) -> None:
@@ -54,29 +64,44 @@ class RefreshLifecycle:
         while True:
             async with self._uow() as uow:
                 due = await uow.campaigns.find_due(now, after=cursor, limit=PAGE_SIZE)
-            for campaign in due:
-                transitions = apply_due_transitions(campaign, now)
-                if dry_run or await self._store(campaign, transitions):
-                    applied.extend(transitions)
+            planned = [
+                (campaign, transitions) for campaign in due if (transitions := apply_due_transitions(campaign, now))
+            ]
+            if dry_run:
+                applied.extend(transition for _, transitions in planned for transition in transitions)
+            else:
+                applied.extend(await self._store(planned, now))
             if len(due) < PAGE_SIZE:
                 break
             last = due[-1]
             cursor = (_due_at(last), last.id)
         return _report(applied, at=now, dry_run=dry_run)
 
-    async def _store(self, campaign: Campaign, transitions: list[Transition]) -> bool:
-        if not transitions:
-            return False
-        final = transitions[-1].campaign
-        try:
-            async with self._uow() as uow:
-                await uow.campaigns.update(msgspec.structs.replace(final, version=campaign.version + 1))
-                uow.outbox.append([event for transition in transitions for event in transition.events])
-                await uow.commit()
-        except ConcurrentUpdate:
-            return False
-        await self._cache.evict([campaign.site] if campaign.site else [])
-        return True
+    async def _store(self, planned: list[tuple[Campaign, list[Transition]]], now: dt.datetime) -> list[Transition]:
+        """Write one page; the transitions of the campaigns stored, in page order."""
+        if not planned:
+            return []
+        updates = [
+            GuardedUpdate(
+                campaign=msgspec.structs.replace(transitions[-1].campaign, version=campaign.version + 1),
+                expected_status=campaign.status,
+            )
+            for campaign, transitions in planned
+        ]
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                async with self._uow() as uow:
+                    stored = await uow.campaigns.update_many(updates)
+                    written = [(c, ts) for c, ts in planned if c.id in stored]
+                    uow.outbox.append([event for _, ts in written for t in ts for event in t.events])
+                    uow.outbox.append(await event_mappings(uow, [ts[-1].campaign for _, ts in written], now))
+                    await uow.commit()
+                break
+            except ConcurrentUpdate:
+                if attempt == WRITE_ATTEMPTS:
+                    return []  # the next run reads these campaigns afresh
+        await self._cache.evict([campaign.site for campaign, _ in written if campaign.site])
+        return [transition for _, transitions in written for transition in transitions]
 
 
 def _due_at(campaign: Campaign) -> dt.datetime:
@@ -93,6 +118,7 @@ def _report(transitions: list[Transition], *, at: dt.datetime, dry_run: bool) ->
             to=t.campaign.status,
             domain=t.site,
             due_at=t.due_at,
+            applied_at=t.entry.at,
         )
         for t in transitions
     ]

@@ -14,6 +14,7 @@ from campaigns.application.use_cases._campaign_writes import (
     password_hash_for,
     split_client_document,
 )
+from campaigns.application.use_cases._event_mapping import event_mappings
 from campaigns.domain.campaign import Campaign, Status
 from campaigns.domain.documents import campaign_from_document
 from campaigns.domain.errors import FieldError, ValidationFailed
@@ -36,7 +37,8 @@ class UpdateCampaign:
     - A status change follows the lifecycle rules and is recorded in `statusHistory`.
     - Setting `date.open` or `date.close` to an instant at or before now (this use case's clock) is
       a status change too, the next tick applying it, so it needs `admin`; a future one needs `write`.
-    - The write is compare-and-set on the version, with its events in the same transaction.
+    - The write is compare-and-set on the version, with its events in the same transaction and,
+      after them, `campaign.event-mapping` (the campaign's and its markets' event ids).
     - An update that changes nothing writes nothing.
     - This process's cached copy is dropped at once; other caches follow the outbox.
     """
@@ -128,6 +130,7 @@ class UpdateCampaign:
                 )
             await uow.campaigns.update(updated)
             uow.outbox.append(events)
+            uow.outbox.append(await event_mappings(uow, [updated], now))
             if extra_writes is not None:
                 await extra_writes(uow, updated)
             await uow.commit()

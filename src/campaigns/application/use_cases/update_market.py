@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 
 from campaigns.application.ports import Clock, UnitOfWorkFactory
+from campaigns.application.use_cases._event_mapping import market_event_mappings
 from campaigns.application.use_cases._market_writes import build_market, load_market, writable_fields
 from campaigns.domain.documents import deep_merge
 from campaigns.domain.events import AnyEvent, MarketPresaleChanged, MarketUpdated
@@ -24,7 +25,8 @@ class UpdateMarket:
       are ignored. The result is held to the rules of a create, every failing field listed.
     - A rename to a name the campaign already has is refused (409); the store's unique index decides.
     - A changed `event.presaleDateTime` also emits `market.presale-changed` (refresh selections),
-      in the same commit as `market.updated`. An update that changes nothing writes nothing.
+      in the same commit as `market.updated`, then the campaign's `campaign.event-mapping`. An
+      update that changes nothing writes nothing.
     """
 
     def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
@@ -48,5 +50,6 @@ class UpdateMarket:
                 )
             await uow.markets.update(updated)
             uow.outbox.append(events)
+            uow.outbox.append(await market_event_mappings(uow, [campaign_id], now))
             await uow.commit()
         return updated

@@ -10,14 +10,16 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.router import Router
 from litestar.types import ASGIApp
 
 from campaigns.entrypoints.http.auth import AuthenticationMiddleware, TokenVerifier
-from campaigns.entrypoints.http.controllers import ROUTE_HANDLERS
+from campaigns.entrypoints.http.controllers import PUBLIC_ROUTE_HANDLERS, ROUTE_HANDLERS
 from campaigns.entrypoints.http.errors import handle_exception
+from campaigns.entrypoints.http.fast_lane import DomainLookupLane
 from campaigns.entrypoints.http.inputs import screen_input
 from campaigns.entrypoints.http.observability import RequestContextMiddleware
+from campaigns.entrypoints.http.openapi import COMPONENTS, SCHEMA_PATH, SECURITY, OfflineSwaggerRenderPlugin
 from campaigns.entrypoints.http.rendering import RenderedCampaigns
 from campaigns.entrypoints.metrics import Metrics
 
@@ -44,6 +46,7 @@ SERVICES = (
     "refresh_lifecycle",
     "check_health",
     "list_upcoming_markets",
+    "list_scheduled_transitions",
     "schedule_market_notifications",
     "list_notifiable_markets",
     "mark_markets_notified",
@@ -76,16 +79,20 @@ def create_app(
     verifier: TokenVerifier,
     log_requests: bool = True,
     lifespan: Sequence[Callable[[Litestar], AbstractAsyncContextManager[None]]] = (),
+    fast_lane: bool = True,
 ) -> ASGIApp:
     """The API. `services` maps handler parameter names to instances; it may be filled by `lifespan`.
 
     The request context and authentication wrap the whole Litestar app rather than its routes, so
     every answer, an unrouted 404 included, is measured, logged, correlated and authenticated alike.
+    Behind them, unless `fast_lane` is off, the lookup by domain's hot case is answered before
+    Litestar (entrypoints/http/fast_lane.py, ADR 0014) with the very response the route would send.
     """
+    rendered = RenderedCampaigns()
     dependencies = {name: _provide(services, name) for name in (*SERVICES, "metrics")}
     api = Litestar(
-        route_handlers=ROUTE_HANDLERS,
-        state=State({"rendered_campaigns": RenderedCampaigns()}),
+        route_handlers=[*PUBLIC_ROUTE_HANDLERS, Router("/", route_handlers=ROUTE_HANDLERS, security=SECURITY)],
+        state=State({"rendered_campaigns": rendered}),
         dependencies=dependencies,
         exception_handlers={Exception: handle_exception},
         before_request=screen_input,
@@ -95,9 +102,11 @@ def create_app(
             title="campaigns",
             version="1.0.0",
             description="Presale campaigns: configuration, lifecycle, permissions and event mappings.",
-            path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
+            path=SCHEMA_PATH,
+            render_plugins=[OfflineSwaggerRenderPlugin()],
+            components=COMPONENTS,
         ),
         logging_config=None,
     )
-    return RequestContextMiddleware(AuthenticationMiddleware(api, verifier), metrics, log_requests=log_requests)
+    routed: ASGIApp = DomainLookupLane(api, services, rendered) if fast_lane else api
+    return RequestContextMiddleware(AuthenticationMiddleware(routed, verifier), metrics, log_requests=log_requests)

@@ -10,7 +10,6 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-import jwt
 import structlog
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
@@ -19,11 +18,11 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from campaigns.domain.permissions import Principal, principal_from_claims
 from campaigns.entrypoints.http.problems import Problem, problem, send_problem
+from campaigns.entrypoints.http.rs256 import Rs256Verifier, TokenRejected
 
 PUBLIC_PATHS = ("/heartbeat", "/metrics", "/schema")
 
 log = structlog.get_logger(__name__)
-ALGORITHMS = ["RS256"]
 
 
 class InvalidToken(Exception):
@@ -32,6 +31,8 @@ class InvalidToken(Exception):
 
 class TokenVerifier:
     """Verify RS256 tokens (exp required; iss/aud when configured) and cache the verified principals.
+
+    Verification is `rs256.Rs256Verifier`: PyJWT's checks, at about a third of its cost per token.
 
     The cache is a plain dict bounded by evicting the oldest entry: a hit costs one lookup and one
     clock read, which matters more here than a perfect LRU order.
@@ -43,14 +44,13 @@ class TokenVerifier:
         *,
         issuer: str | None = None,
         audience: str | None = None,
+        leeway_seconds: float = 0,
         cache_size: int = 10_000,
     ) -> None:
         key = load_pem_public_key(public_key.encode())
         if not isinstance(key, RSAPublicKey):
             raise TypeError("The JWT verification key must be an RSA public key (tokens are RS256).")
-        self._key = key
-        self._issuer = issuer
-        self._audience = audience
+        self._rs256 = Rs256Verifier(key, issuer=issuer, audience=audience, leeway_seconds=leeway_seconds)
         self._cache: dict[str, tuple[Principal, float]] = {}
         self._cache_size = cache_size
 
@@ -60,17 +60,10 @@ class TokenVerifier:
                 return hit[0]
             del self._cache[token]
         try:
-            claims: Mapping[str, Any] = jwt.decode(
-                token,
-                self._key,
-                algorithms=ALGORITHMS,
-                issuer=self._issuer,
-                audience=self._audience,
-                options={"require": ["exp"], "verify_aud": self._audience is not None},
-            )
+            claims: Mapping[str, Any] = self._rs256.claims(token)
             principal = principal_from_claims(claims)
             expires_at = float(claims["exp"])
-        except jwt.PyJWTError as error:
+        except TokenRejected as error:
             raise InvalidToken(str(error)) from error
         except (OverflowError, ValueError, TypeError) as error:
             # A validly signed token can still carry absurd values (an `exp` of 1e400, a claim of the

@@ -6,20 +6,17 @@ it and assembling Litestar's response object cost more than everything else on t
 
 from __future__ import annotations
 
-import msgspec
 from litestar.types import Receive, Scope, Send
 
-from campaigns.application.read_models import campaign_view, localized_view
+from campaigns.application.cdn import surrogate_keys
+from campaigns.application.read_models import encode_view, localized_view, public_document
 from campaigns.domain.campaign import Campaign
 from campaigns.domain.locale_views import view_locale
-
-_ENCODER = msgspec.json.Encoder()
 
 
 def cache_headers(campaign: Campaign) -> dict[str, str]:
     """`ETag` for If-Match, and the Fastly surrogate keys that purges of this campaign target."""
-    keys = f"campaign-{campaign.id}" + (f" domain-{campaign.site}" if campaign.site else "")
-    return {"ETag": f'"{campaign.version}"', "Surrogate-Key": keys}
+    return {"ETag": f'"{campaign.version}"', "Surrogate-Key": " ".join(surrogate_keys(campaign.id, campaign.site))}
 
 
 class PreparedResponse:
@@ -60,6 +57,6 @@ class RenderedCampaigns:
         if (prepared := self._entries.get(key)) is None:
             if len(self._entries) >= self._capacity:
                 del self._entries[next(iter(self._entries))]  # the oldest entry: insertion order
-            view = campaign_view(campaign) if all_locales else localized_view(campaign, chosen)
-            prepared = self._entries[key] = PreparedResponse(_ENCODER.encode(view), cache_headers(campaign))
+            body = public_document(campaign) if all_locales else encode_view(localized_view(campaign, chosen))
+            prepared = self._entries[key] = PreparedResponse(body, cache_headers(campaign))
         return prepared

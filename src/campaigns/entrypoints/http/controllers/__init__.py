@@ -1,4 +1,4 @@
-"""One controller per resource; `ROUTE_HANDLERS` is what the app mounts."""
+"""One controller per resource; the app mounts `PUBLIC_ROUTE_HANDLERS` and, behind a bearer token, `ROUTE_HANDLERS`."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from campaigns.entrypoints.http.controllers.notifications import NotificationCon
 from campaigns.entrypoints.http.controllers.promoters import PromoterController
 from campaigns.entrypoints.http.controllers.system import SystemController
 
+PUBLIC_ROUTE_HANDLERS: list[ControllerRouterHandler] = [SystemController]
+"""Operations anyone may call (`auth.PUBLIC_PATHS`); the document lists them without a security requirement."""
+
 ROUTE_HANDLERS: list[ControllerRouterHandler] = [
-    SystemController,
     CampaignController,
     CampaignContentController,
     MarketController,

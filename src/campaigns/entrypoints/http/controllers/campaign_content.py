@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from inspect import getdoc
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery
 
 from campaigns.application.read_models import FaqsView, TermsView, faqs_view, terms_view
 from campaigns.application.use_cases.get_campaign import GetCampaign
@@ -16,8 +17,10 @@ from campaigns.application.use_cases.update_campaign_faqs import UpdateCampaignF
 from campaigns.application.use_cases.update_campaign_terms import UpdateCampaignTerms
 from campaigns.domain.campaign import CampaignContactRef
 from campaigns.domain.locale_views import view_locale
+from campaigns.entrypoints.http import examples
 from campaigns.entrypoints.http.bodies import FaqPlacementInput, TermsInput
 from campaigns.entrypoints.http.controllers.common import READ_ERRORS, WRITE_ERRORS, AuthedRequest, document, if_match
+from campaigns.entrypoints.http.examples import json_body
 
 
 class FaqsSaved(FaqsView, kw_only=True):
@@ -31,6 +34,7 @@ class CampaignContentController(Controller):
     @get(
         "/faqs",
         operation_id="getCampaignFaqs",
+        summary="Read a campaign's FAQs in one locale",
         responses=READ_ERRORS,
         description="FAQs of one locale (an unknown one falls back to the default), by page.",
     )
@@ -47,6 +51,7 @@ class CampaignContentController(Controller):
     @post(
         "/faqs",
         operation_id="updateCampaignFaqs",
+        summary="Place FAQs in a campaign",
         responses=WRITE_ERRORS,
         status_code=200,
         description="Place FAQs; answers the FAQs of one locale with `success: true` (legacy callers check it).",
@@ -56,7 +61,7 @@ class CampaignContentController(Controller):
         request: AuthedRequest,
         update_campaign_faqs: NamedDependency[UpdateCampaignFaqs],
         campaign_id: FromPath[str],
-        data: JSONBody[FaqPlacementInput],
+        data: Annotated[FaqPlacementInput, json_body(examples.FAQ_PLACEMENT, "Show two FAQs on the open landing page")],
         locale: FromQuery[str | None] = None,
     ) -> FaqsSaved:
         saved = await update_campaign_faqs.execute(
@@ -67,6 +72,7 @@ class CampaignContentController(Controller):
     @get(
         "/terms",
         operation_id="getCampaignTerms",
+        summary="Read a campaign's terms in one locale",
         responses=READ_ERRORS,
         description="Terms of one locale (an unknown one falls back to the default).",
     )
@@ -83,6 +89,7 @@ class CampaignContentController(Controller):
     @post(
         "/terms",
         operation_id="updateCampaignTerms",
+        summary="Set a campaign's terms for one locale",
         responses=WRITE_ERRORS,
         status_code=200,
         description=getdoc(UpdateCampaignTerms),
@@ -92,7 +99,7 @@ class CampaignContentController(Controller):
         request: AuthedRequest,
         update_campaign_terms: NamedDependency[UpdateCampaignTerms],
         campaign_id: FromPath[str],
-        data: JSONBody[TermsInput],
+        data: Annotated[TermsInput, json_body(examples.TERMS, "Terms for one locale")],
         locale: FromQuery[str | None] = None,
     ) -> TermsView:
         return await update_campaign_terms.execute(
@@ -102,6 +109,7 @@ class CampaignContentController(Controller):
     @get(
         "/contacts",
         operation_id="getCampaignContacts",
+        summary="Read a campaign's contacts",
         responses=READ_ERRORS,
         description="Contacts of a campaign.",
     )
@@ -113,6 +121,7 @@ class CampaignContentController(Controller):
     @post(
         "/contacts",
         operation_id="updateCampaignContacts",
+        summary="Replace a campaign's contacts",
         responses=WRITE_ERRORS,
         status_code=200,
         description=getdoc(UpdateCampaignContacts),
@@ -122,6 +131,8 @@ class CampaignContentController(Controller):
         request: AuthedRequest,
         update_campaign_contacts: NamedDependency[UpdateCampaignContacts],
         campaign_id: FromPath[str],
-        data: JSONBody[list[str | CampaignContactRef]],
+        data: Annotated[
+            list[str | CampaignContactRef], json_body(examples.CONTACTS, "One contact by id, one by name and email")
+        ],
     ) -> list[str | CampaignContactRef]:
         return await update_campaign_contacts.execute(request.user, campaign_id, data, if_match=if_match(request))

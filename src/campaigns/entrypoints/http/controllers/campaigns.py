@@ -9,7 +9,7 @@ from typing import Annotated
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.types import ASGIApp
 
 from campaigns.application.ports import CampaignPage, CampaignQuery, CampaignSort, SortDirection
@@ -21,9 +21,11 @@ from campaigns.application.use_cases.find_presale_window_ids import FindPresaleW
 from campaigns.application.use_cases.get_campaign import GetCampaign
 from campaigns.application.use_cases.get_campaign_by_domain import DomainLookup, GetCampaignByDomain
 from campaigns.application.use_cases.list_campaigns import ListCampaigns
+from campaigns.application.use_cases.list_scheduled_transitions import Agenda, ListScheduledTransitions
 from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle, RefreshReport
 from campaigns.application.use_cases.update_campaign import UpdateCampaign
 from campaigns.domain.campaign import Campaign, CampaignType, Status, StatusChange
+from campaigns.entrypoints.http import examples
 from campaigns.entrypoints.http.bodies import CampaignInput
 from campaigns.entrypoints.http.controllers.common import (
     CAMPAIGN_OK,
@@ -37,6 +39,7 @@ from campaigns.entrypoints.http.controllers.common import (
     if_match,
     rendered,
 )
+from campaigns.entrypoints.http.examples import json_body
 from campaigns.entrypoints.http.problems import error_responses
 from campaigns.entrypoints.http.rendering import cache_headers
 from campaigns.entrypoints.metrics import Metrics
@@ -119,6 +122,7 @@ class CampaignController(Controller):
     @get(
         "/",
         operation_id="getCampaignByDomain",
+        summary="Find the campaign at a domain",
         description=getdoc(GetCampaignByDomain),
         responses={**CAMPAIGN_OK, **BY_DOMAIN_ERRORS},
     )
@@ -131,13 +135,19 @@ class CampaignController(Controller):
         show_all_locales: ShowAllLocales = False,
         password: FromQuery[str | None] = None,
     ) -> ASGIApp:
-        """The fan-facing hot path: answered with a response prepared once per campaign version and locale."""
+        """The fan-facing hot path: answered with a response prepared once per campaign version and locale.
+
+        Its hottest case never gets here: the fast lane (entrypoints/http/fast_lane.py, ADR 0014) sends
+        the same prepared response before Litestar. A parameter, header or hook added here needs the
+        lane checked too (tests/integration/http/test_fast_lane.py compares the two).
+        """
         campaign = await get_campaign_by_domain.execute(request.user, DomainLookup(site=domain, password=password))
         return rendered(request).response(campaign, locale=locale, all_locales=show_all_locales)
 
     @get(
         "/status",
         operation_id="getCampaignStatusByDomain",
+        summary="Read the status of the campaign at a domain",
         responses=BY_DOMAIN_ERRORS,
         description="`{id, status}` of the campaign at a domain, under the rules of the lookup by domain "
         "(visibility, `password`, failed-guess limit).",
@@ -152,15 +162,25 @@ class CampaignController(Controller):
         campaign = await get_campaign_by_domain.status(request.user, domain, password)
         return CampaignStatusView(id=campaign.id, status=campaign.status)
 
-    @post("/", operation_id="createCampaign", responses=WRITE_ERRORS, description=getdoc(CreateCampaign))
+    @post(
+        "/",
+        operation_id="createCampaign",
+        summary="Create a campaign",
+        responses=WRITE_ERRORS,
+        description=getdoc(CreateCampaign),
+    )
     async def create(
-        self, request: AuthedRequest, create_campaign: NamedDependency[CreateCampaign], data: JSONBody[CampaignInput]
+        self,
+        request: AuthedRequest,
+        create_campaign: NamedDependency[CreateCampaign],
+        data: Annotated[CampaignInput, json_body(examples.CAMPAIGN, "A registration campaign")],
     ) -> Response[CampaignView]:
         return _created_response(await create_campaign.execute(request.user, document(data)))
 
     @post(
         "/refresh",
         operation_id="refreshCampaigns",
+        summary="Apply the due lifecycle transitions now",
         responses=SUPREME_ERRORS,
         description=getdoc(RefreshLifecycle),
         status_code=200,
@@ -177,7 +197,33 @@ class CampaignController(Controller):
         metrics.record_refresh(report)
         return refresh_view(report)
 
-    @get("/list", operation_id="listCampaigns", responses=QUERY_ERRORS, description=getdoc(ListCampaigns))
+    @get(
+        "/schedule",
+        operation_id="listScheduledTransitions",
+        summary="The lifecycle agenda: transitions due in a window",
+        responses=SUPREME_ERRORS,
+        description=getdoc(ListScheduledTransitions),
+    )
+    async def schedule(
+        self,
+        request: AuthedRequest,
+        list_scheduled_transitions: NamedDependency[ListScheduledTransitions],
+        start: Annotated[
+            dt.datetime | None, QueryParameter(name="from", description=f"{_INSTANT} Default: now.")
+        ] = None,
+        end: Annotated[
+            dt.datetime | None, QueryParameter(name="to", description=f"{_INSTANT} Default: 24 hours after `from`.")
+        ] = None,
+    ) -> Agenda:
+        return await list_scheduled_transitions.execute(request.user, start, end)
+
+    @get(
+        "/list",
+        operation_id="listCampaigns",
+        summary="Search campaigns",
+        responses=QUERY_ERRORS,
+        description=getdoc(ListCampaigns),
+    )
     async def list_campaigns(  # noqa: PLR0913, PLR0917 - one parameter per legacy query name
         self,
         request: AuthedRequest,
@@ -208,6 +254,7 @@ class CampaignController(Controller):
     @get(
         "/events",
         operation_id="findCampaignsForEvent",
+        summary="Find the campaigns linked to an event",
         responses=QUERY_ERRORS,
         description=getdoc(FindCampaignsForEvent),
     )
@@ -222,6 +269,7 @@ class CampaignController(Controller):
     @get(
         "/eventIds",
         operation_id="findPresaleEventIds",
+        summary="Event ids with a presale in a window",
         responses=QUERY_ERRORS,
         description=getdoc(FindPresaleWindowIds),
     )
@@ -236,6 +284,7 @@ class CampaignController(Controller):
     @get(
         "/categoryIds",
         operation_id="findPresaleCategoryIds",
+        summary="Category ids with a presale in a window",
         responses=QUERY_ERRORS,
         description=getdoc(FindPresaleWindowIds),
     )
@@ -250,6 +299,7 @@ class CampaignController(Controller):
     @get(
         "/ids",
         operation_id="findCampaignIdsByCategory",
+        summary="Campaign ids by category",
         responses=QUERY_ERRORS,
         description=getdoc(FindCampaignIdsByCategory),
     )
@@ -264,6 +314,7 @@ class CampaignController(Controller):
     @get(
         "/{campaign_id:str}",
         operation_id="getCampaign",
+        summary="Read a campaign",
         responses={**CAMPAIGN_OK, **READ_ERRORS},
         description=getdoc(GetCampaign),
     )
@@ -281,6 +332,7 @@ class CampaignController(Controller):
     @post(
         "/{campaign_id:str}",
         operation_id="updateCampaign",
+        summary="Update a campaign",
         responses={**CAMPAIGN_OK, **WRITE_ERRORS},
         description=getdoc(UpdateCampaign),
         status_code=200,
@@ -290,7 +342,7 @@ class CampaignController(Controller):
         request: AuthedRequest,
         update_campaign: NamedDependency[UpdateCampaign],
         campaign_id: FromPath[str],
-        data: JSONBody[CampaignInput],
+        data: Annotated[CampaignInput, json_body(examples.CAMPAIGN_UPDATE, "Rename and close later")],
     ) -> ASGIApp:
         campaign = await update_campaign.execute(request.user, campaign_id, document(data), if_match=if_match(request))
         return rendered(request).response(campaign, locale=None, all_locales=True)
@@ -298,6 +350,7 @@ class CampaignController(Controller):
     @get(
         "/{campaign_id:str}/status",
         operation_id="getCampaignStatus",
+        summary="Read a campaign's status and its history",
         responses=READ_ERRORS,
         description="Status and its history.",
     )

@@ -28,6 +28,7 @@ class ContactController(Controller):
     @get(
         "/",
         operation_id="searchContacts",
+        summary="Search the contact directory",
         responses=error_responses(400, 401, 403),
         description=getdoc(SearchContacts),
     )

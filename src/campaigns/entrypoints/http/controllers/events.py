@@ -9,15 +9,17 @@ from typing import Annotated
 import msgspec
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, QueryParameter
 from msgspec import UNSET, UnsetType
 
 from campaigns.application.use_cases.list_event_statuses import ListEventStatuses
 from campaigns.application.use_cases.upsert_event_status import UpsertEventStatus
 from campaigns.domain.campaign import Instant
 from campaigns.domain.event_status import EventStatus
+from campaigns.entrypoints.http import examples
 from campaigns.entrypoints.http.bodies import Input
 from campaigns.entrypoints.http.controllers.common import SUPREME_ERRORS, AuthedRequest
+from campaigns.entrypoints.http.examples import json_body
 from campaigns.entrypoints.http.problems import error_responses
 
 UPSERT_ERRORS = error_responses(400, 401, 403, 413)
@@ -64,7 +66,13 @@ class EventStatusController(Controller):
     path = "/events"
     tags = ["events"]
 
-    @get("/", operation_id="listEventStatuses", responses=SUPREME_ERRORS, description=getdoc(ListEventStatuses))
+    @get(
+        "/",
+        operation_id="listEventStatuses",
+        summary="List event status records",
+        responses=SUPREME_ERRORS,
+        description=getdoc(ListEventStatuses),
+    )
     async def list_statuses(
         self,
         request: AuthedRequest,
@@ -84,6 +92,7 @@ class EventStatusController(Controller):
     @post(
         "/{event_id:str}",
         operation_id="upsertEventStatus",
+        summary="Store an event's status record",
         responses=UPSERT_ERRORS,
         description=getdoc(UpsertEventStatus),
         status_code=200,
@@ -93,7 +102,7 @@ class EventStatusController(Controller):
         request: AuthedRequest,
         upsert_event_status: NamedDependency[UpsertEventStatus],
         event_id: FromPath[str],
-        data: JSONBody[EventStatusInput],
+        data: Annotated[EventStatusInput, json_body(examples.EVENT_STATUS, "On sale until a date")],
     ) -> EventStatusView:
         return event_status_view(await upsert_event_status.execute(request.user, event_id, data.status, _end(data)))
 

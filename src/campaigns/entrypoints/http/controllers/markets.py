@@ -8,20 +8,23 @@ from typing import Annotated, Literal
 import msgspec
 from litestar import Controller, delete, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, QueryParameter
 from msgspec import UNSET, UnsetType
 
+from campaigns.application.read_models import MarketView, market_view
 from campaigns.application.use_cases.clone_markets import CloneMarkets
 from campaigns.application.use_cases.create_market import CreateMarket
 from campaigns.application.use_cases.delete_market import DeleteMarket
 from campaigns.application.use_cases.get_market import GetMarket
 from campaigns.application.use_cases.list_markets import ListMarkets
 from campaigns.application.use_cases.update_market import UpdateMarket
-from campaigns.domain.campaign import Instant, RecordDates
-from campaigns.domain.market import GeoPoint, Market, MarketEventInfo, Notification, Venue
+from campaigns.domain.campaign import Instant
+from campaigns.domain.market import GeoPoint, Market
 from campaigns.domain.validation import INVALID_MARKET_SCHEMA
+from campaigns.entrypoints.http import examples
 from campaigns.entrypoints.http.bodies import Input
 from campaigns.entrypoints.http.controllers.common import READ_ERRORS, AuthedRequest, document
+from campaigns.entrypoints.http.examples import json_body
 from campaigns.entrypoints.http.problems import error_responses
 
 MARKET_BODY = {"body_error_code": INVALID_MARKET_SCHEMA}
@@ -90,30 +93,6 @@ class CloneMarketsInput(Input):
 # --------------------------------------------------------------------------- responses
 
 
-class VenueView(Venue, frozen=True, omit_defaults=True):
-    pass
-
-
-class MarketEventView(MarketEventInfo, frozen=True, omit_defaults=True):
-    venue: VenueView | None = None
-
-
-class NotificationView(Notification, frozen=True, omit_defaults=True):
-    pass
-
-
-class MarketDatesView(RecordDates, frozen=True, omit_defaults=True):
-    pass
-
-
-class MarketView(Market, frozen=True, omit_defaults=True):
-    """A market as clients see it: the stored document, leaving out the fields that were never set."""
-
-    event: MarketEventView | None = None
-    notification: NotificationView | None = None
-    date: MarketDatesView = MarketDatesView()
-
-
 class MarketListView(msgspec.Struct, kw_only=True):
     markets: list[MarketView]
 
@@ -131,10 +110,6 @@ class MarketFeatureCollection(msgspec.Struct, kw_only=True):
 
 class ClonedMarketsView(msgspec.Struct, kw_only=True):
     cloned: list[MarketView]
-
-
-def market_view(market: Market) -> MarketView:
-    return msgspec.convert(market, MarketView, from_attributes=True)
 
 
 def feature_collection(markets: list[Market]) -> MarketFeatureCollection:
@@ -157,6 +132,7 @@ class MarketController(Controller):
     @get(
         "/",
         operation_id="listCampaignMarkets",
+        summary="List a campaign's markets",
         responses=READ_ERRORS,
         description=f"{getdoc(ListMarkets)}\n\n{getdoc(feature_collection)}",
     )
@@ -178,6 +154,7 @@ class MarketController(Controller):
     @post(
         "/",
         operation_id="createMarket",
+        summary="Create a market in a campaign",
         responses=MARKET_WRITE_ERRORS,
         description=getdoc(CreateMarket),
         status_code=201,
@@ -188,13 +165,14 @@ class MarketController(Controller):
         request: AuthedRequest,
         create_market: NamedDependency[CreateMarket],
         campaign_id: FromPath[str],
-        data: JSONBody[MarketInput],
+        data: Annotated[MarketInput, json_body(examples.MARKET, "A market with its event")],
     ) -> MarketView:
         return market_view(await create_market.execute(request.user, campaign_id, document(data)))
 
     @post(
         "/clones",
         operation_id="cloneMarkets",
+        summary="Copy a campaign's markets into another campaign",
         responses=MARKET_WRITE_ERRORS,
         description=getdoc(CloneMarkets),
         status_code=200,
@@ -205,7 +183,7 @@ class MarketController(Controller):
         request: AuthedRequest,
         clone_markets: NamedDependency[CloneMarkets],
         campaign_id: FromPath[str],
-        data: JSONBody[CloneMarketsInput],
+        data: Annotated[CloneMarketsInput, json_body(examples.CLONE_MARKETS, "Copy from a campaign")],
     ) -> ClonedMarketsView:
         """The path names the target campaign, the body the source (the legacy answered 200)."""
         cloned = await clone_markets.execute(request.user, campaign_id, data.fromCampaignId)
@@ -214,6 +192,7 @@ class MarketController(Controller):
     @get(
         "/{market_id:str}",
         operation_id="getMarket",
+        summary="Read a market",
         responses=READ_ERRORS,
         description=getdoc(GetMarket),
     )
@@ -229,6 +208,7 @@ class MarketController(Controller):
     @post(
         "/{market_id:str}",
         operation_id="updateMarket",
+        summary="Update a market",
         responses=MARKET_WRITE_ERRORS,
         description=getdoc(UpdateMarket),
         status_code=200,
@@ -240,13 +220,14 @@ class MarketController(Controller):
         update_market: NamedDependency[UpdateMarket],
         campaign_id: FromPath[str],
         market_id: FromPath[str],
-        data: JSONBody[MarketInput],
+        data: Annotated[MarketInput, json_body(examples.MARKET_UPDATE, "Change one field")],
     ) -> MarketView:
         return market_view(await update_market.execute(request.user, campaign_id, market_id, document(data)))
 
     @delete(
         "/{market_id:str}",
         operation_id="deleteMarket",
+        summary="Delete a market",
         responses=READ_ERRORS,
         description=getdoc(DeleteMarket),
         status_code=204,

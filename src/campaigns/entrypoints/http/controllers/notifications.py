@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from inspect import getdoc
+from typing import Annotated
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody
 
+from campaigns.application.read_models import market_view
 from campaigns.application.use_cases.list_notifiable_markets import ListNotifiableMarkets
 from campaigns.application.use_cases.list_upcoming_markets import ListUpcomingMarkets
 from campaigns.application.use_cases.mark_markets_notified import MarkMarketsNotified
 from campaigns.application.use_cases.schedule_market_notifications import ScheduleMarketNotifications
 from campaigns.domain.campaign import Instant
 from campaigns.domain.market import Market
+from campaigns.entrypoints.http import examples
 from campaigns.entrypoints.http.bodies import Input
 from campaigns.entrypoints.http.controllers.common import AuthedRequest
-from campaigns.entrypoints.http.controllers.markets import MarketListView, market_view
+from campaigns.entrypoints.http.controllers.markets import MarketListView
+from campaigns.entrypoints.http.examples import json_body
 from campaigns.entrypoints.http.problems import error_responses
 
 LIST_ERRORS = error_responses(401, 403)
@@ -43,7 +46,11 @@ class NotificationController(Controller):
     tags = ["notifications"]
 
     @get(
-        "/upcoming", operation_id="listUpcomingMarkets", responses=LIST_ERRORS, description=getdoc(ListUpcomingMarkets)
+        "/upcoming",
+        operation_id="listUpcomingMarkets",
+        summary="Markets whose presale starts in the next day",
+        responses=LIST_ERRORS,
+        description=getdoc(ListUpcomingMarkets),
     )
     async def upcoming(
         self, request: AuthedRequest, list_upcoming_markets: NamedDependency[ListUpcomingMarkets]
@@ -53,6 +60,7 @@ class NotificationController(Controller):
     @post(
         "/notifyDate",
         operation_id="scheduleMarketNotifications",
+        summary="Set the notification date of markets",
         responses=CHANGE_ERRORS,
         description=getdoc(ScheduleMarketNotifications),
         status_code=200,
@@ -62,7 +70,7 @@ class NotificationController(Controller):
         self,
         request: AuthedRequest,
         schedule_market_notifications: NamedDependency[ScheduleMarketNotifications],
-        data: JSONBody[ScheduleNotificationInput],
+        data: Annotated[ScheduleNotificationInput, json_body(examples.SCHEDULE_NOTIFICATIONS, "Notify one market")],
     ) -> MarketListView:
         markets = await schedule_market_notifications.execute(request.user, data.marketIds, data.notificationDate)
         return _market_list(markets)
@@ -70,6 +78,7 @@ class NotificationController(Controller):
     @get(
         "/notifiable",
         operation_id="listNotifiableMarkets",
+        summary="Markets due for their notification",
         responses=LIST_ERRORS,
         description=getdoc(ListNotifiableMarkets),
     )
@@ -81,6 +90,7 @@ class NotificationController(Controller):
     @post(
         "/notified",
         operation_id="markMarketsNotified",
+        summary="Mark markets as notified",
         responses=CHANGE_ERRORS,
         description=getdoc(MarkMarketsNotified),
         status_code=200,
@@ -90,6 +100,6 @@ class NotificationController(Controller):
         self,
         request: AuthedRequest,
         mark_markets_notified: NamedDependency[MarkMarketsNotified],
-        data: JSONBody[MarkNotifiedInput],
+        data: Annotated[MarkNotifiedInput, json_body(examples.MARK_NOTIFIED, "One market notified")],
     ) -> MarketListView:
         return _market_list(await mark_markets_notified.execute(request.user, data.marketIds))

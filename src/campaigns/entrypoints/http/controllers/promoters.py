@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from inspect import getdoc
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, delete, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath
 from msgspec import UNSET, UnsetType
 
 from campaigns.application.use_cases.create_promoter import CreatePromoter
@@ -17,8 +17,10 @@ from campaigns.application.use_cases.list_promoters import ListPromoters
 from campaigns.application.use_cases.update_promoter import UpdatePromoter
 from campaigns.domain.promoter import PrivacyUrl, Promoter
 from campaigns.domain.validation import INVALID_PROMOTER_SCHEMA
+from campaigns.entrypoints.http import examples
 from campaigns.entrypoints.http.bodies import Input
 from campaigns.entrypoints.http.controllers.common import AuthedRequest, document
+from campaigns.entrypoints.http.examples import json_body
 from campaigns.entrypoints.http.problems import error_responses
 
 BODY_ERRORS = {"body_error_code": INVALID_PROMOTER_SCHEMA}
@@ -42,7 +44,13 @@ class PromoterController(Controller):
     path = "/promoters"
     tags = ["promoters"]
 
-    @get("/", operation_id="listPromoters", responses=error_responses(401, 403), description=getdoc(ListPromoters))
+    @get(
+        "/",
+        operation_id="listPromoters",
+        summary="List promoters",
+        responses=error_responses(401, 403),
+        description=getdoc(ListPromoters),
+    )
     async def list_promoters(
         self, request: AuthedRequest, list_promoters: NamedDependency[ListPromoters]
     ) -> PromoterListView:
@@ -51,18 +59,23 @@ class PromoterController(Controller):
     @post(
         "/",
         operation_id="createPromoter",
+        summary="Create a promoter",
         responses=error_responses(400, 401, 403, 409, 413),
         description=getdoc(CreatePromoter),
         opt=BODY_ERRORS,
     )
     async def create(
-        self, request: AuthedRequest, create_promoter: NamedDependency[CreatePromoter], data: JSONBody[PromoterInput]
+        self,
+        request: AuthedRequest,
+        create_promoter: NamedDependency[CreatePromoter],
+        data: Annotated[PromoterInput, json_body(examples.PROMOTER, "A promoter with its privacy page")],
     ) -> Promoter:
         return await create_promoter.execute(request.user, document(data))
 
     @post(
         "/{promoter_id:str}",
         operation_id="updatePromoter",
+        summary="Update a promoter",
         responses=error_responses(400, 401, 403, 404, 409, 413),
         description=getdoc(UpdatePromoter),
         status_code=200,
@@ -73,13 +86,14 @@ class PromoterController(Controller):
         request: AuthedRequest,
         update_promoter: NamedDependency[UpdatePromoter],
         promoter_id: FromPath[str],
-        data: JSONBody[PromoterInput],
+        data: Annotated[PromoterInput, json_body(examples.PROMOTER_UPDATE, "Rename")],
     ) -> Promoter:
         return await update_promoter.execute(request.user, promoter_id, document(data))
 
     @delete(
         "/{promoter_id:str}",
         operation_id="deletePromoter",
+        summary="Delete a promoter",
         responses=error_responses(400, 401, 403, 404),  # 400 too: Litestar documents one for any path parameter
         description=getdoc(DeletePromoter),
     )

@@ -24,6 +24,7 @@ class SystemController(Controller):
     @get(
         "/heartbeat",
         operation_id="heartbeat",
+        summary="Is the service up (and its store, with deep=true)",
         description="200 while the process is up; with `deep=true` the store must answer too (else 503).",
         responses=error_responses(400, 503),
     )
@@ -37,6 +38,12 @@ class SystemController(Controller):
         await check_health.execute()
         return HeartbeatView(status="ok", store="ok")
 
-    @get("/metrics", operation_id="metrics", description="Prometheus text format.", include_in_schema=True)
+    @get(
+        "/metrics",
+        operation_id="metrics",
+        summary="Prometheus metrics",
+        description="Prometheus text format.",
+        include_in_schema=True,
+    )
     async def metrics(self, metrics: NamedDependency[Metrics]) -> Response[bytes]:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)

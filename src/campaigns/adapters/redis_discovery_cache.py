@@ -1,0 +1,30 @@
+"""Discovery answers cached in Redis (`discovery:artists:<q>…`, `discovery:venues:<q>…`), shared by every process."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+from campaigns.adapters.redis_connections import RedisHealth
+from campaigns.application.ports import DiscoveryCache
+
+
+class RedisDiscoveryCache(DiscoveryCache):
+    """Each answer is stored for `ttl_seconds` (Redis expires it); a TTL of 0 stores nothing.
+
+    Redis failing is a miss and a dropped put, never an error: search then asks Discovery. The
+    outage is logged when it starts and when it ends (`RedisHealth`), and Redis is skipped while
+    its retry interval runs.
+    """
+
+    def __init__(self, client: Redis, *, ttl_seconds: float, health: RedisHealth) -> None:
+        self._client = client
+        self._ttl_ms = round(ttl_seconds * 1000)
+        self._health = health
+
+    async def get(self, key: str) -> bytes | None:
+        value = await self._health.call(lambda: self._client.get(key))
+        return value if isinstance(value, bytes) else None
+
+    async def put(self, key: str, value: bytes) -> None:
+        if self._ttl_ms > 0:
+            await self._health.call(lambda: self._client.set(key, value, px=self._ttl_ms))

@@ -1,0 +1,72 @@
+"""A relay's backlog in a data dir's store, for tests whose relays run as processes: filled, and read back."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from campaigns.application.ports import OutboxStats, OutboxStore, SinkRoute
+from campaigns.config import load_settings
+from campaigns.container import Container, build_container, resolve
+from campaigns.domain.campaign import Status
+from campaigns.domain.events import CampaignCreated
+from tests.streams import EVERY_EVENT
+
+
+def _store_of(data_dir: Path) -> Container:
+    return build_container(load_settings(environ={"CAMPAIGNS_DATA_DIR": str(data_dir)}))
+
+
+def commit_entries(data_dir: Path, count: int, *, first: int = 0) -> list[str]:
+    """`count` more committed outbox entries, in a few transactions; returns every entry id in commit order.
+
+    Each is a `campaign.created` of a campaign of its own (ids from `first` on), so they spread over partitions.
+    """
+
+    async def main() -> list[str]:
+        container = _store_of(data_dir)
+        await container.init_resources()  # type: ignore[misc]
+        try:
+            uow_factory = await resolve(container.unit_of_work)
+            now = (await resolve(container.clock)).now()
+            for start in range(first, first + count, 1_000):
+                async with uow_factory() as uow:
+                    uow.outbox.append(
+                        [
+                            CampaignCreated(occurred_at=now, campaign_id=f"{n:024x}", status=Status.DRAFT)
+                            for n in range(start, min(start + 1_000, first + count))
+                        ]
+                    )
+                    await uow.commit()
+            outbox = await resolve(container.outbox)
+            return [entry.id for entry in await outbox.pending(EVERY_EVENT, first + count)]
+        finally:
+            await container.shutdown_resources()  # type: ignore[misc]
+
+    return asyncio.run(main())
+
+
+@contextmanager
+def watching(data_dir: Path) -> Iterator[Callable[[SinkRoute], OutboxStats]]:
+    """`stats(route)`: what the sink of `route` has still to take, as the store in `data_dir` tells it now.
+
+    One store connection for the block, so polling it costs little beside the processes it watches.
+    """
+    with asyncio.Runner() as runner:
+        container = _store_of(data_dir)
+        outbox = runner.run(_opened(container))
+        try:
+            yield lambda route: runner.run(outbox.stats(route))
+        finally:
+            runner.run(_closed(container))
+
+
+async def _opened(container: Container) -> OutboxStore:
+    await container.init_resources()  # type: ignore[misc]
+    return await resolve(container.outbox)
+
+
+async def _closed(container: Container) -> None:
+    await container.shutdown_resources()  # type: ignore[misc]

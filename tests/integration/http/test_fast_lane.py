@@ -1,0 +1,311 @@
+"""The lookup by domain's fast lane answers exactly as the Litestar route does (ADR 0014).
+
+Two apps over one container (one store, one cache, one metrics registry) behind one test client:
+one with the fast lane, one without, chosen per request by a test-only header. Every request goes to
+both, and the answers must be the same status, the same headers in the same order and the same
+bytes, over a matrix of callers x campaign statuses x passwords x query strings x cache states, and
+over generated query strings. A spy on the lane's decision tells which answers the fast lane gave,
+so the comparison cannot pass by both going through Litestar.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import pytest
+import structlog
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from litestar.testing import AsyncTestClient
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from campaigns.adapters.dev_jwt_keys import DevKeyPair
+from campaigns.adapters.in_memory import FixedClock
+from campaigns.container import Container, build_container, resolve
+from campaigns.entrypoints.http.app import SERVICES, create_app
+from campaigns.entrypoints.http.fast_lane import DomainLookupLane
+from campaigns.entrypoints.http.rendering import PreparedResponse
+from campaigns.main.app import create_app_from_container
+from tests.integration.http.conftest import START, settings_for
+from tests.integration.http.support import CORRELATION_HEADER, Api, Client, Json, Tokens, bearer, valid_campaign_body
+
+pytestmark = pytest.mark.integration
+
+PASSWORD = "s3cret!"
+STATUSES = ("DRAFT", "PREVIEW", "OPEN", "CLOSED")
+READERS = ("supreme", "read", "write", "admin", "campaignIds")
+"""Callers who may read the seeded campaign they are minted for."""
+CALLERS = (*READERS, "other-campaign", "nobody")
+UNKNOWN_SITE = "unknown-site"
+CORRELATION_ID = "lane-test-0001"
+LANE_HEADER = "x-test-lane"
+"""Which app of the test answers: `fast` (with the fast lane) or `litestar` (without)."""
+LANES = ("fast", "litestar")
+
+FAST_QUERIES = (
+    "domain={site}",
+    "domain={site}&locale=fr-CA",
+    "locale=FR-ca&domain={site}",
+    "domain={site}&locale=fr_ca",
+    "domain={site}&locale=de",
+    "domain={site}&showAllLocales=true",
+    "showAllLocales=1&domain={site}",
+    "domain={site}&showAllLocales=FALSE",
+    "domain={site}&locale=fr-CA&showAllLocales=0",
+)
+"""Queries the fast lane reads itself: it answers them whenever the campaign is cached and shown without a password."""
+
+LITESTAR_QUERIES = (
+    "domain={site}&password=wrong",
+    f"domain={{site}}&password={quote(PASSWORD)}",
+    "domain={site}&password=",
+    "domain={site}&showAllLocales=maybe",
+    "domain={site}&showAllLocales=",
+    "domain={site}&locale=",
+    "domain={site}&locale=fr%2DCA",
+    "domain={site}&domain={site}",
+    "domain={site}&extra=1",
+    "domain={site}&",
+    "domain={site};locale=fr-CA",
+    "domain={encoded_site}",
+    "domain={upper_site}",
+    f"domain={UNKNOWN_SITE}",
+    "domain=&locale=en",
+    "locale=en",
+    "",
+)
+"""Queries (and an unknown site) the fast lane leaves to Litestar, whatever the cache holds."""
+
+
+@dataclass(frozen=True)
+class Seeded:
+    id: str
+    site: str
+    status: str
+    protected: bool
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    target: str
+    headers: dict[str, str]
+    content: bytes = b""
+
+
+@dataclass
+class Lanes:
+    client: Client
+    container: Container
+    tokens: Tokens
+    campaigns: list[Seeded]
+    decisions: list[bool] = field(default_factory=list)
+    """Each request the fast lane looked at: whether it answered it."""
+    users: Iterator[int] = field(default_factory=itertools.count)
+
+    def token(self, caller: str, campaign: Seeded) -> dict[str, str]:
+        """The headers of a new user's token (each user's failed-guess limit is its own) and a fixed correlation id."""
+        claims: Json = {"userId": f"{caller}-{next(self.users)}", "supreme": caller == "supreme"}
+        if caller in {"read", "write", "admin"}:
+            claims["campaignActions"] = {campaign.id: [caller]}
+        elif caller == "campaignIds":
+            claims["campaignIds"] = [campaign.id]
+        elif caller == "other-campaign":
+            claims["campaignActions"] = {"0123456789abcdef01234567": ["read", "write", "admin"]}
+        return {**bearer(self.tokens.mint(claims)), CORRELATION_HEADER: CORRELATION_ID}
+
+    async def set_cache(self, *, cached: bool) -> None:
+        """Every seeded campaign in the in-process cache, or none of them."""
+        cache = self.container.cache()
+        use_case = await resolve(self.container.get_campaign_by_domain)
+        await cache.evict([c.site for c in self.campaigns])
+        if cached:
+            for campaign in self.campaigns:
+                await use_case.find(campaign.site)
+
+    async def both(self, request: Request, *, cached: bool) -> tuple[Answer, Answer, bool]:
+        """The fast-lane app's answer, the Litestar app's, and whether the fast lane gave the first itself."""
+        answers: list[Answer] = []
+        decisions: list[list[bool]] = []
+        for lane in LANES:
+            await self.set_cache(cached=cached)
+            response = await self.send(lane, request)
+            answers.append(Answer(response.status_code, response.headers.multi_items(), response.content))
+            decisions.append(self.decisions[:])
+        assert decisions[1] == [], "the app without the fast lane has none"
+        return answers[0], answers[1], decisions[0] == [True]
+
+    async def send(self, lane: str, request: Request) -> httpx.Response:
+        """`request` through one lane; `decisions` then holds the fast lane's, if it looked at it."""
+        self.decisions.clear()
+        headers = {**request.headers, LANE_HEADER: lane}
+        return await self.client.request(request.method, request.target, headers=headers, content=request.content)
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+async def _seed(api: Api, status: str, *, protected: bool) -> Seeded:
+    site = f"{status.lower()}-{'locked' if protected else 'plain'}"
+    extra: Json = {"password": PASSWORD} if protected else {}
+    created = await api.create(valid_campaign_body(site, **extra))
+    path = f"/campaigns/{created['id']}"
+    for step in {"DRAFT": [], "PREVIEW": ["PREVIEW"], "OPEN": ["OPEN"], "CLOSED": ["OPEN", "CLOSED"]}[status]:
+        response = await api.client.post(path, json={"status": step}, headers=api.supreme)
+        assert response.status_code == 200, response.text
+    return Seeded(id=created["id"], site=site, status=status, protected=protected)
+
+
+@pytest.fixture
+async def lanes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Lanes]:
+    settings_ = settings_for(tmp_path)
+    container = build_container(settings_)
+    container.clock.override(FixedClock(START))
+    apps: dict[str, ASGIApp] = {"fast": create_app_from_container(container)}
+
+    async def by_lane(scope: Scope, receive: Receive, send: Send) -> None:
+        chosen = next((v for k, v in scope.get("headers", []) if k == LANE_HEADER.encode()), b"fast")
+        await apps[chosen.decode()](scope, receive, send)
+
+    app: ASGIApp = by_lane
+    async with AsyncTestClient(app=app) as client:
+        # the app without the fast lane, over the services the first one resolved at start-up
+        services = {name: await resolve(getattr(container, name)) for name in (*SERVICES, "metrics")}
+        apps["litestar"] = create_app(
+            services=services, metrics=services["metrics"], verifier=container.token_verifier(), fast_lane=False
+        )
+        tokens = Tokens(DevKeyPair(settings_.dev_key_dir))
+        api = Api(client, container, tokens)
+        seeded = [await _seed(api, status, protected=protected) for status in STATUSES for protected in (False, True)]
+        lanes = Lanes(client=client, container=container, tokens=tokens, campaigns=seeded)
+        monkeypatch.setattr(DomainLookupLane, "_prepared", _recording(DomainLookupLane._prepared, lanes.decisions))
+        yield lanes
+
+
+Decide = Callable[[DomainLookupLane, Scope], Awaitable[PreparedResponse | None]]
+
+
+def _recording(decide: Decide, decisions: list[bool]) -> Decide:
+    async def recorded(lane: DomainLookupLane, scope: Scope) -> PreparedResponse | None:
+        prepared = await decide(lane, scope)
+        decisions.append(prepared is not None)
+        return prepared
+
+    return recorded
+
+
+def _targets(campaign: Seeded) -> list[tuple[str, bool]]:
+    """Every query string of the matrix for `campaign`, with whether the fast lane may read it."""
+    encoded = "".join(f"%{ord(c):02X}" for c in campaign.site[:2]) + campaign.site[2:]  # the same site to Litestar
+    names = {"site": campaign.site, "encoded_site": encoded, "upper_site": campaign.site.upper()}
+    return [(f"/campaigns?{query.format(**names)}", True) for query in FAST_QUERIES] + [
+        (f"/campaigns?{query.format(**names)}", False) for query in LITESTAR_QUERIES
+    ]
+
+
+def _fast_lane_answers(caller: str, campaign: Seeded, *, readable_query: bool, cached: bool) -> bool:
+    """The oracle, from spec §3 and ADR 0014: a readable query, a cached campaign, shown without a password."""
+    reader = caller in READERS
+    shown = campaign.status in {"OPEN", "CLOSED"} or reader
+    return readable_query and cached and shown and (reader or not campaign.protected)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+async def test_every_lookup_answers_alike_with_and_without_the_fast_lane(lanes: Lanes, caller: str) -> None:
+    differences: list[str] = []
+    wrong_lane: list[str] = []
+    statuses: set[int] = set()
+    for campaign in lanes.campaigns:
+        headers = lanes.token(caller, campaign)
+        for (target, readable_query), cached in itertools.product(_targets(campaign), (True, False)):
+            fast, litestar, by_fast_lane = await lanes.both(Request("GET", target, headers), cached=cached)
+            case = f"{campaign.status} protected={campaign.protected} {target} cached={cached}"
+            statuses.add(litestar.status)
+            if fast != litestar:
+                differences.append(f"{case}: {fast} != {litestar}")
+            if by_fast_lane != _fast_lane_answers(caller, campaign, readable_query=readable_query, cached=cached):
+                wrong_lane.append(f"{case}: answered by the fast lane: {by_fast_lane}")
+    assert differences == []
+    assert wrong_lane == []
+    # the matrix reaches every answer of the lookup (a reader is never asked for the password)
+    assert statuses >= ({200, 400, 404} if caller in READERS else {200, 400, 401, 404})
+
+
+async def test_other_requests_to_the_path_answer_alike_and_go_to_litestar(lanes: Lanes) -> None:
+    campaign = next(c for c in lanes.campaigns if c.status == "OPEN" and not c.protected)
+    headers = lanes.token("nobody", campaign)
+    target = f"/campaigns?domain={campaign.site}"
+    requests = [
+        (Request("GET", f"/campaigns/?domain={campaign.site}", headers), False),
+        (Request("HEAD", target, headers), False),
+        (Request("GET", target, {**headers, "host": "bad host!"}), False),
+        (Request("GET", target, {**headers, "content-type": "text/plain"}, b"hello"), False),
+        (Request("GET", target, {**headers, "authorization": "Bearer not-a-token"}), False),
+        # a body on a GET is not read by the route: the fast lane answers it too
+        (Request("GET", target, {**headers, "content-type": "application/json"}, b"{}"), True),
+        (Request("GET", target, headers), True),
+    ]
+    for request, answered_by_fast_lane in requests:
+        fast, litestar, by_fast_lane = await lanes.both(request, cached=True)
+        assert fast == litestar, request
+        assert by_fast_lane == answered_by_fast_lane, request
+
+
+_CALLER_CLAIMS = st.sampled_from(CALLERS)
+_NAMES = st.sampled_from(["domain", "locale", "showAllLocales", "password", "Domain", "extra", ""])
+_VALUES = st.one_of(
+    st.sampled_from(["{site}", UNKNOWN_SITE, "fr-CA", "FR", "de", "true", "0", "maybe", "", quote(PASSWORD), "wrong"]),
+    st.text(alphabet="aZ09-_.~%+;&=!é ", max_size=6),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    caller=_CALLER_CLAIMS,
+    index=st.integers(min_value=0, max_value=len(STATUSES) * 2 - 1),
+    with_domain=st.booleans(),
+    pairs=st.lists(st.tuples(_NAMES, _VALUES), max_size=4),
+    cached=st.booleans(),
+)
+async def test_generated_queries_answer_alike_with_and_without_the_fast_lane(
+    lanes: Lanes, caller: str, index: int, *, with_domain: bool, pairs: list[tuple[str, str]], cached: bool
+) -> None:
+    campaign = lanes.campaigns[index]
+    parts = [f"domain={campaign.site}"] if with_domain else []
+    parts += [f"{name}={value.replace('{site}', campaign.site)}" for name, value in pairs]
+    request = Request("GET", f"/campaigns?{'&'.join(parts)}", lanes.token(caller, campaign))
+    fast, litestar, _ = await lanes.both(request, cached=cached)
+    assert fast == litestar
+
+
+async def test_fast_lane_answers_are_counted_and_logged_as_the_routes(lanes: Lanes) -> None:
+    campaign = next(c for c in lanes.campaigns if c.status == "OPEN" and not c.protected)
+    metrics = lanes.container.metrics()
+    labels = {"method": "GET", "route": "/campaigns", "status": "200"}
+    request = Request("GET", f"/campaigns?domain={campaign.site}", lanes.token("nobody", campaign))
+    counted: list[float] = []
+    logged: list[list[dict[str, Any]]] = []
+    await lanes.set_cache(cached=True)
+    decisions: list[list[bool]] = []
+    for lane in LANES:
+        before = metrics.registry.get_sample_value("http_requests_total", labels) or 0.0
+        with structlog.testing.capture_logs() as logs:
+            response = await lanes.send(lane, request)
+        assert response.status_code == 200
+        decisions.append(lanes.decisions[:])
+        counted.append((metrics.registry.get_sample_value("http_requests_total", labels) or 0.0) - before)
+        logged.append([{k: v for k, v in line.items() if k != "duration_ms"} for line in logs])
+    assert counted == [1.0, 1.0]
+    assert logged[0] == logged[1]
+    assert [line["event"] for line in logged[0]] == ["request"]
+    assert decisions == [[True], []]  # the first was the fast lane's answer; the second app has none
