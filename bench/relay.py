@@ -36,7 +36,7 @@ import msgspec
 from campaigns.application.event_catalogue import encode
 from campaigns.application.ports import EventSink
 from campaigns.config import load_settings
-from campaigns.container import Container, build_container, resolve
+from campaigns.container import Container, build_container, opened, resolve
 from campaigns.domain.events import CampaignEventIdsMapped
 
 TARGET = 5_000.0
@@ -67,13 +67,10 @@ class Run(msgspec.Struct, frozen=True, kw_only=True):
 
 @asynccontextmanager
 async def composed(data_dir: Path, environ: dict[str, str]) -> AsyncIterator[Container]:
-    container = build_container(load_settings(environ={"CAMPAIGNS_DATA_DIR": str(data_dir), **environ}))
-    await container.init_resources()  # type: ignore[misc]
-    try:
+    settings = load_settings(environ={"CAMPAIGNS_DATA_DIR": str(data_dir), **environ})
+    async with opened(build_container(settings)) as container:
         await (await resolve(container.database)).ensure_indexes()
         yield container
-    finally:
-        await container.shutdown_resources()  # type: ignore[misc]
 
 
 async def seed(container: Container, events: int) -> None:

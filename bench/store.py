@@ -33,7 +33,7 @@ from tick import Run as TickRun
 
 from campaigns.adapters.in_memory import FixedClock
 from campaigns.config import load_settings
-from campaigns.container import Container, build_container, resolve
+from campaigns.container import Container, build_container, opened, resolve
 
 LOOKUPS = 1_000
 RATIO_TARGET = 1.3
@@ -62,12 +62,9 @@ async def composed(store_url: str, data_dir: Path) -> AsyncIterator[Container]:
         )
     )
     container.clock.override(FixedClock(NOW))
-    await container.init_resources()  # type: ignore[misc]
-    try:
+    async with opened(container):
         await (await resolve(container.database)).ensure_indexes()
         yield container
-    finally:
-        await container.shutdown_resources()  # type: ignore[misc]
 
 
 async def seed_store(container: Container, stored: int, due: int) -> None:

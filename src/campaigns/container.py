@@ -8,6 +8,8 @@ import inspect
 import os
 import secrets
 import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Protocol, TypeVar, cast
 
 from dependency_injector import containers, providers
@@ -401,6 +403,16 @@ def build_container(settings: Settings) -> Container:
     container = Container(settings=settings)
     container.store.override(STORES[settings.store_kind](settings=container.settings, ids=container.ids))
     return container
+
+
+@asynccontextmanager
+async def opened(container: Container) -> AsyncIterator[Container]:
+    """`container` with its resources open, closed on the way out: the one way every process opens them."""
+    await container.init_resources()  # type: ignore[misc]
+    try:
+        yield container
+    finally:
+        await container.shutdown_resources()  # type: ignore[misc]
 
 
 async def resolve(provider: providers.Provider[T]) -> T:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from campaigns.application.ports import OutboxStats, OutboxStore, SinkRoute
 from campaigns.config import load_settings
-from campaigns.container import Container, build_container, resolve
+from campaigns.container import Container, build_container, opened, resolve
 from campaigns.domain.campaign import Status
 from campaigns.domain.events import CampaignCreated
 from tests.streams import EVERY_EVENT
@@ -26,9 +26,7 @@ def commit_entries(data_dir: Path, count: int, *, first: int = 0) -> list[str]:
     """
 
     async def main() -> list[str]:
-        container = _store_of(data_dir)
-        await container.init_resources()  # type: ignore[misc]
-        try:
+        async with opened(_store_of(data_dir)) as container:
             uow_factory = await resolve(container.unit_of_work)
             now = (await resolve(container.clock)).now()
             for start in range(first, first + count, 1_000):
@@ -42,8 +40,6 @@ def commit_entries(data_dir: Path, count: int, *, first: int = 0) -> list[str]:
                     await uow.commit()
             outbox = await resolve(container.outbox)
             return [entry.id for entry in await outbox.pending(EVERY_EVENT, first + count)]
-        finally:
-            await container.shutdown_resources()  # type: ignore[misc]
 
     return asyncio.run(main())
 

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from campaigns.config import load_settings
-from campaigns.container import Container, build_container, resolve
+from campaigns.container import Container, build_container, opened, resolve
 from campaigns.domain.permissions import principal_from_claims
 from campaigns.main.cli import cli
 from tests.integration.http.support import valid_campaign_body
@@ -31,12 +31,8 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def with_container(data_dir: Path, job: Callable[[Container], Awaitable[T]]) -> T:
     async def main() -> T:
-        container = build_container(load_settings(environ={"CAMPAIGNS_DATA_DIR": str(data_dir)}))
-        await container.init_resources()  # type: ignore[misc]
-        try:
+        async with opened(build_container(load_settings(environ={"CAMPAIGNS_DATA_DIR": str(data_dir)}))) as container:
             return await job(container)
-        finally:
-            await container.shutdown_resources()  # type: ignore[misc]
 
     return asyncio.run(main())
 

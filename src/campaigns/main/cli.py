@@ -7,7 +7,7 @@ import datetime as dt
 import re
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -22,7 +22,7 @@ from campaigns.application.ports import ParkedEntry
 from campaigns.application.use_cases.list_scheduled_transitions import Agenda
 from campaigns.application.use_cases.refresh_lifecycle import RefreshReport
 from campaigns.config import ConfigurationError, Settings, load_settings
-from campaigns.container import Container, build_container, resolve
+from campaigns.container import Container, build_container, opened, resolve
 from campaigns.domain.errors import InvalidQuery
 from campaigns.domain.permissions import Action, Principal
 from campaigns.entrypoints.logging import configure_logging
@@ -86,16 +86,13 @@ async def _running(settings: Settings, *, in_service: bool = True) -> AsyncItera
 
     Every command starts here, `serve` included: the one place resources are opened and closed.
     """
-    container = build_container(settings)
-    try:
+    async with AsyncExitStack() as stack:
         try:
-            await container.init_resources()  # type: ignore[misc]
+            container = await stack.enter_async_context(opened(build_container(settings)))
             await check_store(await resolve(container.database), settings, in_service=in_service)
         except DependencyUnavailable as error:
             raise unavailable(settings, error) from error
         yield container
-    finally:
-        await container.shutdown_resources()  # type: ignore[misc]
 
 
 def _run(

@@ -12,7 +12,7 @@ import pytest
 
 from campaigns.adapters.aws_clients import AwsConnection, AwsSession, kinesis_client, sqs_client
 from campaigns.config import load_settings
-from campaigns.container import Container, build_container, resolve
+from campaigns.container import Container, build_container, opened, resolve
 from tests.integration.aws.moto import (
     MotoServer,
     aws_credentials,  # noqa: F401 - the autouse fixture, for this package
@@ -89,10 +89,6 @@ async def composed(data_dir: Path, server: MotoServer, **variables: str) -> Asyn
     """The service's composition on a SQLite file in `data_dir`, AWS at `server`, `CAMPAIGNS_<variables>` set."""
     environ = {f"CAMPAIGNS_{name.upper()}": value for name, value in variables.items()}
     settings = load_settings({"CAMPAIGNS_DATA_DIR": str(data_dir), "CAMPAIGNS_AWS_ENDPOINT_URL": server.url, **environ})
-    container = build_container(settings)
-    await container.init_resources()  # type: ignore[misc]
-    try:
+    async with opened(build_container(settings)) as container:
         await (await resolve(container.database)).ensure_indexes()
         yield container
-    finally:
-        await container.shutdown_resources()  # type: ignore[misc]

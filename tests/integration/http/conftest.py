@@ -13,7 +13,7 @@ from litestar.types import ASGIApp
 from campaigns.adapters.dev_jwt_keys import DevKeyPair
 from campaigns.adapters.in_memory import FixedClock
 from campaigns.config import Settings, load_settings
-from campaigns.container import Container, build_container, resolve
+from campaigns.container import Container, build_container, opened, resolve
 from campaigns.main.app import create_app_from_container
 from tests.integration.http.support import Api, Client, Json, Tokens, bearer
 from tests.integration.http.support import valid_campaign_body as build_valid_campaign_body
@@ -42,12 +42,8 @@ def app_for(settings: Settings, clock: FixedClock) -> tuple[Container, ASGIApp]:
 
 async def indexed_mongo_url(url: str) -> str:
     """`url` once its database has the indexes `campaigns db init` creates (the production start-up needs them)."""
-    container = build_container(settings_for(Path(), url))
-    await container.init_resources()  # type: ignore[misc]
-    try:
+    async with opened(build_container(settings_for(Path(), url))) as container:
         await (await resolve(container.database)).ensure_indexes()
-    finally:
-        await container.shutdown_resources()  # type: ignore[misc]
     return url
 
 

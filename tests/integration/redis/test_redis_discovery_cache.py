@@ -15,7 +15,7 @@ from campaigns.adapters.redis_connections import RedisHealth
 from campaigns.adapters.redis_discovery_cache import RedisDiscoveryCache
 from campaigns.application.use_cases._discovery_search import cache_key
 from campaigns.config import load_settings
-from campaigns.container import build_container, resolve
+from campaigns.container import build_container, opened, resolve
 from tests.integration.processes import free_port
 from tests.integration.redis.servers import RedisPair
 
@@ -72,9 +72,5 @@ async def test_the_container_caches_discovery_in_redis_when_it_is_configured(
     environ = {"CAMPAIGNS_DATA_DIR": str(tmp_path)}
     if configured:
         environ["CAMPAIGNS_REDIS_URL"] = servers.primary.url
-    container = build_container(load_settings(environ=environ))
-    await container.init_resources()  # type: ignore[misc]
-    try:
+    async with opened(build_container(load_settings(environ=environ))) as container:
         assert isinstance(await resolve(container.discovery_cache), expected)
-    finally:
-        await container.shutdown_resources()  # type: ignore[misc]
