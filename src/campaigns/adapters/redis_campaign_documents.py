@@ -160,9 +160,7 @@ class RedisCampaignDocuments(CampaignCache):
       Best effort: with Redis down there is nothing to delete from, and the sink catches up.
     """
 
-    def __init__(
-        self, client: Redis, *, primary: Redis, health: RedisHealth, on_degraded: Callable[[], None]
-    ) -> None:
+    def __init__(self, client: Redis, *, primary: Redis, health: RedisHealth, on_degraded: Callable[[], None]) -> None:
         self._client = client
         self._primary = primary
         self._health = health
