@@ -43,4 +43,5 @@ step "mypy"
 uv run mypy
 
 step "pytest${HYPOTHESIS_PROFILE:+ (HYPOTHESIS_PROFILE=${HYPOTHESIS_PROFILE})}"
-uv run pytest "$@"
+# Two workers (this is a 2-core machine), each test file kept on one worker with its module fixtures.
+uv run pytest -n "${CAMPAIGNS_TEST_WORKERS:-2}" --dist loadfile "$@"
