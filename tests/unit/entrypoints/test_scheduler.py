@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import stamina
+from structlog.testing import capture_logs
 
 from campaigns.adapters.in_memory import (
     FixedClock,
@@ -141,7 +142,7 @@ async def test_a_sink_that_is_down_delays_only_itself_and_its_gauges_show_the_ou
         assert value is not None
         return value
 
-    with stamina.set_testing(True, attempts=1_000):  # retries without waiting, one attempt at a time
+    with capture_logs() as logs, stamina.set_testing(True, attempts=1_000):  # retries at once, one at a time
         running = asyncio.create_task(scheduler.run())
         await healthy.received.wait()
         for _ in range(2):
@@ -161,5 +162,7 @@ async def test_a_sink_that_is_down_delays_only_itself_and_its_gauges_show_the_ou
         await running
 
     assert [entry.event.aggregate_id for entry in broken.delivered] == ["a" * 24]
+    sink_lines = [(line["event"], line["sink"]) for line in logs if line["event"].startswith("sink_")]
+    assert sink_lines == [("sink_failed", "kinesis"), ("sink_recovered", "kinesis")], "once each way"
     assert gauge("outbox_backlog", "kinesis") == 0
     assert gauge("outbox_lag_seconds", "kinesis") == 0
