@@ -10,7 +10,7 @@ import contextlib
 import datetime as dt
 import functools
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import aiosqlite
@@ -67,7 +67,7 @@ def _search_text(*fields: str | None) -> str:
     return _SEARCH_SEPARATOR.join(field.lower() for field in fields if field)
 
 
-def _json_list(values: Sequence[str] | frozenset[str]) -> bytes:
+def json_list(values: Iterable[str] | Iterable[int]) -> bytes:
     """A JSON array for `json_each(?)`: any number of values as one parameter."""
     return msgspec.json.encode(sorted(values))
 
@@ -181,7 +181,7 @@ def _campaign_filters(query: CampaignQuery) -> tuple[str, list[Any]]:
             params.append(str(value))
     if query.readable_ids is not None:
         clauses.append("id IN (SELECT value FROM json_each(?))")
-        params.append(_json_list(query.readable_ids))
+        params.append(json_list(query.readable_ids))
     return " AND ".join(clauses) or "1", params
 
 
@@ -228,7 +228,7 @@ class SqliteCampaignRepository(CampaignRepository):
         rows = await self._db.execute_fetchall(
             f"SELECT {', '.join(_QUERY_COLUMNS)} FROM campaigns "  # noqa: S608 - constant column names
             "WHERE id IN (SELECT value FROM json_each(?))",
-            (_json_list([update.campaign.id for update in updates]),),
+            (json_list([update.campaign.id for update in updates]),),
         )
         stored = {row[0]: dict(zip(_QUERY_COLUMNS, row, strict=True)) for row in rows}
         batches: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -257,7 +257,7 @@ class SqliteCampaignRepository(CampaignRepository):
         await _execute(
             self._db,
             "DELETE FROM campaign_events WHERE campaign_id IN (SELECT value FROM json_each(?))",
-            (_json_list([campaign.id for campaign in campaigns]),),
+            (json_list([campaign.id for campaign in campaigns]),),
         )
         await self._db.executemany(
             "INSERT OR IGNORE INTO campaign_events (campaign_id, event_id) VALUES (?, ?)",
@@ -291,7 +291,7 @@ class SqliteCampaignRepository(CampaignRepository):
             "OR id IN (SELECT campaign_id FROM campaign_events WHERE event_id = ?)) "
             "AND presale_start IS NOT NULL AND presale_end IS NOT NULL AND status NOT IN ('DRAFT', 'PREVIEW') "
             "ORDER BY id",
-            (_json_list(campaign_ids), event_id),
+            (json_list(campaign_ids), event_id),
         )
 
     async def find_in_presale_window(self, start: dt.datetime, end: dt.datetime) -> list[Campaign]:
@@ -303,7 +303,7 @@ class SqliteCampaignRepository(CampaignRepository):
     async def ids_with_categories(self, category_ids: Sequence[str]) -> list[str]:
         rows = await self._db.execute_fetchall(
             "SELECT id FROM campaigns WHERE category_id IN (SELECT value FROM json_each(?)) ORDER BY id",
-            (_json_list(category_ids),),
+            (json_list(category_ids),),
         )
         return [str(row[0]) for row in rows]
 
@@ -365,7 +365,7 @@ class SqliteMarketRepository(MarketRepository):
         return await self._markets(
             "SELECT document FROM markets WHERE campaign_id IN (SELECT value FROM json_each(?)) "
             "ORDER BY campaign_id, id",
-            (msgspec.json.encode(list(campaign_ids)),),
+            (json_list(campaign_ids),),
         )
 
     async def add(self, market: Market) -> None:
@@ -382,7 +382,7 @@ class SqliteMarketRepository(MarketRepository):
     async def get_many(self, market_ids: Sequence[str]) -> list[Market]:
         return await self._markets(
             "SELECT document FROM markets WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
-            (_json_list(frozenset(market_ids)),),
+            (json_list(frozenset(market_ids)),),
         )
 
     async def presales_between(self, start: dt.datetime, end: dt.datetime) -> list[Market]:

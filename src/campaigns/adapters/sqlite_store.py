@@ -33,6 +33,7 @@ from campaigns.adapters.sqlite_repositories import (
     SqlitePromoterRepository,
     fill_market_query_columns,
     iso,
+    json_list,
 )
 from campaigns.application.errors import DependencyUnavailable
 from campaigns.application.ports import (
@@ -448,14 +449,15 @@ class SqliteOutboxStore(OutboxStore):
         self._db = db
 
     async def pending(self, sink: SinkRoute, limit: int) -> list[OutboxEntry]:
-        types = _json_list(sink.event_types)
+        types = json_list(sink.event_types)
         async with self._db.transaction() as connection:
-            rows = await connection.execute_fetchall(
-                "SELECT o.id, o.sequence, o.payload FROM outbox_parked p JOIN outbox o USING (sequence) "
-                "WHERE p.sink = ? AND p.requeued = 1 ORDER BY p.sequence LIMIT ?",
-                (sink.name, limit),
+            rows = list(
+                await connection.execute_fetchall(
+                    "SELECT o.id, o.sequence, o.payload FROM outbox_parked p JOIN outbox o USING (sequence) "
+                    "WHERE p.sink = ? AND p.requeued = 1 ORDER BY p.sequence LIMIT ?",
+                    (sink.name, limit),
+                )
             )
-            rows = [*rows]
             if len(rows) < limit:
                 rows += await connection.execute_fetchall(
                     f"SELECT id, sequence, payload FROM outbox WHERE sequence > ({_POSITION}) "  # noqa: S608
@@ -471,7 +473,7 @@ class SqliteOutboxStore(OutboxStore):
             await connection.execute(
                 "DELETE FROM outbox_parked WHERE sink = ? AND requeued = 1 "
                 "AND sequence IN (SELECT value FROM json_each(?))",
-                (sink, _json_list(entry.sequence for entry in entries)),
+                (sink, json_list(entry.sequence for entry in entries)),
             )
             await connection.execute(
                 "INSERT INTO outbox_positions (sink, position) VALUES (?, ?) "
@@ -493,7 +495,7 @@ class SqliteOutboxStore(OutboxStore):
             rows = await connection.execute_fetchall(
                 f"SELECT count(*), min(created_at) FROM outbox WHERE sequence > ({_POSITION}) "  # noqa: S608
                 "AND type IN (SELECT value FROM json_each(?))",
-                (sink.name, _json_list(sink.event_types)),
+                (sink.name, json_list(sink.event_types)),
             )
             parked_rows = await connection.execute_fetchall(
                 "SELECT count(*) FILTER (WHERE requeued = 0), count(*) FILTER (WHERE requeued = 1), min(o.created_at) "
@@ -544,7 +546,7 @@ class SqliteOutboxStore(OutboxStore):
             rows = await connection.execute_fetchall(
                 f"SELECT id, sequence, payload FROM outbox WHERE sequence > ? AND sequence <= ({_POSITION}) "  # noqa: S608
                 "AND created_at >= ? AND type IN (SELECT value FROM json_each(?)) ORDER BY sequence LIMIT ?",
-                (after_sequence, sink.name, iso(since), _json_list(sink.event_types), limit),
+                (after_sequence, sink.name, iso(since), json_list(sink.event_types), limit),
             )
         return [_entry(row) for row in rows]
 
@@ -579,10 +581,6 @@ class SqliteOutboxStore(OutboxStore):
 
 _POSITION = "SELECT coalesce((SELECT position FROM outbox_positions WHERE sink = ?), 0)"
 """A sink's position as a subquery (a sink that never acknowledged anything starts before the first entry)."""
-
-
-def _json_list(values: Iterable[str] | Iterable[int]) -> bytes:
-    return msgspec.json.encode(sorted(values))
 
 
 def _entry(row: Iterable[Any]) -> OutboxEntry:

@@ -291,8 +291,9 @@ def purge_bounds(sinks: Sequence[SinkRoute], positions: Mapping[str, int]) -> di
     """Per event type, the highest sequence every sink taking that type has (types no sink takes: absent)."""
     bounds: dict[str, int] = {}
     for sink in sinks:
+        position = positions.get(sink.name, 0)
         for kind in sink.event_types:
-            bounds[kind] = min(bounds.get(kind, positions.get(sink.name, 0)), positions.get(sink.name, 0))
+            bounds[kind] = min(bounds.get(kind, position), position)
     return bounds
 
 
