@@ -2,6 +2,9 @@
 
 .PHONY: help run test lint format bench bench-lookup bench-tick bench-password bench-store bench-relay fuzz deep-properties screenshot-schema
 .DEFAULT_GOAL := help
+SHELL := /bin/bash
+# Every target that runs a tool installs uv first when it is missing, as the scripts do.
+UV := source scripts/uv.sh && uv
 
 help: ## List the targets (what `make` alone does)
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{ printf "  make %-18s %s\n", $$1, $$2 }'
@@ -13,14 +16,14 @@ test: ## Lint, type-check and run the whole test suite (what CI runs)
 	bash scripts/test.sh
 
 lint: ## ruff, ruff format --check, import-linter, mypy
-	uv run ruff check .
-	uv run ruff format --check .
-	uv run lint-imports --no-logo
-	uv run mypy
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run lint-imports --no-logo
+	$(UV) run mypy
 
 format: ## Format and auto-fix the whole tree
-	uv run ruff format .
-	uv run ruff check --fix .
+	$(UV) run ruff format .
+	$(UV) run ruff check --fix .
 
 bench: bench-lookup bench-tick bench-password bench-store bench-relay ## Every benchmark below
 
@@ -43,7 +46,7 @@ fuzz: ## Schema-driven fuzzing of the running service (fails on any 5xx)
 	bash scripts/fuzz.sh
 
 deep-properties: ## The property-based tests with many more examples
-	HYPOTHESIS_PROFILE=deep uv run pytest -q -p no:cacheprovider $$(grep -rl "from hypothesis import" tests)
+	$(UV) sync --locked && HYPOTHESIS_PROFILE=deep uv run pytest -q -p no:cacheprovider $$(grep -rl "from hypothesis import" tests)
 
 screenshot-schema: ## Screenshot of /schema in headless Chromium, offline (var/schema.png)
 	bash scripts/screenshot_schema.sh

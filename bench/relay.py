@@ -10,7 +10,7 @@ count. Then, for comparison, the sink alone (`deliver` on the same entries in ba
 outbox) and, for Kinesis, bare PutRecords calls on records encoded beforehand (moto's ceiling).
 Kinesis records are counted back from the stream after each run.
 
-moto's own ceiling here is about 9,800 records/s on an idle machine (shared/dev-environment.md), and
+moto's own ceiling here is about 9,800 records/s on an idle machine (docs/development.md), and
 moto runs on the same two cores as the relay, so a busy machine lowers both. Target: >= 5,000
 events/s to Kinesis through the relay. PASS/FAIL line, never asserts. `bench/relay.sh` starts
 moto_server on a free port and stops it by PID.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
+import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -125,11 +127,14 @@ def load_settings(environ: Mapping[str, str] | None = None, overrides: Mapping[s
         ConfigurationError: one line naming the variable and what is wrong with it.
     """
     env = os.environ if environ is None else environ
-    raw: dict[str, object] = {
+    given = {
         name.removeprefix(PREFIX).lower(): value
         for name, value in env.items()
-        if name.startswith(PREFIX) and not name.startswith(f"{PREFIX}TEST_") and value != ""
+        if name.startswith(PREFIX) and not name.startswith(f"{PREFIX}TEST_")
     }
+    if problem := _check_empty(given):
+        raise ConfigurationError(problem)
+    raw: dict[str, object] = {name: value for name, value in given.items() if value != ""}
     raw.update({key: value for key, value in (overrides or {}).items() if value is not None})
     try:
         settings = msgspec.convert(raw, Settings, strict=False)
@@ -227,9 +232,32 @@ def _parse_mongo_url(url: str) -> dict[str, Any]:
     return parse_uri(url)
 
 
+def _check_empty(given: Mapping[str, str]) -> str | None:
+    """Empty counts as unset where unset means something (an optional sink or key); elsewhere it is an error."""
+    defaults = {field.name: field.default for field in msgspec.structs.fields(Settings)}
+    for name, value in given.items():
+        if value == "" and name in defaults and defaults[name] is not None:
+            return f"{PREFIX}{name.upper()}: empty; give a value or unset it for the default ({defaults[name]})"
+    return None
+
+
 def _explain(message: str) -> str:
     if unknown := re.search(r"unknown field `(?P<name>[^`]+)`", message):
-        return f"{PREFIX}{unknown['name'].upper()}: not a known setting"
+        name = unknown["name"]
+        known = [field.name for field in msgspec.structs.fields(Settings)]
+        closest = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f"; did you mean {PREFIX}{closest[0].upper()}?" if closest else ""
+        return f"{PREFIX}{name.upper()}: not a known setting{hint}"
     if located := re.search(r"^(?P<why>.*) - at `\$\.(?P<name>[^`]+)`$", message):
-        return f"{PREFIX}{located['name'].upper()}: {located['why']}"
+        name, why = located["name"], located["why"]
+        if choices := _choices(name):
+            why = f"expected one of {', '.join(choices)}"
+        return f"{PREFIX}{name.upper()}: {why}"
     return message
+
+
+def _choices(name: str) -> tuple[str, ...]:
+    """The values a `Literal` setting takes, else nothing."""
+    hints = typing.get_type_hints(Settings)
+    annotation = hints.get(name)
+    return typing.get_args(annotation) if typing.get_origin(annotation) is Literal else ()

@@ -1,6 +1,6 @@
 """Real processes for the integration tests: the `campaigns` command and the MongoDB stand-in, stopped by PID.
 
-The stand-in is `nx-27017` (a MongoDB wire-protocol server over SQLite, see shared/dev-environment.md).
+The stand-in is `nx-27017` (a MongoDB wire-protocol server over SQLite, see docs/development.md).
 When `CAMPAIGNS_TEST_MONGO_URL` is set, the tests use that MongoDB instead and start no stand-in.
 """
 

@@ -75,7 +75,7 @@ def test_an_operator_sees_parked_entries_with_their_error_requeues_and_purges(da
     )
     assert (sink_status(run("outbox", "status"))["backlog"], sink_status(run("outbox", "status"))["parked"]) == (0, 1)
 
-    assert run("outbox", "requeue", "--sink", "kinesis") == "requeued: 0\n", "nothing parked for that sink"
+    assert run("outbox", "requeue", "--sink", "cdn-log") == "requeued: 0\n", "nothing parked for that sink"
     assert run("outbox", "requeue", "--sink", "json-lines") == "requeued: 1\n"
     assert (sink_status(run("outbox", "status"))["backlog"], sink_status(run("outbox", "status"))["parked"]) == (1, 0)
 
@@ -106,7 +106,7 @@ def test_a_replay_to_an_unknown_sink_or_from_a_bad_instant_is_refused(data_dir: 
     with_container(data_dir, create_and_park)
     unknown = CliRunner().invoke(cli, ["outbox", "replay", "--sink", "nowhere", "--since", "2026-01-01T00:00:00Z"])
     assert unknown.exit_code == 2
-    assert "No sink named 'nowhere'" in unknown.output
+    assert "'nowhere' is not a sink of this configuration; its sinks: json-lines, cdn-log" in unknown.output
     bad = CliRunner().invoke(cli, ["outbox", "replay", "--sink", "json-lines", "--since", "yesterday"])
     assert bad.exit_code == 2
     assert "--since" in bad.output
@@ -118,3 +118,33 @@ def test_a_malformed_retention_is_refused_naming_the_option() -> None:
 
     assert result.exit_code == 2
     assert "--older-than" in result.output
+
+
+def test_a_requeue_for_an_unknown_sink_is_refused_listing_the_sinks(data_dir: Path) -> None:
+    with_container(data_dir, create_and_park)
+
+    unknown = CliRunner().invoke(cli, ["outbox", "requeue", "--sink", "bogus"])
+
+    assert unknown.exit_code == 2
+    assert "'bogus' is not a sink of this configuration; its sinks: json-lines, cdn-log" in unknown.output
+    assert sink_status(run("outbox", "status"))["parked"] == 1, "nothing was requeued"
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_a_token_without_any_right_comes_with_a_warning() -> None:
+    plain = CliRunner().invoke(cli, ["token"])
+    supreme = CliRunner().invoke(cli, ["token", "--supreme"])
+
+    assert plain.exit_code == supreme.exit_code == 0
+    assert "warning: this token grants no right" in plain.stderr
+    assert supreme.stderr == ""
+    assert plain.stdout.count(".") == 2, "the token itself is still printed, alone on stdout"
+
+
+def test_help_shows_flags_as_flags() -> None:
+    result = CliRunner().invoke(cli, ["token", "--help"])
+
+    assert result.exit_code == 0
+    assert "<bool>" not in result.output
+    assert "--supreme " in result.output
+    assert "--ttl DURATION" in result.output

@@ -41,7 +41,12 @@ T = TypeVar("T")
 
 log = structlog.get_logger("campaigns.main")
 
-cli = typer.Typer(no_args_is_help=True, add_completion=False, help="Presale campaign service.")
+cli = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,  # plain click help: flags show as flags, not as `<bool>` options
+    help="Presale campaign service.",
+)
 db_cli = typer.Typer(no_args_is_help=True, help="Database maintenance.")
 outbox_cli = typer.Typer(no_args_is_help=True, help="Outbox inspection.")
 cli.add_typer(db_cli, name="db")
@@ -131,8 +136,10 @@ def _ready(check: Callable[[], T]) -> T:
 
 @cli.command()
 def serve(
-    port: Annotated[int | None, typer.Option(help="Overrides CAMPAIGNS_PORT.")] = None,
-    workers: Annotated[int | None, typer.Option(help="Worker processes; overrides CAMPAIGNS_WORKERS (1).")] = None,
+    port: Annotated[int | None, typer.Option(metavar="N", help="Overrides CAMPAIGNS_PORT.")] = None,
+    workers: Annotated[
+        int | None, typer.Option(metavar="N", help="Worker processes; overrides CAMPAIGNS_WORKERS (1).")
+    ] = None,
 ) -> None:
     """Run the HTTP API; in the embedded profile, the lifecycle scheduler and the outbox relay too (in one worker).
 
@@ -146,10 +153,12 @@ def serve(
     _ready(lambda: prepare_data_dir(settings))
     dev_keys_created = _ready(lambda: check_jwt_key(settings))
 
-    async def opens(_: Container) -> None:
+    async def sink_names(container: Container) -> list[str]:
         """Opening checks the store; it closes again before the workers start, each opening its own."""
+        return [sink.route.name for sink in await resolve(container.sinks)]
 
-    _run(settings, opens)
+    sinks = _run(settings, sink_names)
+    listen = f"http://{address}:{settings.port}" if ":" not in address else f"http://[{address}]:{settings.port}"
     log.info(
         "service_starting",
         profile=settings.profile,
@@ -159,11 +168,14 @@ def serve(
         scheduler="in worker 1" if settings.profile == "embedded" else "not here: run `campaigns scheduler`",
         tick_seconds=settings.tick_seconds,
         relay_seconds=settings.relay_seconds,
-        listen=f"http://{address}:{settings.port}" if ":" not in address else f"http://[{address}]:{settings.port}",
+        listen=listen,
+        api_page=f"{listen}/schema",
+        sinks=sinks,
         workers=settings.workers,
         header_timeout_seconds=settings.http_header_timeout_seconds,
     )
     server.serve(settings, address)
+    log.info("service_stopped", listen=listen)
 
 
 @cli.command()
@@ -197,7 +209,9 @@ def refresh(dry_run: Annotated[bool, typer.Option("--dry-run", help="Report with
 
 @cli.command()
 def schedule(
-    next_: Annotated[str, typer.Option("--next", help="How far ahead: 30m, 24h, 7d (at most 31d).")] = "24h",
+    next_: Annotated[
+        str, typer.Option("--next", metavar="DURATION", help="How far ahead: 30m, 24h, 7d (at most 31d).")
+    ] = "24h",
     as_json: Annotated[bool, typer.Option("--json", help="Print the agenda as JSON instead of a table.")] = False,
 ) -> None:
     """List the lifecycle transitions due from now on (the agenda), by the rule the scheduler applies."""
@@ -241,13 +255,22 @@ def _instant(instant: dt.datetime) -> str:
 @cli.command()
 def token(
     supreme: Annotated[bool, typer.Option("--supreme", help="Grant everything.")] = False,
-    campaign: Annotated[list[str] | None, typer.Option("--campaign", help="ID:read,write,admin (repeatable).")] = None,
-    user: Annotated[str, typer.Option("--user", help="The token's userId.")] = "dev",
-    ttl: Annotated[str, typer.Option("--ttl", help="Lifetime: 30s, 15m, 1h, 7d.")] = "1h",
+    campaign: Annotated[
+        list[str] | None, typer.Option("--campaign", metavar="ID:ACTIONS", help="ID:read,write,admin (repeatable).")
+    ] = None,
+    user: Annotated[str, typer.Option("--user", metavar="USER", help="The token's userId.")] = "dev",
+    ttl: Annotated[str, typer.Option("--ttl", metavar="DURATION", help="Lifetime: 30s, 15m, 1h, 7d.")] = "1h",
 ) -> None:
     """Print a dev JWT signed with the embedded key pair (created under the data dir if missing)."""
     settings = _settings()
-    claims: dict[str, object] = {"userId": user, "supreme": supreme, "campaignActions": _grants(campaign or [])}
+    grants = _grants(campaign or [])
+    if not supreme and not grants:
+        typer.echo(
+            "warning: this token grants no right (add --supreme or --campaign ID:read,write); it only passes"
+            " routes that need any valid token, such as the lookup by domain",
+            err=True,
+        )
+    claims: dict[str, object] = {"userId": user, "supreme": supreme, "campaignActions": grants}
     if settings.jwt_issuer:
         claims["iss"] = settings.jwt_issuer
     if settings.jwt_audience:
@@ -284,7 +307,9 @@ class OutboxStatus(msgspec.Struct, frozen=True, kw_only=True):
     parked: list[ParkedEntry]
 
 
-_SINK_OPTION = typer.Option("--sink", help="One sink by name (see `campaigns outbox status`); default: every sink.")
+_SINK_OPTION = typer.Option(
+    "--sink", metavar="NAME", help="One sink by name (see `campaigns outbox status`); default: every sink."
+)
 
 
 @outbox_cli.command("status")
@@ -311,6 +336,8 @@ def outbox_requeue(sink: Annotated[str | None, _SINK_OPTION] = None) -> None:
     """Put parked entries back in line for their sink, once whatever made it reject them is fixed."""
 
     async def job(container: Container) -> int:
+        if sink is not None:
+            await _known_sink(container, sink)
         return await (await resolve(container.outbox)).requeue_parked(sink)
 
     typer.echo(f"requeued: {_run(_settings(), job)}")
@@ -318,8 +345,10 @@ def outbox_requeue(sink: Annotated[str | None, _SINK_OPTION] = None) -> None:
 
 @outbox_cli.command("replay")
 def outbox_replay(
-    sink: Annotated[str, typer.Option("--sink", help="The sink to send to again, e.g. kinesis.")],
-    since: Annotated[str, typer.Option("--since", help="An ISO 8601 instant, e.g. 2026-11-30T00:00:00Z.")],
+    sink: Annotated[str, typer.Option("--sink", metavar="NAME", help="The sink to send to again, e.g. kinesis.")],
+    since: Annotated[
+        str, typer.Option("--since", metavar="INSTANT", help="An ISO 8601 instant, e.g. 2026-11-30T00:00:00Z.")
+    ],
 ) -> None:
     """Send one sink the entries it already had since an instant again (consumers drop duplicates by id)."""
     try:
@@ -330,6 +359,7 @@ def outbox_replay(
         raise typer.BadParameter(f"{since!r} needs a UTC offset, e.g. Z", param_hint="--since")
 
     async def job(container: Container) -> int:
+        await _known_sink(container, sink)
         return await (await resolve(container.replay_outbox)).execute(sink, instant)
 
     try:
@@ -344,7 +374,9 @@ def outbox_replay(
 def outbox_purge(
     older_than: Annotated[
         str | None,
-        typer.Option("--older-than", help="e.g. 7d or 12h; default CAMPAIGNS_OUTBOX_RETENTION_HOURS."),
+        typer.Option(
+            "--older-than", metavar="DURATION", help="e.g. 7d or 12h; default CAMPAIGNS_OUTBOX_RETENTION_HOURS."
+        ),
     ] = None,
 ) -> None:
     """Delete entries delivered longer ago than the retention period (the scheduler does this hourly)."""
@@ -354,6 +386,15 @@ def outbox_purge(
         return await (await resolve(container.purge_outbox)).execute(retention)
 
     typer.echo(f"purged: {_run(_settings(), job)}")
+
+
+async def _known_sink(container: Container, name: str) -> None:
+    """Refuse a sink this configuration does not have, naming the ones it does (exit code 2)."""
+    names = [sink.route.name for sink in await resolve(container.sinks)]
+    if name not in names:
+        raise typer.BadParameter(
+            f"{name!r} is not a sink of this configuration; its sinks: {', '.join(names)}", param_hint="--sink"
+        )
 
 
 def _exit_cleanly(_signum: int, _frame: object) -> None:

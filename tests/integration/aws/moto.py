@@ -1,4 +1,4 @@
-"""A `moto_server` (Kinesis and SQS stand-in) on a port of its own, stopped by PID; see shared/dev-environment.md."""
+"""A `moto_server` (Kinesis and SQS stand-in) on a port of its own, stopped by PID; see docs/development.md."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ The stores: the in-memory fake, SQLite on a real file, MongoDB on the nx-27017 s
 MongoDB `CAMPAIGNS_TEST_MONGO_URL` names (skipped when it is not set).
 
 Each Mongo test gets a database of its own, with the indexes `db init` creates, dropped after it. A test
-that relies on what the stand-in gets wrong (shared/dev-environment.md) is marked
+that relies on what the stand-in gets wrong (docs/development.md) is marked
 `@pytest.mark.standin_gap("why")`: it runs on every other store, and on a real MongoDB.
 """
 

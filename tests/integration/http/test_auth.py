@@ -87,7 +87,11 @@ async def test_token_with_a_tampered_payload_is_401(client: Client, tokens: Toke
 async def test_expired_token_is_401(client: Client, tokens: Tokens) -> None:
     token = tokens.mint({"supreme": True}, ttl=timedelta(hours=1), now=datetime.now(UTC) - timedelta(hours=2))
 
-    assert_problem(await client.get("/campaigns/list", headers=bearer(token)), 401, "UNAUTHENTICATED")
+    response = await client.get("/campaigns/list", headers=bearer(token))
+
+    assert_problem(response, 401, "UNAUTHENTICATED")
+    assert "expired" in response.json()["detail"]
+    assert "campaigns token" in response.json()["detail"], "says how to mint a new one in development"
 
 
 async def test_token_not_yet_valid_is_401(client: Client, tokens: Tokens) -> None:

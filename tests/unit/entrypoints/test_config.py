@@ -141,3 +141,39 @@ def test_the_command_line_exits_non_zero_with_that_line(tmp_path: Path) -> None:
 
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == ["configuration error: CAMPAIGNS_PORT: Expected `int`, got `str`"]
+
+
+def test_a_bad_choice_lists_the_valid_ones() -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings({"CAMPAIGNS_LOG_LEVEL": "verbose"})
+
+    assert str(raised.value) == "CAMPAIGNS_LOG_LEVEL: expected one of DEBUG, INFO, WARNING, ERROR"
+
+
+def test_an_unknown_name_suggests_the_closest_known_one() -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings({"CAMPAIGNS_KINESIS_STREEM": "campaign-events"})
+
+    assert str(raised.value) == "CAMPAIGNS_KINESIS_STREEM: not a known setting; did you mean CAMPAIGNS_KINESIS_STREAM?"
+
+
+def test_an_unknown_name_like_none_suggests_nothing() -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings({"CAMPAIGNS_ZZZ": "1"})
+
+    assert str(raised.value) == "CAMPAIGNS_ZZZ: not a known setting"
+
+
+def test_an_empty_value_with_a_default_is_an_error_naming_the_default() -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings({"CAMPAIGNS_PORT": ""})
+
+    assert str(raised.value).startswith("CAMPAIGNS_PORT: empty;")
+    assert "8080" in str(raised.value)
+
+
+def test_an_empty_optional_value_means_unset() -> None:
+    """Unset is meaningful for a sink or a key (the embedded stand-in), so empty is read as unset there."""
+    settings = load_settings({"CAMPAIGNS_REDIS_URL": "", "CAMPAIGNS_KINESIS_STREAM": ""})
+
+    assert (settings.redis_url, settings.kinesis_stream) == (None, None)

@@ -18,9 +18,13 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from campaigns.domain.permissions import Principal, principal_from_claims
 from campaigns.entrypoints.http.problems import Problem, problem, send_problem
-from campaigns.entrypoints.http.rs256 import Rs256Verifier, TokenRejected
+from campaigns.entrypoints.http.rs256 import Rs256Verifier, TokenExpired, TokenRejected
 
 PUBLIC_PATHS = ("/heartbeat", "/metrics", "/schema")
+EXPIRED_TOKEN_DETAIL = (
+    "The token has expired: get a new one from your identity provider"
+    " (in development: `campaigns token --supreme`, or `--campaign ID:read,write`)."
+)
 
 log = structlog.get_logger(__name__)
 
@@ -63,6 +67,8 @@ class TokenVerifier:
             claims: Mapping[str, Any] = self._rs256.claims(token)
             principal = principal_from_claims(claims)
             expires_at = float(claims["exp"])
+        except TokenExpired as error:
+            raise InvalidToken(EXPIRED_TOKEN_DETAIL) from error
         except TokenRejected as error:
             raise InvalidToken(str(error)) from error
         except (OverflowError, ValueError, TypeError) as error:

@@ -43,6 +43,10 @@ class TokenRejected(Exception):
     """The token is malformed, badly signed, out of its validity period, or not for this service."""
 
 
+class TokenExpired(TokenRejected):
+    """The token was good until its `exp`: the caller needs a new one, not a fix."""
+
+
 def _segment(text: str) -> bytes:
     try:
         return urlsafe_b64decode(text + "=" * (-len(text) % 4))
@@ -115,7 +119,7 @@ class Rs256Verifier:
         if "nbf" in claims and _instant(claims, "nbf") > now + self._leeway:
             raise TokenRejected("The token is not yet valid (nbf)")
         if _instant(claims, "exp") <= now - self._leeway:
-            raise TokenRejected("Signature has expired")
+            raise TokenExpired("Signature has expired")
         if self._issuer is not None:
             if "iss" not in claims:
                 raise TokenRejected('Token is missing the "iss" claim')
