@@ -22,7 +22,7 @@ from campaigns.entrypoints.http.rs256 import Rs256Verifier, TokenExpired, TokenR
 
 PUBLIC_PATHS = ("/heartbeat", "/metrics", "/schema")
 EXPIRED_TOKEN_DETAIL = (
-    "The token has expired: get a new one from your identity provider"
+    "The token has expired: get a new one from your identity provider"  # noqa: S105 - a message, not a secret
     " (in development: `campaigns token --supreme`, or `--campaign ID:read,write`)."
 )
 
