@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from campaigns.adapters.dev_jwt_keys import DevKeyPair, read_public_key
+from campaigns.adapters.mongo_replica_set import replica_set_mismatch
 from campaigns.application.errors import DependencyUnavailable
 from campaigns.config import PREFIX, Settings
 from campaigns.container import StoreDatabase
@@ -34,6 +35,10 @@ async def check_store(database: StoreDatabase, settings: Settings, *, in_service
     try:
         await database.ping()
     except DependencyUnavailable as error:
+        if settings.store_kind == "mongo" and (
+            mismatch := await replica_set_mismatch(settings.mongo_url, timeout_seconds=settings.mongo_timeout_seconds)
+        ):
+            raise NotReady(f"store misconfigured: {settings.store_description}: {mismatch}") from error
         raise unavailable(settings, error) from error
     if not in_service:
         return

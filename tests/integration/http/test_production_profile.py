@@ -98,6 +98,21 @@ def test_a_store_that_does_not_answer_stops_every_command_with_one_line_and_code
     assert result.stdout == ""
 
 
+def test_a_replica_set_the_server_is_not_in_is_named_as_such_not_as_an_outage(tmp_path: Path) -> None:
+    with mongo_stand_in(tmp_path / "nx-27017") as server:
+        env = campaigns_environment(
+            tmp_path / "data", store=f"{server.url}/campaigns?replicaSet=rs0", mongo_timeout_seconds="0.5"
+        )
+
+        result = run_campaigns("db", "init", env=env)
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("store misconfigured: MongoDB at 127.0.0.1:"), line
+    assert "answers as a server that is not in a replica set, but the URL names replicaSet=rs0" in line
+    assert "remove replicaSet from the URL" in line
+
+
 @pytest.mark.parametrize("command", [["serve"], ["scheduler"], ["refresh"], ["outbox", "status"]], ids=" ".join)
 def test_a_database_without_its_indexes_is_refused_until_db_init(env: dict[str, str], command: list[str]) -> None:
     result = run_campaigns(*command, env={**env, "CAMPAIGNS_PORT": str(free_port())})
