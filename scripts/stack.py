@@ -1,7 +1,8 @@
 """The production profile on one machine, with `campaigns db init` run and the `export` lines printed.
 
-Redis (primary and replica), moto (Kinesis and SQS), the MongoDB stand-in and a Fastly stand-in. Run through `scripts/stack.sh`, which installs what this needs. Everything it starts is stopped by PID
-on Ctrl-C or SIGTERM. `--serve` also runs `campaigns serve` and `campaigns scheduler`.
+Redis (primary and replica), moto (Kinesis and SQS), the MongoDB stand-in and a Fastly stand-in. Run
+through `scripts/stack.sh`, which installs what this needs. Everything it starts is stopped by PID on
+Ctrl-C or SIGTERM. `--serve` also runs `campaigns serve` and `campaigns scheduler`.
 """
 
 from __future__ import annotations
