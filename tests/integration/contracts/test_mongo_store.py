@@ -319,7 +319,7 @@ async def test_entries_commit_numbered_per_aggregate_and_the_first_relay_read_gi
 
 
 async def test_a_batch_cut_by_the_limit_numbers_each_aggregate_in_stream_order_whatever_the_ids(
-    uow_factory: UnitOfWorkFactory, mongo_db: MongoDatabase
+    mongo_db: MongoDatabase,
 ) -> None:
     """Ids from two processes need not grow with commit order: an aggregate's later entry may have the smaller id."""
     later_ids = SequentialIdFactory(start=1 << 41)
