@@ -436,16 +436,21 @@ class MongoOutboxStore(OutboxStore):
         """Give up to `limit` committed entries their delivery sequence; how many it numbered (0 if another relay was).
 
         Read per aggregate in stream order, so a batch holds the first entries of each aggregate it reaches;
-        numbered in the order they were written (`_id`), each aggregate's in stream order. The counter and the
-        entries are written in one transaction: two relays numbering at once conflict on the counter.
+        numbered in the order they were written (`_id`), each aggregate's in stream order. One transaction reads
+        them, then increments the counter and numbers them: a numbering committed before it began is in what it
+        reads, and one committing meanwhile conflicts with it on the counter (then it numbers nothing). So each
+        entry is replaced by its `_id` alone (an `_id` beside another condition reads every document on the stand-in).
         """
-        committed = await self._outbox.find(
-            {"stage": _UNNUMBERED}, sort=[("aggregateId", ASCENDING), ("streamSeq", ASCENDING)], limit=limit
-        ).to_list()
-        if not committed:
-            return 0
         try:
             async with self._client.start_session() as session, await session.start_transaction(**_TRANSACTION):
+                committed = await self._outbox.find(
+                    {"stage": _UNNUMBERED},
+                    sort=[("aggregateId", ASCENDING), ("streamSeq", ASCENDING)],
+                    limit=limit,
+                    session=session,
+                ).to_list()
+                if not committed:
+                    return 0
                 counter = await self._counters.find_one_and_update(
                     {"_id": OUTBOX},
                     {"$inc": {"value": len(committed)}},
@@ -458,7 +463,7 @@ class MongoOutboxStore(OutboxStore):
                 first = int(counter["value"]) - len(committed) + 1
                 await self._outbox.bulk_write(
                     [
-                        ReplaceOne({"_id": doc["_id"], "stage": _UNNUMBERED}, _numbered(doc, first + offset))
+                        ReplaceOne({"_id": doc["_id"]}, _numbered(doc, first + offset))
                         for offset, doc in enumerate(_in_delivery_order(committed))
                     ],
                     session=session,
