@@ -38,7 +38,7 @@ from pymongo.errors import (
 )
 from pymongo.read_preferences import Primary, _ServerMode
 
-from campaigns.application.errors import ConcurrentUpdate, DependencyUnavailable
+from campaigns.application.errors import ConcurrentUpdate, DependencyUnavailable, TransactionAborted
 from campaigns.application.ports import (
     CampaignPage,
     CampaignQuery,
@@ -68,7 +68,10 @@ CAMPAIGNS, MARKETS, PROMOTERS, CONTACTS = "campaigns", "markets", "promoters", "
 EVENT_STATUSES = "event_statuses"
 """The issue's "events" collection (ADR 0008): event status records, keyed by the Ticketmaster event id."""
 OUTBOX, COUNTERS, LEASES = "outbox", "counters", "leases"
-"""The outbox, its sequence counter and the relay leases (one document per sink)."""
+"""The outbox, its delivery sequence counter (written by relays numbering committed entries, never by a unit of
+work) and the relay leases (one document per sink)."""
+OUTBOX_STREAMS = "outbox_streams"
+"""One document per aggregate: the last number its outbox entries were given, so they are ordered by commit."""
 OUTBOX_POSITIONS, OUTBOX_PARKED = "outbox_positions", "outbox_parked"
 """Each sink's delivery position (one document per sink) and the entries parked for a sink."""
 
@@ -98,9 +101,19 @@ _OUTAGES: tuple[type[PyMongoError], ...] = (ConnectionFailure, WTimeoutError, Ex
 """
 
 
+TRANSIENT_TRANSACTION_ERROR = "TransientTransactionError"
+UNKNOWN_COMMIT_RESULT = "UnknownTransactionCommitResult"
+"""The error labels of MongoDB's transaction retry rules: rerun the whole transaction; commit again."""
+UNCONFIRMED_COMMIT = "MongoDB did not confirm the write; it was stored whole or not at all, so it is safe to retry."
+
+
 @contextlib.contextmanager
 def driver_errors() -> Iterator[None]:
-    """Driver errors as the application's: an outage is DependencyUnavailable, a lost transaction ConcurrentUpdate."""
+    """Driver errors as the application's.
+
+    An outage or an unconfirmed commit is DependencyUnavailable; a transaction the server aborted is
+    TransactionAborted (a ConcurrentUpdate the use case may run again).
+    """
     try:
         yield
     except _OUTAGES as error:
@@ -108,8 +121,10 @@ def driver_errors() -> Iterator[None]:
     except PyMongoError as error:
         # A write conflict with a concurrent transaction, or a transaction the server already aborted:
         # nothing of this unit was stored, and running it again may succeed.
-        if error.has_error_label("TransientTransactionError"):
-            raise ConcurrentUpdate from error
+        if error.has_error_label(TRANSIENT_TRANSACTION_ERROR):
+            raise TransactionAborted from error
+        if error.has_error_label(UNKNOWN_COMMIT_RESULT):
+            raise DependencyUnavailable(UNCONFIRMED_COMMIT) from error
         raise
 
 
@@ -774,11 +789,15 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("date.end", ASCENDING)], name="end"),
     ],
     OUTBOX: [
-        IndexModel([("sequence", ASCENDING)], name="sequence_unique", unique=True),
+        # Not unique: entries not numbered yet have no sequence, and numbering transactions conflict on the counter.
+        IndexModel([("sequence", ASCENDING)], name="sequence"),
         # A sink's fresh entries: its types past its position, merged in sequence order.
         IndexModel([("type", ASCENDING), ("sequence", ASCENDING)], name="delivery_order"),
         IndexModel([("occurredAt", ASCENDING)], name="retention"),
+        # Committed entries not numbered yet, per aggregate in commit order: what a relay numbers next.
+        IndexModel([("stage", ASCENDING), ("aggregateId", ASCENDING), ("streamSeq", ASCENDING)], name="numbering"),
     ],
+    OUTBOX_STREAMS: [],
     OUTBOX_POSITIONS: [],
     OUTBOX_PARKED: [
         IndexModel([("sink", ASCENDING), ("state", ASCENDING), ("sequence", ASCENDING)], name="sink_state_order"),

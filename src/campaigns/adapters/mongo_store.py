@@ -1,11 +1,12 @@
 """The production store: MongoDB through PyMongo's `AsyncMongoClient` (ADR 0002), on a replica set (ADR 0008).
 
-A unit of work is one multi-document transaction (majority writes, on the primary);
-its outbox entries are inserted in it at commit, numbered from a counter document incremented in the
-same transaction, so sequence order is commit order. Units of work of one process run one at a time
-(an asyncio lock, as on SQLite); between processes, transactions, compare-and-set filters and unique
-indexes decide. Queries go through `MongoStoreReader`: no session, lists on the configured read
-preference, reads by id or domain on the primary.
+A unit of work is one multi-document transaction (majority writes, on the primary); its outbox
+entries are inserted in it at commit, each numbered in its aggregate's stream (one document per
+aggregate), so units of work on different aggregates write no document in common. Relays give
+committed entries their delivery sequence afterwards (`MongoOutboxStore`). Units of work of one
+process run one at a time (an asyncio lock, as on SQLite); between processes, transactions,
+compare-and-set filters and unique indexes decide. Queries go through `MongoStoreReader`: no
+session, lists on the configured read preference, reads by id or domain on the primary.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import AsyncIterator, Sequence
+import itertools
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator, Sequence
+from operator import itemgetter
 from types import TracebackType
 from typing import Any, Self
 
@@ -21,11 +25,11 @@ import msgspec
 from bson import ObjectId
 from bson.codec_options import TypeDecoder, TypeRegistry
 from bson.int64 import Int64
-from pymongo import ASCENDING, AsyncMongoClient, IndexModel, ReturnDocument
+from pymongo import ASCENDING, AsyncMongoClient, IndexModel, ReplaceOne, ReturnDocument, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import CollectionInvalid, DuplicateKeyError, OperationFailure
+from pymongo.errors import CollectionInvalid, DuplicateKeyError, OperationFailure, PyMongoError
 from pymongo.read_preferences import Primary, SecondaryPreferred, _ServerMode
 from pymongo.write_concern import WriteConcern
 
@@ -38,12 +42,17 @@ from campaigns.adapters.mongo_repositories import (
     OUTBOX,
     OUTBOX_PARKED,
     OUTBOX_POSITIONS,
+    OUTBOX_STREAMS,
+    TRANSIENT_TRANSACTION_ERROR,
+    UNCONFIRMED_COMMIT,
+    UNKNOWN_COMMIT_RESULT,
     Doc,
     SessionSlot,
     at_or_after,
     mongo_repositories,
     translate_driver_errors,
 )
+from campaigns.application.errors import DependencyUnavailable
 from campaigns.application.event_catalogue import event_type
 from campaigns.application.ports import (
     CampaignReader,
@@ -70,6 +79,8 @@ DEFAULT_DATABASE = "campaigns"
 _ILLEGAL_OPERATION = 20
 """What a standalone server answers to a transaction."""
 _NAMESPACE_EXISTS = 48
+COMMIT_ATTEMPTS = 3
+"""Commits of one transaction while the driver cannot tell whether it committed; then DependencyUnavailable."""
 
 
 async def mongo_client(url: str, *, timeout_seconds: float = 5.0) -> AsyncIterator[AsyncMongoClient[Doc]]:
@@ -187,6 +198,10 @@ class MongoDatabase:
                     created.append(name)
             present = await self._index_specs(name)
             missing = [model for model in models if _model_spec(model) not in present]
+            for fields, unique in map(_model_spec, missing):
+                # The same fields, uniqueness changed (the outbox `sequence`): the server keeps one of the two only.
+                if (replaced := present.get((fields, not unique))) is not None:
+                    await self.database[name].drop_index(replaced)
             if missing:
                 await self.database[name].create_indexes(missing)
                 created.extend(f"{name}.{model.document['name']}" for model in missing)
@@ -199,7 +214,7 @@ class MongoDatabase:
         for name, models in INDEXES.items():
             if name not in collections:
                 missing.append(name)
-            present = await self._index_specs(name) if name in collections else set()
+            present = await self._index_specs(name) if name in collections else {}
             missing.extend(f"{name}.{model.document['name']}" for model in models if _model_spec(model) not in present)
         return missing
 
@@ -211,9 +226,10 @@ class MongoDatabase:
                 raise
             raise CollectionInvalid(name) from error
 
-    async def _index_specs(self, name: str) -> set[IndexSpec]:
+    async def _index_specs(self, name: str) -> dict[IndexSpec, str]:
+        """The collection's indexes: what makes each the same as another, and its name."""
         cursor = await self.database[name].list_indexes()
-        return {_index_spec(index["key"], index.get("unique")) async for index in cursor}
+        return {_index_spec(index["key"], index.get("unique")): index["name"] async for index in cursor}
 
 
 async def mongo_database(url: str, *, timeout_seconds: float = 5.0) -> AsyncIterator[MongoDatabase]:
@@ -253,7 +269,13 @@ def _primary(database: AsyncDatabase[Doc], name: str) -> AsyncCollection[Doc]:
 
 @translate_driver_errors
 class MongoUnitOfWork(UnitOfWork):
-    """One transaction in its own session; `commit()` writes the staged outbox entries in it, then commits."""
+    """One transaction in its own session; `commit()` writes the staged outbox entries in it, then commits.
+
+    MongoDB's retry rules: a commit the driver cannot confirm (`UnknownTransactionCommitResult`) is sent again,
+    which the server answers with the outcome of the first one, up to `COMMIT_ATTEMPTS`, then DependencyUnavailable;
+    a transaction the server aborted (`TransientTransactionError`) is TransactionAborted, and the use case runs
+    again (`reruns_aborted_transactions`).
+    """
 
     def __init__(self, db: MongoDatabase, ids: IdFactory) -> None:
         self._db = db
@@ -303,53 +325,78 @@ class MongoUnitOfWork(UnitOfWork):
             await _primary(self._db.database, OUTBOX).insert_many(
                 await self._outbox_entries(session, self.outbox.staged), session=session
             )
-        await session.commit_transaction()
+        await _commit(session)
         self.outbox.staged.clear()
         await session.start_transaction(**_TRANSACTION)
 
     async def _outbox_entries(self, session: AsyncClientSession, events: Sequence[AnyEvent]) -> list[Doc]:
-        """The staged events as outbox documents, numbered from the sequence counter, incremented in the transaction."""
-        counter = await _primary(self._db.database, COUNTERS).find_one_and_update(
-            {"_id": OUTBOX},
-            {"$inc": {"value": len(events)}},
-            upsert=True,
-            return_document=ReturnDocument.AFTER,
+        """The staged events as outbox documents, each numbered in its aggregate's stream, in the transaction.
+
+        One stream document per aggregate: units of work on different aggregates write none in common, and two on
+        one aggregate conflict on it, so its entries are numbered in commit order. The delivery sequence comes later.
+        """
+        streams = _primary(self._db.database, OUTBOX_STREAMS)
+        counts = Counter(event.aggregate_id for event in events)
+        found = await streams.find({"_id": {"$in": sorted(counts)}}, session=session).to_list()
+        last = {doc["_id"]: int(doc["last"]) for doc in found}
+        await streams.bulk_write(
+            [UpdateOne({"_id": key}, {"$inc": {"last": count}}, upsert=True) for key, count in counts.items()],
             session=session,
         )
-        if counter is None:  # an upsert returning the document after the update always has one
-            raise RuntimeError("The outbox sequence counter was not returned.")
-        first = int(counter["value"]) - len(events) + 1
-        return [
-            {
-                "_id": ObjectId(self._ids.new_id()),
-                "sequence": first + offset,
-                "aggregateId": event.aggregate_id,
-                "type": type(event).__struct_config__.tag,
-                "event": msgspec.to_builtins(event, builtin_types=(dt.datetime,)),
-                "occurredAt": event.occurred_at,
-            }
-            for offset, event in enumerate(events)
-        ]
+        entries: list[Doc] = []
+        for event in events:
+            last[event.aggregate_id] = last.get(event.aggregate_id, 0) + 1
+            entries.append(
+                {
+                    "_id": ObjectId(self._ids.new_id()),
+                    "stage": _UNNUMBERED,
+                    "aggregateId": event.aggregate_id,
+                    "streamSeq": last[event.aggregate_id],
+                    "type": type(event).__struct_config__.tag,
+                    "event": msgspec.to_builtins(event, builtin_types=(dt.datetime,)),
+                    "occurredAt": event.occurred_at,
+                }
+            )
+        return entries
+
+
+async def _commit(session: AsyncClientSession) -> None:
+    """Commit; while the driver cannot tell whether it did, ask again (the server answers with the first outcome)."""
+    for _ in range(COMMIT_ATTEMPTS):
+        try:
+            await session.commit_transaction()
+        except PyMongoError as error:
+            if not error.has_error_label(UNKNOWN_COMMIT_RESULT):
+                raise
+            unknown = error
+        else:
+            return
+    raise DependencyUnavailable(UNCONFIRMED_COMMIT) from unknown
 
 
 _PARKED, _REQUEUED = "parked", "requeued"
 """A parked entry's `state`: strings rather than a boolean, which the stand-in compares wrongly."""
+_UNNUMBERED = "unnumbered"
+"""The `stage` of a committed entry without a delivery sequence yet; numbered entries have no `stage`."""
 
 
 @translate_driver_errors
 class MongoOutboxStore(OutboxStore):
-    """The relays' side of the outbox: single-statement writes, no transaction needed.
+    """The relays' side of the outbox: single-statement writes, but for numbering.
 
-    A sink's position is safe to move past an entry because sequence numbers come from a counter
-    incremented inside each unit of work's transaction: two commits writing entries conflict on it,
-    so they commit in sequence order. Each call waits for the unit of work in progress in this
-    process, as on SQLite: on the stand-in, whose transactions are not isolated, a write made while
-    one is open would be rolled back with it.
+    Units of work commit entries without a delivery sequence. Before reading a sink's entries, a relay
+    numbers committed ones (`_number_committed`): the sequence counter is written by relays only, in one
+    transaction with the entries it numbers, so numberings commit one after another and an entry that
+    commits late is numbered late, never behind a position a sink already passed. Each call waits for
+    the unit of work in progress in this process, as on SQLite: on the stand-in, whose transactions
+    are not isolated, a write made while one is open would be rolled back with it.
     """
 
     def __init__(self, db: MongoDatabase) -> None:
         self._lock = db.lock
+        self._client = db.client
         self._outbox = _primary(db.database, OUTBOX)
+        self._counters = _primary(db.database, COUNTERS)
         self._positions = _primary(db.database, OUTBOX_POSITIONS)
         self._parked = _primary(db.database, OUTBOX_PARKED)
         self._leases = _primary(db.database, LEASES)
@@ -362,16 +409,70 @@ class MongoOutboxStore(OutboxStore):
         return {"type": {"$in": sorted(sink.event_types)}, "sequence": {"$gt": await self._position(sink.name)}}
 
     async def pending(self, sink: SinkRoute, limit: int) -> list[OutboxEntry]:
+        """Numbers committed entries (a batch at a time) while the sink's fresh ones do not fill `limit`."""
         async with self._lock:
             requeued = await self._parked.find(
                 {"sink": sink.name, "state": _REQUEUED}, sort=[("sequence", ASCENDING)], limit=limit
             ).to_list()
             found = await self._by_sequence([int(doc["sequence"]) for doc in requeued])
-            if len(found) < limit:
-                found += await self._outbox.find(
-                    await self._fresh_filter(sink), sort=[("sequence", ASCENDING)], limit=limit - len(found)
+            wanted = limit - len(found)
+            fresh = await self._fresh(sink, wanted)
+            while len(fresh) < wanted:
+                numbered = await self._number_committed(limit)
+                if numbered:
+                    fresh = await self._fresh(sink, wanted)
+                if numbered < limit:
+                    break
+        return [_entry(doc) for doc in [*found, *fresh]]
+
+    async def _fresh(self, sink: SinkRoute, limit: int) -> list[Doc]:
+        if limit <= 0:
+            return []
+        return await self._outbox.find(
+            await self._fresh_filter(sink), sort=[("sequence", ASCENDING)], limit=limit
+        ).to_list()
+
+    async def _number_committed(self, limit: int) -> int:
+        """Give up to `limit` committed entries their delivery sequence; how many it numbered (0 if another relay was).
+
+        Read per aggregate in stream order, so a batch holds the first entries of each aggregate it reaches;
+        numbered in the order they were written (`_id`), each aggregate's in stream order. One transaction reads
+        them, then increments the counter and numbers them: a numbering committed before it began is in what it
+        reads, and one committing meanwhile conflicts with it on the counter (then it numbers nothing). So each
+        entry is replaced by its `_id` alone (an `_id` beside another condition reads every document on the stand-in).
+        """
+        try:
+            async with self._client.start_session() as session, await session.start_transaction(**_TRANSACTION):
+                committed = await self._outbox.find(
+                    {"stage": _UNNUMBERED},
+                    sort=[("aggregateId", ASCENDING), ("streamSeq", ASCENDING)],
+                    limit=limit,
+                    session=session,
                 ).to_list()
-        return [_entry(doc) for doc in found]
+                if not committed:
+                    return 0
+                counter = await self._counters.find_one_and_update(
+                    {"_id": OUTBOX},
+                    {"$inc": {"value": len(committed)}},
+                    upsert=True,
+                    return_document=ReturnDocument.AFTER,
+                    session=session,
+                )
+                if counter is None:  # an upsert returning the document after the update always has one
+                    raise RuntimeError("The outbox sequence counter was not returned.")
+                first = int(counter["value"]) - len(committed) + 1
+                await self._outbox.bulk_write(
+                    [
+                        ReplaceOne({"_id": doc["_id"]}, _numbered(doc, first + offset))
+                        for offset, doc in enumerate(_in_delivery_order(committed))
+                    ],
+                    session=session,
+                )
+        except PyMongoError as error:
+            if error.has_error_label(TRANSIENT_TRANSACTION_ERROR):  # another relay numbered them meanwhile
+                return 0
+            raise
+        return len(committed)
 
     async def _by_sequence(self, sequences: list[int]) -> list[Doc]:
         if not sequences:
@@ -407,17 +508,20 @@ class MongoOutboxStore(OutboxStore):
             )
 
     async def stats(self, sink: SinkRoute) -> OutboxStats:
+        """Committed entries not numbered yet count in the backlog: a relay numbers them before delivering."""
         async with self._lock:
             fresh = await self._fresh_filter(sink)
-            backlog = await self._outbox.count_documents(fresh)
+            unnumbered: Doc = {"stage": _UNNUMBERED, "type": {"$in": sorted(sink.event_types)}}
+            backlog = await self._outbox.count_documents(fresh) + await self._outbox.count_documents(unnumbered)
             oldest = await self._outbox.find_one(fresh, sort=[("sequence", ASCENDING)])
+            oldest_unnumbered = await self._outbox.find_one(unnumbered, sort=[("occurredAt", ASCENDING)])
             parked = await self._parked.count_documents({"sink": sink.name, "state": _PARKED})
             requeued = await self._parked.find(
                 {"sink": sink.name, "state": _REQUEUED}, sort=[("sequence", ASCENDING)], limit=1
             ).to_list()
             oldest_requeued = await self._by_sequence([int(doc["sequence"]) for doc in requeued])
             requeued_count = await self._parked.count_documents({"sink": sink.name, "state": _REQUEUED})
-        instants = [doc["occurredAt"] for doc in (oldest, *oldest_requeued) if doc is not None]
+        instants = [doc["occurredAt"] for doc in (oldest, oldest_unnumbered, *oldest_requeued) if doc is not None]
         return OutboxStats(
             backlog=backlog + requeued_count, parked=parked, oldest_pending_at=min(instants, default=None)
         )
@@ -502,6 +606,23 @@ class MongoOutboxStore(OutboxStore):
 
 def _parked_id(sink: str, sequence: int) -> str:
     return f"{sink}:{sequence}"
+
+
+def _in_delivery_order(committed: list[Doc]) -> list[Doc]:
+    """`committed` (sorted by aggregate, then stream) in the order written, each aggregate's entries in stream order.
+
+    Within one process `_id`s grow as entries are written; across processes they need not, so each aggregate's
+    entries take the places its own entries hold in `_id` order, in stream order.
+    """
+    streams: dict[str, Iterator[Doc]] = {
+        aggregate: iter(list(entries)) for aggregate, entries in itertools.groupby(committed, itemgetter("aggregateId"))
+    }
+    return [next(streams[doc["aggregateId"]]) for doc in sorted(committed, key=itemgetter("_id"))]
+
+
+def _numbered(doc: Doc, sequence: int) -> Doc:
+    """The entry with its delivery sequence: whole, as the stand-in needs (docs/adr/0008)."""
+    return {name: value for name, value in doc.items() if name != "stage"} | {"sequence": sequence}
 
 
 def _entry(doc: Doc) -> OutboxEntry:

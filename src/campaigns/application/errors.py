@@ -39,6 +39,13 @@ class ConcurrentUpdate(CampaignError):
     default_message = "The campaign was changed concurrently; read it again and retry."
 
 
+class TransactionAborted(ConcurrentUpdate):
+    """The store aborted the unit of work's transaction (a write conflict with another one, say).
+
+    Nothing of it was stored, and running the whole use case again may succeed (`reruns_aborted_transactions`).
+    """
+
+
 class DependencyUnavailable(CampaignError):
     """An adapter could not reach its server; the caller may retry later."""
 

@@ -230,7 +230,8 @@ class OutboxEntry(msgspec.Struct, frozen=True, kw_only=True):
 
     id: str
     sequence: int
-    """Commit order: a later commit has a larger sequence."""
+    """Delivery order: a later commit on the same aggregate has a larger sequence (SQLite and the fake number every
+    commit in order; MongoDB numbers entries once committed, so across aggregates it is the order relays found them)."""
     event: AnyEvent
 
 

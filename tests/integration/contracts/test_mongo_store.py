@@ -14,6 +14,7 @@ from typing import Any
 import msgspec
 import pytest
 from bson import ObjectId
+from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 from pymongo.read_preferences import Nearest, Primary, SecondaryPreferred
 
@@ -26,6 +27,7 @@ from campaigns.adapters.mongo_repositories import (
     INDEXES,
     MARKET_NAME,
     OUTBOX,
+    OUTBOX_STREAMS,
     PROMOTER_NAME,
     MongoCollection,
     UniqueKey,
@@ -158,6 +160,45 @@ async def test_db_init_rewrites_campaigns_stored_with_a_due_date_before_indexing
     assert await mongo_db.ensure_indexes() == [], "a second run rewrites nothing"
 
 
+async def test_db_init_replaces_the_unique_sequence_index_of_a_store_written_before_entries_were_numbered_late(
+    uow_factory: UnitOfWorkFactory, mongo_db: MongoDatabase
+) -> None:
+    """Entries committed unnumbered have no `sequence`: a unique index on it would refuse the second on a server."""
+    outbox = mongo_db.database[OUTBOX]
+    [index] = [index["name"] async for index in await outbox.list_indexes() if list(index["key"]) == ["sequence"]]
+    await outbox.drop_index(index)
+    await outbox.create_index([("sequence", ASCENDING)], name="sequence_unique", unique=True)
+    old = created(campaign(3))
+    await outbox.insert_one(
+        {
+            "_id": ObjectId(doc_id(50)),
+            "sequence": 7,
+            "aggregateId": old.aggregate_id,
+            "type": "campaign.created",
+            "event": msgspec.to_builtins(old, builtin_types=(dt.datetime,)),
+            "occurredAt": old.occurred_at,
+        }
+    )
+    await mongo_db.database[COUNTERS].insert_one({"_id": OUTBOX, "value": 7})
+
+    assert await mongo_db.check_indexes() == ["outbox.sequence"], "start-up refuses it"
+    assert await mongo_db.ensure_indexes() == ["outbox.sequence"]
+    assert await mongo_db.check_indexes() == []
+    for n in (1, 2):
+        async with uow_factory() as uow:
+            uow.outbox.append([created(campaign(n))])
+            await uow.commit()
+
+    pending = await MongoOutboxStore(mongo_db).pending(EVERY_EVENT, 10)
+    assert [(entry.sequence, entry.event.aggregate_id) for entry in pending] == [
+        (7, doc_id(3)),
+        (8, doc_id(1)),
+        (9, doc_id(2)),
+    ]
+    sequence_indexes = [index async for index in await outbox.list_indexes() if list(index["key"]) == ["sequence"]]
+    assert [index.get("unique", False) for index in sequence_indexes] == [False]
+
+
 async def test_the_server_runs_transactions(mongo_db: MongoDatabase) -> None:
     assert await mongo_db.supports_transactions()
 
@@ -232,7 +273,7 @@ async def test_a_unit_that_fails_at_commit_writes_neither_the_change_nor_its_out
         pass
 
     async def fail_after_numbering(self: MongoUnitOfWork, *args: Any) -> list[dict[str, Any]]:
-        await original_entries(self, *args)  # the counter is incremented, in the transaction
+        await original_entries(self, *args)  # the aggregate's stream is numbered, in the transaction
         raise Boom
 
     original_entries = MongoUnitOfWork._outbox_entries
@@ -246,23 +287,60 @@ async def test_a_unit_that_fails_at_commit_writes_neither_the_change_nor_its_out
 
     assert await raw(mongo_db, CAMPAIGNS) == []
     assert await raw(mongo_db, OUTBOX) == []
-    assert await raw(mongo_db, COUNTERS) == []
+    assert await raw(mongo_db, OUTBOX_STREAMS) == []
 
 
-async def test_outbox_entries_are_numbered_by_one_counter_in_commit_order(
+async def test_entries_commit_numbered_per_aggregate_and_the_first_relay_read_gives_their_delivery_sequence(
     uow_factory: UnitOfWorkFactory, mongo_db: MongoDatabase
 ) -> None:
-    for batch in ([campaign(1), campaign(2)], [campaign(3)]):
+    """A unit of work writes its aggregates' stream documents and its entries; only relays write the counter."""
+    for events in ([created(campaign(1)), created(campaign(2))], [created(campaign(1))]):
         async with uow_factory() as uow:
-            uow.outbox.append([created(item) for item in batch])
+            uow.outbox.append(events)
             await uow.commit()
+
+    committed = await raw(mongo_db, OUTBOX)
+    assert [(doc["aggregateId"], doc["streamSeq"], doc["stage"]) for doc in committed] == [
+        (doc_id(1), 1, "unnumbered"),
+        (doc_id(2), 1, "unnumbered"),
+        (doc_id(1), 2, "unnumbered"),
+    ]
+    assert not any("sequence" in doc for doc in committed)
+    assert {doc["_id"]: doc["last"] for doc in await raw(mongo_db, OUTBOX_STREAMS)} == {doc_id(1): 2, doc_id(2): 1}
+    assert await raw(mongo_db, COUNTERS) == [], "no unit of work writes the counter"
 
     entries = await MongoOutboxStore(mongo_db).pending(EVERY_EVENT, 10)
 
     assert [entry.sequence for entry in entries] == [1, 2, 3]
-    assert [entry.event.aggregate_id for entry in entries] == [doc_id(1), doc_id(2), doc_id(3)]
+    assert [entry.id for entry in entries] == [str(doc["_id"]) for doc in committed], "in commit order"
     assert [doc["value"] for doc in await raw(mongo_db, COUNTERS)] == [3]
-    assert [doc["_id"] for doc in await raw(mongo_db, OUTBOX)] == [ObjectId(entry.id) for entry in entries]
+    assert not any("stage" in doc for doc in await raw(mongo_db, OUTBOX))
+    assert await MongoOutboxStore(mongo_db).pending(EVERY_EVENT, 10) == entries, "numbered once"
+
+
+async def test_a_batch_cut_by_the_limit_numbers_each_aggregate_in_stream_order_whatever_the_ids(
+    mongo_db: MongoDatabase,
+) -> None:
+    """Ids from two processes need not grow with commit order: an aggregate's later entry may have the smaller id."""
+    later_ids = SequentialIdFactory(start=1 << 41)
+    earlier_ids = SequentialIdFactory(start=1 << 40)
+    for ids, event in ((later_ids, created(campaign(1))), (earlier_ids, created(campaign(1)))):
+        async with MongoUnitOfWork(mongo_db, ids) as uow:
+            uow.outbox.append([event, created(campaign(2))])
+            await uow.commit()
+    first_written = min(await raw(mongo_db, OUTBOX), key=lambda doc: doc["_id"])
+    assert (first_written["aggregateId"], first_written["streamSeq"]) == (doc_id(1), 2)
+
+    store = MongoOutboxStore(mongo_db)
+    first_batch = await store.pending(EVERY_EVENT, 2)
+    await store.acknowledge(EVERY_EVENT.name, first_batch)
+    second_batch = await store.pending(EVERY_EVENT, 2)
+
+    streams = {doc["_id"]: (doc["aggregateId"], doc["streamSeq"]) for doc in await raw(mongo_db, OUTBOX)}
+    delivered = [streams[ObjectId(entry.id)] for entry in first_batch + second_batch]
+    assert delivered[:2] == [(doc_id(1), 1), (doc_id(1), 2)], "the first aggregate's entries, in stream order"
+    assert sorted(delivered[2:]) == [(doc_id(2), 1), (doc_id(2), 2)]
+    assert [pair for pair in delivered if pair[0] == doc_id(2)] == [(doc_id(2), 1), (doc_id(2), 2)]
 
 
 # --------------------------------------------------------------------------- ids and instants as BSON

@@ -7,6 +7,7 @@ import datetime as dt
 import msgspec
 
 from campaigns.application.ports import Clock, IdFactory, UnitOfWorkFactory
+from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._market_writes import add_markets, require_campaign
 from campaigns.domain.campaign import RecordDates
 from campaigns.domain.errors import MarketNameTaken
@@ -33,6 +34,7 @@ class CloneMarkets:
         self._clock = clock
         self._ids = ids
 
+    @reruns_aborted_transactions
     async def execute(self, principal: Principal, to_campaign_id: str, from_campaign_id: str) -> list[Market]:
         principal.ensure(Operation.WRITE, to_campaign_id)
         principal.ensure(Operation.READ, from_campaign_id)

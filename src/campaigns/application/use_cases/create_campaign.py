@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 
 from campaigns.application.ports import Clock, IdFactory, UnitOfWorkFactory
+from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._campaign_writes import (
     build_campaign,
     ensure_site_available,
@@ -41,6 +42,7 @@ class CreateCampaign:
         self._clock = clock
         self._ids = ids
 
+    @reruns_aborted_transactions
     async def execute(self, principal: Principal, body: Mapping[str, Any]) -> Campaign:
         principal.ensure_supreme()
         client = split_client_document(body)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from campaigns.application.ports import Clock, IdFactory, UnitOfWorkFactory
+from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._market_writes import add_markets, build_market, require_campaign, writable_fields
 from campaigns.domain.documents import deep_merge
 from campaigns.domain.market import Market
@@ -31,6 +32,7 @@ class CreateMarket:
         self._clock = clock
         self._ids = ids
 
+    @reruns_aborted_transactions
     async def execute(self, principal: Principal, campaign_id: str, body: Mapping[str, Any]) -> Market:
         principal.ensure(Operation.WRITE, campaign_id)
         now = self._clock.now()

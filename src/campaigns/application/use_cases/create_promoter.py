@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from campaigns.application.ports import Clock, IdFactory, UnitOfWorkFactory
+from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._promoter_writes import build_promoter, client_fields
 from campaigns.domain.events import PromoterCreated
 from campaigns.domain.permissions import Principal
@@ -28,6 +29,7 @@ class CreatePromoter:
         self._clock = clock
         self._ids = ids
 
+    @reruns_aborted_transactions
     async def execute(self, principal: Principal, body: Mapping[str, Any]) -> Promoter:
         principal.ensure_supreme()
         now = self._clock.now()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from campaigns.application.ports import Clock, UnitOfWorkFactory
+from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._event_mapping import market_event_mappings
 from campaigns.application.use_cases._market_writes import load_market
 from campaigns.domain.events import MarketDeleted
@@ -22,6 +23,7 @@ class DeleteMarket:
         self._uow = uow
         self._clock = clock
 
+    @reruns_aborted_transactions
     async def execute(self, principal: Principal, campaign_id: str, market_id: str) -> None:
         principal.ensure(Operation.WRITE, campaign_id)
         async with self._uow() as uow:

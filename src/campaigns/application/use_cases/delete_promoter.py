@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from campaigns.application.ports import Clock, UnitOfWorkFactory
+from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._promoter_writes import load_promoter
 from campaigns.domain.events import PromoterDeleted
 from campaigns.domain.permissions import Principal
@@ -19,6 +20,7 @@ class DeletePromoter:
         self._uow = uow
         self._clock = clock
 
+    @reruns_aborted_transactions
     async def execute(self, principal: Principal, promoter_id: str) -> None:
         principal.ensure_supreme()
         async with self._uow() as uow:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from functools import partial
 
 from campaigns.application.ports import Clock, UnitOfWorkFactory
+from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._market_notifications import load_markets, save_changes, with_notification
 from campaigns.domain.market import Market
 from campaigns.domain.permissions import Principal
@@ -31,6 +32,7 @@ class ScheduleMarketNotifications:
         self._uow = uow
         self._clock = clock
 
+    @reruns_aborted_transactions
     async def execute(
         self, principal: Principal, market_ids: Sequence[str], notification_date: dt.datetime
     ) -> list[Market]:

@@ -9,6 +9,7 @@ import msgspec
 
 from campaigns.application.errors import CampaignNotFound, VersionMismatch
 from campaigns.application.ports import CampaignCache, Clock, IdFactory, UnitOfWork, UnitOfWorkFactory
+from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._campaign_writes import (
     ensure_site_available,
     password_hash_for,
@@ -49,6 +50,7 @@ class UpdateCampaign:
         self._ids = ids
         self._cache = cache
 
+    @reruns_aborted_transactions
     async def execute(
         self, principal: Principal, campaign_id: str, body: Mapping[str, Any], *, if_match: int | None = None
     ) -> Campaign:

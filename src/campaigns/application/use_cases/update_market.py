@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 
 from campaigns.application.ports import Clock, UnitOfWorkFactory
+from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._event_mapping import market_event_mappings
 from campaigns.application.use_cases._market_writes import build_market, load_market, writable_fields
 from campaigns.domain.documents import deep_merge
@@ -33,6 +34,7 @@ class UpdateMarket:
         self._uow = uow
         self._clock = clock
 
+    @reruns_aborted_transactions
     async def execute(self, principal: Principal, campaign_id: str, market_id: str, body: Mapping[str, Any]) -> Market:
         principal.ensure(Operation.WRITE, campaign_id)
         fields = writable_fields(body)

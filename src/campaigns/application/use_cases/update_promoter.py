@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 
 from campaigns.application.ports import Clock, UnitOfWorkFactory
+from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._promoter_writes import build_promoter, client_fields, load_promoter
 from campaigns.domain.documents import deep_merge
 from campaigns.domain.events import PromoterUpdated
@@ -29,6 +30,7 @@ class UpdatePromoter:
         self._uow = uow
         self._clock = clock
 
+    @reruns_aborted_transactions
     async def execute(self, principal: Principal, promoter_id: str, body: Mapping[str, Any]) -> Promoter:
         principal.ensure_supreme()
         async with self._uow() as uow:

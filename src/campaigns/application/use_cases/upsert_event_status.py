@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from campaigns.application.ports import UnitOfWorkFactory
+from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.domain.event_status import EventStatus, EventStatusDates
 from campaigns.domain.permissions import Principal
 from campaigns.domain.validation import ensure_valid_event_status
@@ -23,6 +24,7 @@ class UpsertEventStatus:
     def __init__(self, *, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
+    @reruns_aborted_transactions
     async def execute(
         self, principal: Principal, event_id: str, status: str | None, end: dt.datetime | None
     ) -> EventStatus:
