@@ -524,8 +524,8 @@ async def test_clone_copies_the_markets_with_new_ids_and_same_names(api: Api, cl
     target_id = await new_campaign(api, "clone-target")
     boston = await new_market(api, source_id, market_body("Boston"))
     austin = await new_market(api, source_id, market_body("Austin", point=None))
-    notify = {"notification": {"date": iso(PRESALE - timedelta(days=1))}}
-    await api.client.post(markets_path(source_id, boston["id"]), json=notify, headers=api.supreme)
+    notify = {"marketIds": [boston["id"]], "notificationDate": iso(PRESALE - timedelta(days=1))}
+    assert (await api.client.post("/markets/notifyDate", json=notify, headers=api.supreme)).status_code == 200
     existing = await new_market(api, target_id, market_body("Denver"))
     clock.advance(timedelta(hours=1))
     before = len(api.pending())

@@ -373,3 +373,110 @@ async def test_a_body_over_one_mebibyte_is_413_and_writes_nothing(api: Api, path
     assert_problem(response, 413, "PAYLOAD_TOO_LARGE")
     assert await stored(api, target) == target
     assert api.pending() == before
+
+
+# --------------------------------------------------------------------------- read-only in market bodies
+
+ARMING = [
+    pytest.param({"date": "2000-01-01T00:00:00Z"}, id="a due date"),
+    pytest.param({"date": iso(START + 30 * HOUR)}, id="a date after the presale"),
+    pytest.param({"date": iso(START + HOUR), "notified": iso(START - HOUR)}, id="notified set"),
+    pytest.param({"notified": None}, id="notified cleared"),
+    pytest.param(None, id="null"),
+]
+"""`notification` values a market body may carry: each would arm, move or reset a reminder if it were taken."""
+
+WRITERS = ["write", "supreme"]
+"""A campaign writer, and a supreme user: a market body's `notification` is ignored whoever sends it."""
+
+
+def writer(tokens: Tokens, campaign_id: str, who: str) -> dict[str, str]:
+    return bearer(tokens.supreme() if who == "supreme" else tokens.for_campaign(campaign_id, [who]))
+
+
+@pytest.mark.parametrize("who", WRITERS)
+@pytest.mark.parametrize("notification", ARMING)
+async def test_a_created_market_has_no_notification_whatever_the_body_says(
+    api: Api, tokens: Tokens, clock: FixedClock, notification: Json | None, who: str
+) -> None:
+    reminding = await campaign(api, "reminding")
+    body: Json = {
+        "name": "armed",
+        "city": "Albany",
+        "state": "NY",
+        "timezone": "America/New_York",
+        "event": {"ids": ["E-armed"], "presaleDateTime": iso(START + 5 * HOUR)},
+        "notification": notification,
+    }
+
+    response = await api.client.post(
+        f"/campaigns/{reminding}/markets", json=body, headers=writer(tokens, reminding, who)
+    )
+
+    assert response.status_code == 201, response.text
+    created = response.json()
+    assert "notification" not in created
+    assert await stored(api, created) == created
+    assert await listed(api, "/markets/upcoming") == [created]
+    clock.advance(2 * HOUR)
+    assert await listed_ids(api, "/markets/notifiable") == []
+
+
+@pytest.mark.parametrize("who", WRITERS)
+@pytest.mark.parametrize("notification", ARMING)
+async def test_an_update_keeps_the_stored_notification_whatever_the_body_says(
+    api: Api, tokens: Tokens, clock: FixedClock, notification: Json | None, who: str
+) -> None:
+    reminding = await campaign(api, "reminding")
+    target = await market(api, reminding, "target")
+    headers = writer(tokens, reminding, who)
+    path = f"/campaigns/{reminding}/markets/{target['id']}"
+    scheduled = (await schedule(api, [target["id"]], START + 2 * HOUR)).json()["markets"][0]
+    before = api.pending()
+
+    only_notification = await api.client.post(path, json={"notification": notification}, headers=headers)
+    round_trip = await api.client.post(
+        path, json={**scheduled, "population": 97_000, "notification": notification}, headers=headers
+    )
+
+    assert only_notification.status_code == 200, only_notification.text
+    assert only_notification.json() == scheduled, "nothing else was asked: nothing is written"
+    assert round_trip.status_code == 200, round_trip.text
+    changed = round_trip.json()
+    assert changed["population"] == 97_000
+    assert changed["notification"] == {"date": iso(START + 2 * HOUR)}
+    assert await stored(api, target) == changed
+    assert event_types(api.pending()[len(before) :]) == ["market.updated", "campaign.event-mapping"]
+    assert await listed_ids(api, "/markets/notifiable") == []
+    clock.advance(2 * HOUR)
+    assert await listed_ids(api, "/markets/notifiable") == [target["id"]]
+
+    notified = (await mark_notified(api, [target["id"]])).json()["markets"][0]
+    again = await api.client.post(path, json={**notified, "notification": notification}, headers=headers)
+
+    assert again.json() == notified, again.text
+    assert notified["notification"] == {"date": iso(START + 2 * HOUR), "notified": iso(START + 2 * HOUR)}
+    assert await listed_ids(api, "/markets/notifiable") == []
+
+
+async def test_a_clone_copies_no_notification_state(api: Api, tokens: Tokens, clock: FixedClock) -> None:
+    source = await campaign(api, "reminding-source")
+    target = await campaign(api, "reminding-target")
+    scheduled = await market(api, source, "scheduled")
+    notified = await market(api, source, "notified")
+    await schedule(api, [scheduled["id"], notified["id"]], START + HOUR)
+    await mark_notified(api, [notified["id"]])
+    manager = bearer(tokens.mint({"userId": "m", "campaignActions": {target: ["write"], source: ["read"]}}))
+
+    response = await api.client.post(
+        f"/campaigns/{target}/markets/clones", json={"fromCampaignId": source}, headers=manager
+    )
+
+    assert response.status_code == 200, response.text
+    cloned = response.json()["cloned"]
+    assert [copy["name"] for copy in cloned] == ["scheduled", "notified"]
+    assert all("notification" not in copy for copy in cloned)
+    upcoming = {item["id"]: item for item in await listed(api, "/markets/upcoming")}
+    assert [upcoming[copy["id"]] for copy in cloned] == cloned
+    clock.advance(HOUR)
+    assert await listed_ids(api, "/markets/notifiable") == [scheduled["id"]]

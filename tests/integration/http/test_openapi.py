@@ -222,3 +222,16 @@ async def test_the_page_embeds_the_document_in_the_openapi_version_its_ui_reads(
     assert '"openapi":"3.0.3"' in page.text
     assert '{"type":"null"}' not in page.text, "3.1 null branches are written as nullable for Swagger UI 4"
     assert (await _document(client))["openapi"].startswith("3.1"), "the served document stays 3.1"
+
+
+@pytest.mark.parametrize("key", [("POST", "/campaigns/{id}/markets"), ("POST", "/campaigns/{id}/markets/{id}")])
+async def test_the_fields_a_market_body_ignores_are_documented_read_only(client: Client, key: tuple[str, str]) -> None:
+    document = await _document(client)
+    schema = _operations(document)[key]["requestBody"]["content"]["application/json"]["schema"]
+    (reference,) = schema["allOf"]
+    properties = document["components"]["schemas"][reference["$ref"].rsplit("/", 1)[-1]]["properties"]
+
+    read_only = {name for name, field in properties.items() if field.get("readOnly") is True}
+
+    assert read_only == {"id", "campaign_id", "date", "notification"}, properties
+    assert "/markets/notifyDate" in properties["notification"]["description"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -133,11 +133,16 @@ def oracle_allows(claims: Json, campaign_id: str, status: str, needs: str) -> bo
 
 
 @pytest.fixture
-def seeded_client(tmp_path: Path) -> Iterator[tuple[TestClient[Any], Tokens, list[Seeded]]]:
+def matrix_clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def seeded_client(tmp_path: Path, matrix_clock: FixedClock) -> Iterator[tuple[TestClient[Any], Tokens, list[Seeded]]]:
     # The embedded store only, unlike the `settings` fixture's two profiles: the generated matrix is
     # about the permission policy, not the store, and twice its examples would cost CI minutes.
     settings = settings_for(tmp_path)
-    _, app = app_for(settings, FixedClock(START))
+    _, app = app_for(settings, matrix_clock)
     tokens = Tokens(DevKeyPair(settings.dev_key_dir))
     with TestClient(app=app) as client:
         admin = bearer(tokens.supreme())
@@ -253,8 +258,12 @@ class SeededMarkets:
 
     def remove(self, campaign_id: str, market_id: str) -> None:
         """After an allowed create: the extra market goes."""
-        response = self.client.delete(f"/campaigns/{campaign_id}/markets/{market_id}", headers=self.admin)
-        assert response.status_code == 204, response.text
+        delete_market(self.client, self.admin, campaign_id, market_id)
+
+
+def delete_market(client: TestClient[Any], admin: dict[str, str], campaign_id: str, market_id: str) -> None:
+    response = client.delete(f"/campaigns/{campaign_id}/markets/{market_id}", headers=admin)
+    assert response.status_code == 204, response.text
 
 
 @dataclass(frozen=True)
@@ -379,5 +388,225 @@ def test_every_market_route_answers_as_the_permission_table_says(
             markets.restore(target.id)
         elif response.status_code == 201:
             markets.remove(target.id, response.json()["id"])
+
+    check()
+
+
+# --------------------------------------------------------------------------- notification rights
+
+HOUR = timedelta(hours=1)
+REMINDERS: dict[str, tuple[int, int | None, bool]] = {
+    "due": (5, 1, False),
+    "notified": (6, 1, True),
+    "waiting": (10, 8, False),
+    "unarmed": (20, None, False),
+}
+"""Each seeded campaign's markets: name → (presale, notification date, notified), hours from START.
+
+Seen from START + 2h, every presale is upcoming and each notification state is there once.
+"""
+NEW_MARKET: Json = {
+    **MARKET_BODY,
+    "name": "Matrix Extra",
+    "event": {"ids": ["E-extra"], "presaleDateTime": iso(START + 5 * HOUR)},
+}
+
+
+class ArmedMarkets:
+    """Markets in every notification state, set by the supreme routes; a market a write created is removed at once."""
+
+    def __init__(self, client: TestClient[Any], admin: dict[str, str], campaigns: list[Seeded]) -> None:
+        self.client = client
+        self.admin = admin
+        self.by_campaign: dict[str, dict[str, str]] = {}
+        for campaign in campaigns:
+            self.by_campaign[campaign.id] = {name: self._arm(campaign, name) for name in REMINDERS}
+
+    def _post(self, path: str, body: Json) -> Json:
+        response = self.client.post(path, json=body, headers=self.admin)
+        assert response.status_code in {200, 201}, response.text
+        answered: Json = response.json()
+        return answered
+
+    def _arm(self, campaign: Seeded, name: str) -> str:
+        presale, notify_at, notified = REMINDERS[name]
+        event = {"ids": [f"E-{name}"], "presaleDateTime": iso(START + presale * HOUR)}
+        market_id: str = self._post(
+            f"/campaigns/{campaign.id}/markets", {**MARKET_BODY, "name": f"{campaign.site} {name}", "event": event}
+        )["id"]
+        if notify_at is not None:
+            self._post(
+                "/markets/notifyDate", {"marketIds": [market_id], "notificationDate": iso(START + notify_at * HOUR)}
+            )
+        if notified:
+            self._post("/markets/notified", {"marketIds": [market_id]})
+        return market_id
+
+    def read(self, campaign_id: str, name: str) -> Json:
+        response = self.client.get(
+            f"/campaigns/{campaign_id}/markets/{self.by_campaign[campaign_id][name]}", headers=self.admin
+        )
+        assert response.status_code == 200, response.text
+        found: Json = response.json()
+        return found
+
+    def reminders(self) -> tuple[list[Json], list[Json]]:
+        """What `/markets/notifiable` and `/markets/upcoming` answer."""
+        answers = [self.client.get(path, headers=self.admin) for path in ("/markets/notifiable", "/markets/upcoming")]
+        assert all(answer.status_code == 200 for answer in answers), [answer.text for answer in answers]
+        return answers[0].json()["markets"], answers[1].json()["markets"]
+
+    def remove(self, campaign_id: str, market_ids: list[str]) -> None:
+        for market_id in market_ids:
+            delete_market(self.client, self.admin, campaign_id, market_id)
+
+
+@dataclass(frozen=True)
+class NotificationCase:
+    target: Seeded
+    """The campaign in the path."""
+    source: Seeded
+    """The campaign a clone copies from."""
+    market: str
+    """Which of the target's markets (a REMINDERS name) an update names."""
+    notification: Json | None
+    """What the body says `notification` is."""
+
+
+@dataclass(frozen=True)
+class NotificationAttempt:
+    """A write whose body carries `notification` (a clone's sources carry it), what it needs, what it answers."""
+
+    name: str
+    send: Callable[[TestClient[Any], NotificationCase, ArmedMarkets, dict[str, str]], Any]
+    needs: Callable[[NotificationCase], list[tuple[Seeded, str]]]
+    answer: Callable[[NotificationCase], int]
+
+
+def _update_market(
+    round_trip: bool,
+) -> Callable[[TestClient[Any], NotificationCase, ArmedMarkets, dict[str, str]], Any]:
+    def send(client: TestClient[Any], case: NotificationCase, armed: ArmedMarkets, headers: dict[str, str]) -> Any:
+        market = armed.read(case.target.id, case.market)
+        body = {**market, "notification": case.notification} if round_trip else {"notification": case.notification}
+        return client.post(f"/campaigns/{case.target.id}/markets/{market['id']}", json=body, headers=headers)
+
+    return send
+
+
+def _supreme_route(path: str) -> Callable[[TestClient[Any], NotificationCase, ArmedMarkets, dict[str, str]], Any]:
+    def send(client: TestClient[Any], case: NotificationCase, armed: ArmedMarkets, headers: dict[str, str]) -> Any:
+        body: Json = {"marketIds": [armed.by_campaign[case.target.id][case.market]]}
+        if path.endswith("notifyDate"):
+            body["notificationDate"] = (case.notification or {}).get("date") or iso(START + 3 * HOUR)
+        return client.post(path, json=body, headers=headers)
+
+    return send
+
+
+NOTIFICATION_ATTEMPTS = [
+    NotificationAttempt(
+        "create market",
+        lambda client, case, _, headers: client.post(
+            f"/campaigns/{case.target.id}/markets",
+            json={**NEW_MARKET, "notification": case.notification},
+            headers=headers,
+        ),
+        lambda case: [(case.target, "write")],
+        lambda _: 201,
+    ),
+    NotificationAttempt(
+        "update market", _update_market(round_trip=False), lambda case: [(case.target, "write")], lambda _: 200
+    ),
+    NotificationAttempt(
+        "round trip", _update_market(round_trip=True), lambda case: [(case.target, "write")], lambda _: 200
+    ),
+    NotificationAttempt(
+        "clone markets",
+        lambda client, case, _, headers: client.post(
+            f"/campaigns/{case.target.id}/markets/clones", json={"fromCampaignId": case.source.id}, headers=headers
+        ),
+        lambda case: [(case.target, "write"), (case.source, "read")],
+        lambda case: 409 if case.source == case.target else 200,
+    ),
+    NotificationAttempt(
+        "update campaign",
+        lambda client, case, _, headers: client.post(
+            f"/campaigns/{case.target.id}", json={"notification": case.notification}, headers=headers
+        ),
+        lambda _: [],
+        lambda _: 400,
+    ),
+    NotificationAttempt("notify date", _supreme_route("/markets/notifyDate"), lambda _: [], lambda _: 403),
+    NotificationAttempt("notified", _supreme_route("/markets/notified"), lambda _: [], lambda _: 403),
+]
+
+_INSTANT_OR_NULL = st.none() | st.datetimes(datetime(2000, 1, 1), datetime(2100, 1, 1), timezones=st.just(UTC)).map(iso)
+NOTIFICATIONS = st.none() | st.fixed_dictionaries({}, optional={"date": _INSTANT_OR_NULL, "notified": _INSTANT_OR_NULL})
+"""A market body's `notification`: null, or any mix of dates (past, due, after the presale) and nulls."""
+
+
+def _non_supreme_claims(ids: list[str]) -> st.SearchStrategy[Json]:
+    """Any mix of read/write/admin grants on the seeded campaigns, often on the one a request names."""
+    grants = st.dictionaries(st.sampled_from(ids), st.lists(st.sampled_from(ACTIONS), min_size=1, max_size=3))
+    return st.fixed_dictionaries(
+        {"userId": st.just("matrix-user"), "campaignActions": grants},
+        optional={
+            "supreme": st.sampled_from([False, "true"]),
+            "isSupreme": st.sampled_from([False, 1]),
+            "campaignIds": st.lists(st.sampled_from(ids), max_size=3),
+        },
+    )
+
+
+def _created(response: Any) -> list[str]:
+    """The ids of the markets a successful create or clone added."""
+    if response.status_code == 201:
+        return [response.json()["id"]]
+    if response.status_code == 200 and "cloned" in response.json():
+        return [market["id"] for market in response.json()["cloned"]]
+    return []
+
+
+def test_no_non_supreme_token_changes_the_reminder_lists(
+    seeded_client: tuple[TestClient[Any], Tokens, list[Seeded]], matrix_clock: FixedClock
+) -> None:
+    """Spec §3 Markets: `notification` is read-only in market bodies, set by the supreme `/markets/*` routes alone."""
+    client, tokens, campaigns = seeded_client
+    armed = ArmedMarkets(client, bearer(tokens.supreme()), campaigns)
+    matrix_clock.advance(2 * HOUR)
+    notifiable, upcoming = armed.reminders()
+    assert [market["name"] for market in notifiable] == [f"{c.site} due" for c in campaigns]
+    assert len(upcoming) == len(campaigns) * len(REMINDERS)
+
+    @given(
+        claims=_non_supreme_claims([c.id for c in campaigns]),
+        target=st.sampled_from(campaigns),
+        source=st.sampled_from(campaigns),
+        market=st.sampled_from(list(REMINDERS)),
+        notification=NOTIFICATIONS,
+        attempt=st.sampled_from(NOTIFICATION_ATTEMPTS),
+    )
+    def check(
+        claims: Json,
+        target: Seeded,
+        source: Seeded,
+        market: str,
+        notification: Json | None,
+        attempt: NotificationAttempt,
+    ) -> None:
+        case = NotificationCase(target=target, source=source, market=market, notification=notification)
+        response = attempt.send(client, case, armed, bearer(tokens.mint(claims)))
+        created = _created(response)
+        try:
+            allowed = all(oracle_allows(claims, c.id, c.status, need) for c, need in attempt.needs(case))
+            expected = attempt.answer(case) if allowed else 403
+            assert response.status_code == expected, (attempt.name, case, claims, response.text)
+            now_notifiable, now_upcoming = armed.reminders()
+            assert now_notifiable == notifiable, (attempt.name, case, claims)
+            assert [m for m in now_upcoming if m["id"] not in created] == upcoming, (attempt.name, case, claims)
+            assert all("notification" not in m for m in now_upcoming if m["id"] in created), (attempt.name, case)
+        finally:
+            armed.remove(target.id, created)
 
     check()

@@ -17,8 +17,9 @@ from campaigns.domain.events import MarketCreated
 from campaigns.domain.market import Market
 from campaigns.domain.validation import ensure_valid_market
 
-READ_ONLY_FIELDS = frozenset({"id", "campaign_id", "date"})
-"""Echoed back from a read, never taken from a body: the service sets them (the path names the campaign)."""
+READ_ONLY_FIELDS = frozenset({"id", "campaign_id", "date", "notification"})
+"""Echoed back from a read, never taken from a body: the service sets them (the path names the campaign),
+and `notification` belongs to the supreme `/markets/*` routes, so a campaign writer cannot arm reminders."""
 
 
 @functools.cache

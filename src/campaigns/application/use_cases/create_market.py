@@ -18,7 +18,8 @@ class CreateMarket:
 
     - Needs `write` on the campaign; an ungranted id answers 403 whether it exists or not.
     - The campaign must exist; it is the one the path names (a `campaign_id` in the body is ignored,
-      as are `id` and `date`, which the service sets).
+      as are `id` and `date`, which the service sets, and `notification`, which only the supreme
+      `/markets/notifyDate` and `/markets/notified` set: a new market has none).
     - Required: `name`, `city`, `state`, `timezone` (an IANA name); `point` is `[longitude, latitude]`
       within range, `event.ids` has at least one id, `event.category_ids` are unique,
       `promoterIds` are 24-hex ids, instants are ISO-8601. Every failing field is listed.

@@ -22,8 +22,10 @@ class UpdateMarket:
 
     - Needs `write` on its campaign; the market must belong to that campaign (a market of another
       campaign is not found).
-    - Objects merge deeply; arrays and scalars replace; `id`, `campaign_id` and `date` in the body
-      are ignored. The result is held to the rules of a create, every failing field listed.
+    - Objects merge deeply; arrays and scalars replace; `id`, `campaign_id`, `date` and
+      `notification` in the body are ignored (the stored `notification` is kept: only the supreme
+      `/markets/notifyDate` and `/markets/notified` change it). The result is held to the rules of
+      a create, every failing field listed.
     - A rename to a name the campaign already has is refused (409); the store's unique index decides.
     - A changed `event.presaleDateTime` also emits `market.presale-changed` (refresh selections),
       in the same commit as `market.updated`, then the campaign's `campaign.event-mapping`. An

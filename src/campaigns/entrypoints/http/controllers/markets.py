@@ -32,6 +32,11 @@ MARKET_BODY = {"body_error_code": INVALID_MARKET_SCHEMA}
 MARKET_WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 413)
 
 
+def read_only(description: str) -> msgspec.Meta:
+    """OpenAPI `readOnly`: a client may send the field back as it read it (a round trip); it is ignored."""
+    return msgspec.Meta(extra_json_schema={"description": description, "extra": {"readOnly": True}})
+
+
 # --------------------------------------------------------------------------- request bodies
 
 
@@ -79,11 +84,13 @@ class MarketInput(Input):
     population: int | UnsetType | None = UNSET
     event: MarketEventInput | UnsetType | None = UNSET
     promoterIds: list[str] | UnsetType = UNSET  # noqa: N815 - legacy field name
-    notification: NotificationInput | UnsetType | None = UNSET
-    id: str | UnsetType = UNSET
-    campaign_id: str | UnsetType = UNSET
-    date: MarketDatesInput | UnsetType = UNSET
-    """`id`, `campaign_id` and `date` may be echoed back from a read; they are ignored (the path names the campaign)."""
+    notification: Annotated[
+        NotificationInput | UnsetType | None,
+        read_only("Ignored: only the supreme `/markets/notifyDate` and `/markets/notified` set it."),
+    ] = UNSET
+    id: Annotated[str | UnsetType, read_only("Ignored: the service mints it.")] = UNSET
+    campaign_id: Annotated[str | UnsetType, read_only("Ignored: the path names the campaign.")] = UNSET
+    date: Annotated[MarketDatesInput | UnsetType, read_only("Ignored: the service stamps it.")] = UNSET
 
 
 class CloneMarketsInput(Input):
