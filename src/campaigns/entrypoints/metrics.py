@@ -17,7 +17,6 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from campaigns.application.ports import OutboxStats
 from campaigns.application.use_cases.refresh_lifecycle import RefreshReport
 
-
 MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 """prometheus-client's variable: set, metrics are kept in files in that directory, one per process and kind."""
 
