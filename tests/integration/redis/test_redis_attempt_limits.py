@@ -16,9 +16,12 @@ import structlog
 import time_machine
 from redis.asyncio import Redis as AsyncRedis
 
+from campaigns.adapters.in_memory import FixedClock
 from campaigns.adapters.limits_attempt_limiter import LimitsAttemptLimiter
 from campaigns.adapters.redis_connections import RedisHealth
+from tests.integration.http.support import bearer, valid_campaign_body
 from tests.integration.redis.servers import RedisPair, RedisServer, redis_server
+from tests.integration.redis.service import START, Service, service
 
 pytestmark = pytest.mark.integration
 
@@ -165,3 +168,31 @@ async def test_with_redis_down_the_process_counts_and_the_shared_count_resumes_a
         "redis unavailable",
         "redis recovered",
     ]
+
+
+# --------------------------------------------------------------------------- two apps, as two workers
+
+
+async def test_two_apps_on_one_redis_hold_one_limit_for_a_caller(tmp_path: Path, servers: RedisPair) -> None:
+    """Wrong guesses spread over two apps (two workers' containers on one store and one Redis) count once."""
+    async with (
+        service(tmp_path, FixedClock(START), redis_url=servers.primary.url) as one,
+        service(tmp_path, FixedClock(START), redis_url=servers.primary.url) as two,
+    ):
+        created = await one.api.create(valid_campaign_body("secret-site", password="s3cret!"))
+        await one.api.update(created["id"], {"status": "OPEN"})
+        fan = bearer(one.api.tokens.mint({"userId": "fan", "supreme": False}))
+
+        async def guess(app: Service, password: str) -> int:
+            response = await app.client.get(
+                "/campaigns", params={"domain": "secret-site", "password": password}, headers=fan
+            )
+            return response.status_code
+
+        right = [await guess(app, "s3cret!") for app in (one, two)]
+        wrong = [await guess(app, f"wrong-{n}") for n in range(5) for app in (one, two)]
+        after = [await guess(app, password) for app in (one, two) for password in ("wrong-again", "s3cret!")]
+
+    assert right == [200, 200]  # right passwords take nothing
+    assert wrong == [401] * 10
+    assert after == [429] * 4
