@@ -34,8 +34,8 @@ class LimitsAttemptLimiter(AttemptLimiter):
     With it, the count lives in Redis (the `limits` Redis storage, one atomic script per attempt),
     shared by every worker and instance. While Redis cannot be asked (`health`), this process's own
     count stands in: an outage loosens the limit to one per process, never lifts it, and never fails
-    a request. An attempt counted on one side of an outage's start or end is given back on the other
-    side, so the count may be off by the attempts in flight at that moment.
+    a request. An attempt taken just before an outage starts or ends is given back to the count in
+    use after it, so that count may be off by the attempts in flight at that moment.
 
     The storages read the wall clock (`time.time()`) themselves; tests move it with time-machine.
     """
