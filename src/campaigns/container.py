@@ -210,7 +210,6 @@ class Container(containers.DeclarativeContainer):
     outbox: providers.Provider[OutboxStore] = store.outbox
     cache = providers.Singleton(InProcessCampaignCache, ttl_seconds=settings.provided.cache_ttl_seconds)
     password_verifier = providers.Singleton(ThreadPoolPasswordVerifier)
-    password_attempts = providers.Singleton(LimitsAttemptLimiter, attempts=10, window_seconds=60)
     json_lines_sink = providers.Selector(
         providers.Callable(json_lines_mode, settings),
         on=providers.Singleton(JsonLinesEventSink, settings.provided.events_path),
@@ -302,6 +301,7 @@ class Container(containers.DeclarativeContainer):
     )
     discovery_redis_health = providers.Singleton(RedisHealth, "discovery cache")
     lookup_redis_health = providers.Singleton(RedisHealth, "campaign documents")
+    password_attempts_redis_health = providers.Singleton(RedisHealth, "password attempts")
     """Whether each use of Redis works now: one log line when it stops, one when it is back."""
     discovery_cache = providers.Selector(
         providers.Callable(configured, settings.provided.redis_url),
@@ -329,6 +329,10 @@ class Container(containers.DeclarativeContainer):
         off=cache,
     )
     """The lookup by domain's reads: in-process, then the Redis documents when Redis is configured."""
+    password_attempts = providers.Singleton(
+        LimitsAttemptLimiter, attempts=10, window_seconds=60, redis=redis_primary, health=password_attempts_redis_health
+    )
+    """Counted in Redis when it is configured (one count for the fleet), else in this process."""
 
     create_campaign = providers.Singleton(CreateCampaign, uow=unit_of_work, clock=clock, ids=ids)
     update_campaign = providers.Singleton(UpdateCampaign, uow=unit_of_work, clock=clock, ids=ids, cache=lookup_cache)

@@ -404,17 +404,24 @@ class PasswordVerifier(Protocol):
 
 
 class AttemptLimiter(Protocol):
-    """Failed attempts counted per caller and target (e.g. a user and a domain) over a moving window.
+    """Attempts counted per caller and target (e.g. a user and a domain) over a moving window.
 
-    Only failures are recorded; a caller over the limit stays refused until enough of its failures
-    have left the window.
+    An attempt is taken before its outcome is known, so concurrent attempts cannot outrun the limit;
+    one that turns out not to be a failure is given back. A caller at the limit stays refused until
+    enough of its attempts have left the window.
     """
 
     async def retry_after(self, caller: str, target: str) -> int | None:
-        """None while `caller` may still try `target`; else whole seconds (at least 1) until it may."""
+        """None while `caller` may still try `target`; else whole seconds (at least 1) until it may. Counts nothing."""
         ...
 
-    async def record_failure(self, caller: str, target: str) -> None: ...
+    async def acquire(self, caller: str, target: str) -> int | None:
+        """Count one attempt and answer None; or, at the limit, count nothing and answer `retry_after`'s seconds."""
+        ...
+
+    async def give_back(self, caller: str, target: str) -> None:
+        """Uncount an attempt `acquire` counted that was no failure."""
+        ...
 
 
 class ArtistSummary(msgspec.Struct, frozen=True, kw_only=True):

@@ -1,12 +1,15 @@
 """`campaigns serve` on granian: worker processes sharing one socket, the scheduler in the first one only.
 
-See docs/adr/0013-granian-server.md for why granian and how its settings were chosen.
+See docs/adr/0013-granian-server.md for why granian and how its settings were chosen, and the ADR on
+workers as one instance for the metrics they share and the workers that replace those that die.
 """
 
 from __future__ import annotations
 
 import functools
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from granian.constants import Interfaces, Loops
@@ -18,6 +21,7 @@ from litestar.types import ASGIApp
 from campaigns.config import Settings
 from campaigns.container import build_container
 from campaigns.entrypoints.logging import configure_logging
+from campaigns.entrypoints.metrics import forget_process, share_across_processes
 from campaigns.main.app import create_app_from_container
 
 SHUTDOWN_GRACE_SECONDS = 30
@@ -45,30 +49,50 @@ def worker_app(settings: Settings, *, worker: int) -> ASGIApp:
 
 
 class _NumberedWorkers(MPServer):
-    """Tells each worker's app loader which worker it is loading for (granian does not pass it on)."""
+    """Tells each worker's app loader which worker it loads for, and forgets a replaced worker's live gauges.
+
+    granian 2.8 has a public hook for neither: it passes the loader no worker number, and tells no
+    one when a worker exits. Every worker it starts, first or replacement, comes through
+    `_spawn_worker` with its number: a replacement keeps its predecessor's number (so a respawned
+    worker 1 runs the scheduler again), and its predecessor is gone or about to be.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._latest: dict[int, Any] = {}
 
     def _spawn_worker(self, idx: Any, target: Any, callback_loader: Callable[..., ASGIApp], *rest: Any) -> Any:
-        return super()._spawn_worker(idx, target, functools.partial(callback_loader, worker=idx), *rest)
+        if (replaced := self._latest.get(idx)) is not None and replaced.inner.pid is not None:
+            forget_process(replaced.inner.pid)
+        worker = super()._spawn_worker(idx, target, functools.partial(callback_loader, worker=idx), *rest)
+        self._latest[idx] = worker
+        return worker
 
 
 def serve(settings: Settings, address: str) -> None:
     """Serve until SIGTERM or SIGINT, then drain in-flight requests, stop the scheduler and close the store.
 
     `address` is an IP address (granian binds literals only: `startup.listen_address` resolves the host).
-    Returns once every worker stopped; raises SystemExit(1) if a worker died on its own.
+    A worker that exits on its own is replaced at once (the embedded scheduler with worker 1). Returns
+    once every worker stopped; raises SystemExit(1) if a worker exits again within 5.5 s of replacing
+    one (granian's crash-loop guard: a worker that cannot start is not restarted forever).
+    The workers' metrics live in a fresh temporary directory, removed when `serve` ends.
     """
-    server = _NumberedWorkers(
-        "campaigns.main.server:worker_app",
-        address=address,
-        port=settings.port,
-        interface=Interfaces.ASGI,
-        workers=settings.workers,
-        loop=Loops.auto,
-        http1_settings=HTTP1Settings(header_read_timeout=round(settings.http_header_timeout_seconds * 1000)),
-        # Its start and stop lines would repeat the service's own; warnings and errors still show.
-        log_level=LogLevels.debug if settings.log_level == "DEBUG" else LogLevels.warning,
-        log_dictconfig=_GRANIAN_LOGS_TO_ROOT,
-        workers_kill_timeout=SHUTDOWN_GRACE_SECONDS,
-    )
-    configure_logging(settings.log_level)  # granian's logging set-up closed the root handler
-    server.serve(target_loader=functools.partial(worker_app, settings), wrap_loader=False)
+    with tempfile.TemporaryDirectory(prefix="campaigns-metrics-") as metrics_dir:
+        share_across_processes(Path(metrics_dir))
+        server = _NumberedWorkers(
+            "campaigns.main.server:worker_app",
+            address=address,
+            port=settings.port,
+            interface=Interfaces.ASGI,
+            workers=settings.workers,
+            loop=Loops.auto,
+            http1_settings=HTTP1Settings(header_read_timeout=round(settings.http_header_timeout_seconds * 1000)),
+            # Its start and stop lines would repeat the service's own; warnings and errors still show.
+            log_level=LogLevels.debug if settings.log_level == "DEBUG" else LogLevels.warning,
+            log_dictconfig=_GRANIAN_LOGS_TO_ROOT,
+            workers_kill_timeout=SHUTDOWN_GRACE_SECONDS,
+            respawn_failed_workers=True,
+        )
+        configure_logging(settings.log_level)  # granian's logging set-up closed the root handler
+        server.serve(target_loader=functools.partial(worker_app, settings), wrap_loader=False)

@@ -1,8 +1,8 @@
 """The password rule of the lookup by domain, with a counting verifier and a scripted limiter.
 
 What is checked here is what the use case decides: when it hashes (never twice for a verified pair
-within the cache TTL, always after a password change), what it counts as a failed guess, and that
-a limited caller is refused before anything is hashed.
+within the cache TTL, always after a password change), that every guess is counted before its hash
+and a right one given back, and that a limited caller is refused before anything is hashed.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from campaigns.adapters.in_memory import (
     InMemoryUnitOfWork,
     SequentialIdFactory,
 )
+from campaigns.adapters.limits_attempt_limiter import LimitsAttemptLimiter
 from campaigns.adapters.tiered_campaign_cache import TieredCampaignCache
 from campaigns.application.errors import CampaignNotFound, TooManyAttempts
 from campaigns.application.ports import AttemptLimiter, UnitOfWork
@@ -31,7 +32,7 @@ from campaigns.application.use_cases.get_campaign_by_domain import DomainLookup,
 from campaigns.application.use_cases.update_campaign import UpdateCampaign
 from campaigns.domain.campaign import Campaign
 from campaigns.domain.errors import InvalidCampaignPassword
-from campaigns.domain.permissions import Action, Principal
+from campaigns.domain.permissions import Action, Principal, password_matches
 
 NOW = dt.datetime(2030, 1, 15, 12, 0, tzinfo=dt.UTC)
 TTL_SECONDS = 2.0
@@ -41,17 +42,24 @@ SITE = "secret-site"
 
 
 class ScriptedLimiter(AttemptLimiter):
-    """Records failures per (caller, target) and refuses from the `limit`-th one on (no window: tests move no time)."""
+    """Counts attempts per (caller, target) and refuses from the `limit`-th one on (no window: tests move no time)."""
 
     def __init__(self, limit: int = 10) -> None:
         self.limit = limit
-        self.failures: dict[tuple[str, str], int] = {}
+        self.attempts: dict[tuple[str, str], int] = {}
 
     async def retry_after(self, caller: str, target: str) -> int | None:
-        return 42 if self.failures.get((caller, target), 0) >= self.limit else None
+        return 42 if self.attempts.get((caller, target), 0) >= self.limit else None
 
-    async def record_failure(self, caller: str, target: str) -> None:
-        self.failures[caller, target] = self.failures.get((caller, target), 0) + 1
+    async def acquire(self, caller: str, target: str) -> int | None:
+        if (wait := await self.retry_after(caller, target)) is None:
+            self.attempts[caller, target] = self.attempts.get((caller, target), 0) + 1
+        return wait
+
+    async def give_back(self, caller: str, target: str) -> None:
+        self.attempts[caller, target] -= 1
+        if not self.attempts[caller, target]:
+            del self.attempts[caller, target]
 
 
 @dataclasses.dataclass
@@ -144,7 +152,7 @@ async def test_concurrent_checks_of_one_pair_share_one_hash(lookup: Lookup) -> N
     assert {c.id for c in found} == {campaign.id}
     assert all(isinstance(error, InvalidCampaignPassword) for error in refused), refused
     assert lookup.verifier.checks == 2
-    assert lookup.limiter.failures == {("fan", SITE): 3}  # each request is a guess, however few hashes
+    assert lookup.limiter.attempts == {("fan", SITE): 3}  # each wrong request is a guess, however few hashes
 
 
 async def test_a_password_change_is_checked_afresh(lookup: Lookup) -> None:
@@ -170,7 +178,7 @@ async def test_wrong_passwords_are_hashed_each_time_and_counted_for_the_caller_a
             await lookup.get("guess")
 
     assert lookup.verifier.checks == 3
-    assert lookup.limiter.failures == {("fan", SITE): 3}
+    assert lookup.limiter.attempts == {("fan", SITE): 3}
 
 
 async def test_no_password_is_no_guess(lookup: Lookup) -> None:
@@ -181,10 +189,10 @@ async def test_no_password_is_no_guess(lookup: Lookup) -> None:
             await lookup.get(missing)
 
     assert lookup.verifier.checks == 0
-    assert lookup.limiter.failures == {}
+    assert lookup.limiter.attempts == {}
 
 
-async def test_successes_are_not_counted(lookup: Lookup) -> None:
+async def test_right_passwords_give_their_attempt_back(lookup: Lookup) -> None:
     await lookup.open_protected("letmein")
 
     for _ in range(3):
@@ -192,7 +200,7 @@ async def test_successes_are_not_counted(lookup: Lookup) -> None:
         lookup.clock.advance(dt.timedelta(seconds=TTL_SECONDS))
 
     assert lookup.verifier.checks == 3
-    assert lookup.limiter.failures == {}
+    assert lookup.limiter.attempts == {}
 
 
 async def test_a_limited_caller_is_refused_before_anything_is_hashed_even_with_the_right_password(
@@ -200,7 +208,7 @@ async def test_a_limited_caller_is_refused_before_anything_is_hashed_even_with_t
 ) -> None:
     await lookup.open_protected("letmein")
     await lookup.get("letmein")  # remembered: the memo must not bypass the limit either
-    lookup.limiter.failures[("fan", SITE)] = lookup.limiter.limit
+    lookup.limiter.attempts[("fan", SITE)] = lookup.limiter.limit
     checks = lookup.verifier.checks
 
     for password in ("letmein", "guess"):
@@ -208,7 +216,76 @@ async def test_a_limited_caller_is_refused_before_anything_is_hashed_even_with_t
             await lookup.get(password)
         assert raised.value.retry_after == 42
     assert lookup.verifier.checks == checks
-    assert lookup.limiter.failures == {("fan", SITE): lookup.limiter.limit}
+    assert lookup.limiter.attempts == {("fan", SITE): lookup.limiter.limit}
+
+
+class GatedVerifier(CountingPasswordVerifier):
+    """Counts hashes and holds each one until `gate` opens, so every request of a burst is in flight at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+
+    async def matches(self, stored_hash: str, password: str) -> bool:
+        self.checks += 1
+        await self.gate.wait()
+        return password_matches(stored_hash, password)
+
+
+def with_limiter(lookup: Lookup, verifier: CountingPasswordVerifier, limiter: AttemptLimiter) -> GetCampaignByDomain:
+    return GetCampaignByDomain(
+        reads=InMemoryStoreReader(lookup.store),
+        cache=lookup.cache,
+        verifier=verifier,
+        limiter=limiter,
+        clock=lookup.clock,
+        verified_ttl_seconds=TTL_SECONDS,
+    )
+
+
+async def test_a_hundred_concurrent_wrong_guesses_get_ten_hashes(lookup: Lookup) -> None:
+    """Every guess takes its attempt before the hash: the 90 past the limit are refused unhashed.
+
+    The hashes are held until each request is either hashing or answered, so all 100 are in flight
+    at once (were the attempt counted after the hash, all 100 would be hashed).
+    """
+    await lookup.open_protected("letmein")
+    verifier = GatedVerifier()
+    use_case = with_limiter(lookup, verifier, LimitsAttemptLimiter(attempts=10, window_seconds=60))
+    guesses = [
+        asyncio.ensure_future(use_case.execute(FAN, DomainLookup(site=SITE, password=f"guess-{n}"))) for n in range(100)
+    ]
+
+    for _ in range(10_000):
+        if verifier.checks + sum(guess.done() for guess in guesses) == len(guesses):
+            break
+        await asyncio.sleep(0)
+    verifier.gate.set()
+    answers = await asyncio.gather(*guesses, return_exceptions=True)
+
+    assert verifier.checks == 10
+    assert sum(isinstance(answer, InvalidCampaignPassword) for answer in answers) == 10
+    assert sum(isinstance(answer, TooManyAttempts) for answer in answers) == 90
+
+
+async def test_a_fans_right_tries_never_use_up_the_limit(lookup: Lookup) -> None:
+    """Nine typos, then the right password hashed again and again (each past the memo's TTL): all accepted."""
+    campaign = await lookup.open_protected("letmein")
+    use_case = with_limiter(lookup, lookup.verifier, LimitsAttemptLimiter(attempts=10, window_seconds=60))
+    for n in range(9):
+        with pytest.raises(InvalidCampaignPassword):
+            await use_case.execute(FAN, DomainLookup(site=SITE, password=f"typo-{n}"))
+
+    for _ in range(20):
+        found = await use_case.execute(FAN, DomainLookup(site=SITE, password="letmein"))
+        assert found.id == campaign.id
+        lookup.clock.advance(dt.timedelta(seconds=TTL_SECONDS))
+    with pytest.raises(InvalidCampaignPassword):
+        await use_case.execute(FAN, DomainLookup(site=SITE, password="typo-10"))
+    with pytest.raises(TooManyAttempts):
+        await use_case.execute(FAN, DomainLookup(site=SITE, password="letmein"))
+
+    assert lookup.verifier.checks == 9 + 20 + 1
 
 
 async def test_readers_need_no_password_and_nothing_is_hashed(lookup: Lookup) -> None:
@@ -276,7 +353,7 @@ async def test_the_cached_answer_asks_no_password_and_counts_nothing(lookup: Loo
     assert await lookup.use_case.cached(FAN, SITE) is None
     assert await lookup.use_case.cached(reader, SITE) == campaign
     assert await lookup.use_case.cached(FAN, "unknown-site") is None
-    assert (lookup.verifier.checks, lookup.limiter.failures) == (0, {})
+    assert (lookup.verifier.checks, lookup.limiter.attempts) == (0, {})
     with pytest.raises(InvalidCampaignPassword):
         await lookup.get(None)
 

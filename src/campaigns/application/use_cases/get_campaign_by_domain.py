@@ -33,12 +33,14 @@ class GetCampaignByDomain:
       too, so a changed password is checked afresh (a pair once verified against a stored hash
       stays verified: the check is deterministic, the TTL only bounds what is kept). The memo is
       bounded, the least recently used pair going first; concurrent checks of one pair share one hash.
-    - Wrong passwords are limited per caller (`userId`) and domain (the AttemptLimiter port): after
-      10 in 60 s, every password that caller sends for that domain is TOO_MANY_ATTEMPTS (with the
-      seconds to wait) until the window frees, the right one too, so the limit is no oracle and
-      a remembered pair does not bypass it. Only failures count; a request without a password is
-      no guess (401 at once, nothing hashed or counted). Concurrent guesses already past the check
-      may each still fail once: the overshoot is bounded by the caller's requests in flight.
+    - Guesses are limited per caller (`userId`) and domain (the AttemptLimiter port): a password
+      that needs hashing takes one of the caller's attempts before it is hashed, so concurrent
+      guesses cannot outrun the limit (10 in 60 s: never more hashes of wrong guesses than that). A
+      right password gives its attempt back, so a fan's own right tries never lock them out; a wrong
+      one keeps it. At the limit, every password that caller sends for that domain is
+      TOO_MANY_ATTEMPTS (with the seconds to wait) until the window frees, the right one and a
+      remembered one too, so the limit is no oracle. A request without a password is no guess (401
+      at once, nothing hashed or counted); a request cancelled while its hash runs keeps its attempt.
     - Reads go through the campaign cache first (this is the service's hottest path), and
       concurrent misses for one site share one store read. `cached` answers from the nearest
       cache tier alone, for the HTTP fast lane (ADR 0014).
@@ -100,18 +102,26 @@ class GetCampaignByDomain:
     async def _check_password(self, caller: str, site: str, stored: str, password: str | None) -> None:
         if not password:
             raise InvalidCampaignPassword
-        if (wait := await self._limiter.retry_after(caller, site)) is not None:
-            raise TooManyAttempts(wait, "Too many wrong passwords for this campaign; try again later.")
         key = (site, _fingerprint(stored, password))
-        now = self._clock.now()
-        remembered = self._verified.pop(key, None)
-        if remembered is None or remembered <= now:
+        if self._remembered(key):
+            wait = await self._limiter.retry_after(caller, site)
+        elif (wait := await self._limiter.acquire(caller, site)) is None:
             if not await asyncio.shield(self._verify_once(key, stored, password)):
-                await self._limiter.record_failure(caller, site)
                 raise InvalidCampaignPassword
-            if len(self._verified) >= self._max_verified:
-                del self._verified[next(iter(self._verified))]  # the least recently used: insertion order
-        self._verified[key] = now + self._verified_ttl
+            await self._limiter.give_back(caller, site)
+        if wait is not None:
+            raise TooManyAttempts(wait, "Too many wrong passwords for this campaign; try again later.")
+        self._remember(key)
+
+    def _remembered(self, key: tuple[str, bytes]) -> bool:
+        until = self._verified.get(key)
+        return until is not None and until > self._clock.now()
+
+    def _remember(self, key: tuple[str, bytes]) -> None:
+        """Remembered for the TTL from now, as the most recently used pair (the oldest leaves when full)."""
+        if self._verified.pop(key, None) is None and len(self._verified) >= self._max_verified:
+            del self._verified[next(iter(self._verified))]  # the least recently used: insertion order
+        self._verified[key] = self._clock.now() + self._verified_ttl
 
     def _verify_once(self, key: tuple[str, bytes], stored: str, password: str) -> asyncio.Future[bool]:
         """One hash per pair at a time: the requests that arrive while it runs wait for the same answer."""

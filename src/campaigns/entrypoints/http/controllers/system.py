@@ -6,7 +6,7 @@ import msgspec
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from campaigns.application.use_cases.check_health import CheckHealth
 from campaigns.entrypoints.http.problems import error_responses
@@ -46,4 +46,4 @@ class SystemController(Controller):
         include_in_schema=True,
     )
     async def metrics(self, metrics: NamedDependency[Metrics]) -> Response[bytes]:
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
