@@ -23,12 +23,14 @@ from campaigns.application.errors import (
 from campaigns.domain.errors import (
     AccessDenied,
     CampaignError,
+    DocumentTooLarge,
     DomainAlreadyClaimed,
     InvalidCampaignPassword,
     InvalidStatusChange,
     MarketNameTaken,
     PromoterNameTaken,
     ValidationFailed,
+    field_path,
 )
 from campaigns.entrypoints.http.problems import PROBLEM_CONTENT_TYPE, FieldProblem, Problem, problem
 
@@ -45,6 +47,7 @@ STATUS_BY_ERROR: Mapping[type[CampaignError], int] = {
     InvalidStatusChange: 409,
     ConcurrentUpdate: 412,
     VersionMismatch: 412,
+    DocumentTooLarge: 413,
     TooManyAttempts: 429,
     DependencyUnavailable: 503,
     DependencyFailed: 502,
@@ -122,10 +125,10 @@ def _framework_validation(error: ValidationException, route: RouteContext) -> Pr
         from_body = from_body or item.get("source") == "body"
         field = "" if key == "data" else route.public_names.get(key, key)
         if unknown := _UNKNOWN_FIELD.search(message):
-            field = f"{field}.{unknown['name']}" if field else unknown["name"]
+            field = field_path(field, unknown["name"])
             message = "Unknown field."
         elif missing_field := _MISSING_FIELD.search(message):
-            field = f"{field}.{missing_field['name']}" if field else missing_field["name"]
+            field = field_path(field, missing_field["name"])
             message = "Required."
         fields.append(FieldProblem(field=field or "body", message=message))
     if not fields:
