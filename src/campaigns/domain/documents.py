@@ -18,7 +18,7 @@ MAX_DOCUMENT_BYTES = 1024 * 1024
 is stored can be read and POSTed back (spec §3)."""
 
 _PATH = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
-_UNKNOWN = re.compile(r"unknown field `(?P<name>[^`]+)`")
+_UNKNOWN = re.compile(r"unknown field `(?P<name>.+)`$", re.DOTALL)  # a client's key may hold backticks
 _MISSING = re.compile(r"missing required field `(?P<name>[^`]+)`")
 _NAMED = re.compile(r"field `(?P<name>[^`]+)`: ")
 
