@@ -225,7 +225,7 @@ def unstorable_key() -> st.SearchStrategy[str]:
     )
 
 
-_ANY_VALUE = st.sampled_from([None, True, 1, 2.5, "x", [], {}, {"k": [1, {"deep": None}]}])
+_ANY_VALUE: st.SearchStrategy[Any] = st.sampled_from([None, True, 1, 2.5, "x", [], {}, {"k": [1, {"deep": None}]}])
 
 
 @st.composite

@@ -60,7 +60,13 @@ CODE_BY_HTTP_STATUS: Mapping[int, str] = {
     401: "UNAUTHENTICATED",
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
 }
+
+DETAIL_BY_HTTP_STATUS: Mapping[int, str] = {
+    413: f"The body is over the {MAX_DOCUMENT_BYTES}-byte (1 MiB) limit.",
+}
+"""Litestar's own wording where it says less than a client needs."""
 
 _UNKNOWN_FIELD = re.compile(r"unknown field `(?P<name>.+)`$", re.DOTALL)  # a client's key may hold backticks
 _MISSING_FIELD = re.compile(r"missing required field `(?P<name>[^`]+)`")
@@ -102,12 +108,9 @@ def problem_for(error: Exception, route: RouteContext = NO_ROUTE) -> Problem:
             return problem(
                 400, route.body_code, "The body is not valid JSON.", [FieldProblem(field="body", message=detail)]
             )
-        case HTTPException() if error.status_code == 413:
-            message = f"The body is over the {MAX_DOCUMENT_BYTES}-byte (1 MiB) limit."
-            return problem(413, "PAYLOAD_TOO_LARGE", message)
         case HTTPException() if error.status_code < 500:
             code = CODE_BY_HTTP_STATUS.get(error.status_code, "INVALID_QUERY")
-            return problem(error.status_code, code, str(error.detail))
+            return problem(error.status_code, code, DETAIL_BY_HTTP_STATUS.get(error.status_code, str(error.detail)))
     log.exception("unhandled_error", exc_info=error)
     return problem(500, "INTERNAL_ERROR", "The service failed to handle this request.")
 
