@@ -225,3 +225,8 @@ class MarketView(Market, frozen=True, omit_defaults=True):
 
 def market_view(market: Market) -> MarketView:
     return msgspec.convert(market, MarketView, from_attributes=True)
+
+
+def market_document(market: Market) -> bytes:
+    """The market's JSON, as the market routes answer it."""
+    return _VIEW_ENCODER.encode(market_view(market))

@@ -9,12 +9,16 @@ from typing import Any, TypeVar
 import msgspec
 
 from campaigns.domain.campaign import Campaign
-from campaigns.domain.errors import FieldError, ValidationFailed
+from campaigns.domain.errors import DocumentTooLarge, FieldError, ValidationFailed, field_path
 
 T = TypeVar("T")
 
+MAX_DOCUMENT_BYTES = 1024 * 1024
+"""The largest request body (1 MiB), and so the largest document a write may leave stored: whatever
+is stored can be read and POSTed back (spec §3)."""
+
 _PATH = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
-_UNKNOWN = re.compile(r"unknown field `(?P<name>[^`]+)`")
+_UNKNOWN = re.compile(r"unknown field `(?P<name>.+)`$", re.DOTALL)  # a client's key may hold backticks
 _MISSING = re.compile(r"missing required field `(?P<name>[^`]+)`")
 _NAMED = re.compile(r"field `(?P<name>[^`]+)`: ")
 
@@ -39,18 +43,17 @@ def field_error_from(error: msgspec.ValidationError, code: str) -> FieldError:
     text = str(error)
     path = ""
     if match := _PATH.search(text):
-        path = match["path"]
+        path = re.sub(r"\[(\d+)\]", r".\1", match["path"]).lstrip(".")  # a top-level array's `$[0]` is `0`
         text = text[: match.start()]
     if unknown := _UNKNOWN.search(text):
-        path = f"{path}.{unknown['name']}" if path else unknown["name"]
+        path = field_path(path, unknown["name"])
         text = "Unknown field."
     elif missing := _MISSING.search(text):
-        path = f"{path}.{missing['name']}" if path else missing["name"]
+        path = field_path(path, missing["name"])
         text = "Required."
     elif named := _NAMED.match(text):  # a struct's own check (`__post_init__`) names its field
-        path = f"{path}.{named['name']}" if path else named["name"]
+        path = field_path(path, named["name"])
         text = text[named.end() :]
-    path = re.sub(r"\[(\d+)\]", r".\1", path).lstrip(".")  # an item of a top-level array: `$[0]` is `0`
     return FieldError(field=path or "$", message=text, code=code)
 
 
@@ -60,6 +63,15 @@ def convert_document(document: Mapping[str, Any], kind: type[T], *, error: type[
         return msgspec.convert(document, kind)
     except msgspec.ValidationError as exc:
         raise error([field_error_from(exc, error.code)]) from exc
+
+
+def ensure_within_body_limit(kind: str, encoded_size: int) -> None:
+    """Refuse a write whose `kind` document, encoded as it is served, would exceed `MAX_DOCUMENT_BYTES`."""
+    if encoded_size > MAX_DOCUMENT_BYTES:
+        raise DocumentTooLarge(
+            f"The {kind} would be {encoded_size} bytes as served, over the {MAX_DOCUMENT_BYTES}-byte (1 MiB) "
+            "limit of a request body, so it could not be written back; nothing was written."
+        )
 
 
 def campaign_from_document(document: Mapping[str, Any]) -> Campaign:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import ClassVar
 
 import msgspec
+
+_PLAIN_KEY = re.compile(r'[^$.\[\]"\x00-\x1f][^.\[\]"\x00-\x1f]*')
 
 
 class FieldError(msgspec.Struct, frozen=True, kw_only=True):
@@ -13,6 +17,17 @@ class FieldError(msgspec.Struct, frozen=True, kw_only=True):
     field: str
     message: str
     code: str = "INVALID_CAMPAIGN_SCHEMA"
+
+
+def field_path(parent: str, key: str | int) -> str:
+    """`parent` extended by one key or list index, in the dotted notation of `FieldError.field`.
+
+    A key a dotted path cannot spell (empty, starting with `$`, holding `.`, brackets, quotes or
+    control characters such as NUL) is written as a JSON string in brackets: `share["a.b"]`.
+    """
+    if isinstance(key, str) and _PLAIN_KEY.fullmatch(key) is None:
+        return f"{parent}[{json.dumps(key)}]"
+    return f"{parent}.{key}" if parent else str(key)
 
 
 class CampaignError(Exception):
@@ -55,6 +70,13 @@ class InvalidPromoter(ValidationFailed):
 class InvalidQuery(ValidationFailed):
     code = "INVALID_QUERY"
     default_message = "The query is invalid."
+
+
+class DocumentTooLarge(CampaignError):
+    """A write would store a document that could not be sent back: it is over the request body limit."""
+
+    code = "PAYLOAD_TOO_LARGE"
+    default_message = "The document would be larger than a request body may be."
 
 
 class InvalidStatusChange(CampaignError):

@@ -6,6 +6,10 @@ and URLs. Each rule is a small generator of `FieldError`s, and the public functi
 so a client sees every failing field at once instead of fixing one error per round trip. Everything
 here is pure: no clock, no I/O, no time zone database (a time zone is checked by its shape, and
 against the IANA names only when the caller passes them in).
+
+A campaign is the one document whose keys clients choose (its opaque legacy objects, `content`,
+`style`, labels...): those keys must be storable by MongoDB, in every profile, so that a campaign
+accepted by one store is accepted by all. Markets, promoters and event statuses have fixed keys.
 """
 
 from __future__ import annotations
@@ -16,8 +20,17 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from typing import Any
 from urllib.parse import urlsplit
 
+import msgspec
+
 from campaigns.domain.campaign import Campaign, CampaignType, Link, Status, given
-from campaigns.domain.errors import FieldError, InvalidMarket, InvalidPromoter, InvalidQuery, ValidationFailed
+from campaigns.domain.errors import (
+    FieldError,
+    InvalidMarket,
+    InvalidPromoter,
+    InvalidQuery,
+    ValidationFailed,
+    field_path,
+)
 from campaigns.domain.locales import canonical_locale, is_locale_id
 from campaigns.domain.market import Market
 from campaigns.domain.promoter import Promoter
@@ -290,6 +303,35 @@ def _non_empty_items(campaign: Campaign) -> Iterator[FieldError]:
         yield from _required(f"trackers.{index}.type", tracker.type, message, INVALID_CAMPAIGN_SCHEMA)
 
 
+def is_storable_key(key: str) -> bool:
+    """Whether MongoDB can store `key` as a field name: no NUL character, no leading `$`, no `.`."""
+    return "\x00" not in key and "." not in key and not key.startswith("$")
+
+
+def unstorable_keys(document: Any, code: str, path: str = "") -> Iterator[FieldError]:
+    """One error per key of `document`, at any depth (inside arrays too), that `is_storable_key` refuses.
+
+    Iterative, as the depth of opaque content is the client's choice.
+    """
+    message = "A key must not contain a NUL character, start with '$' or contain '.'."
+    pending: list[tuple[str, Any]] = [(path, document)]
+    while pending:
+        parent, value = pending.pop()
+        children: list[tuple[str, Any]] = []
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                children.append((field_path(parent, key), item))
+                if not is_storable_key(key):
+                    yield FieldError(field=children[-1][0], message=message, code=code)
+        elif isinstance(value, list):
+            children = [(field_path(parent, index), item) for index, item in enumerate(value)]
+        pending.extend(reversed(children))
+
+
+def _storable_keys(campaign: Campaign) -> Iterator[FieldError]:
+    yield from unstorable_keys(msgspec.to_builtins(campaign), INVALID_CAMPAIGN_SCHEMA)
+
+
 _CAMPAIGN_RULES: tuple[CampaignRule, ...] = (
     _schema_version,
     _required_text,
@@ -302,17 +344,25 @@ _CAMPAIGN_RULES: tuple[CampaignRule, ...] = (
     _colours,
     _urls,
     _non_empty_items,
+    _storable_keys,
 )
 
 
-def campaign_errors(campaign: Campaign) -> list[FieldError]:
-    """Every rule of spec §3 the campaign breaks, in a stable order; empty when it is valid."""
-    return [error for rule in _CAMPAIGN_RULES for error in rule(campaign)]
+def campaign_errors(campaign: Campaign, *, known_timezones: Collection[str] = ()) -> list[FieldError]:
+    """Every rule of spec §3 the campaign breaks, in a stable order; empty when it is valid.
+
+    `known_timezones` is as for `market_errors`: `referenceTimezone` is a zone name as a market's
+    `timezone` is.
+    """
+    errors = [error for rule in _CAMPAIGN_RULES for error in rule(campaign)]
+    if campaign.referenceTimezone is not None:
+        errors.extend(_zone_name("referenceTimezone", campaign.referenceTimezone, known_timezones))
+    return errors
 
 
-def ensure_valid_campaign(campaign: Campaign) -> None:
+def ensure_valid_campaign(campaign: Campaign, *, known_timezones: Collection[str] = ()) -> None:
     """Raise `ValidationFailed` listing every broken rule, so that nothing invalid is written."""
-    if errors := campaign_errors(campaign):
+    if errors := campaign_errors(campaign, known_timezones=known_timezones):
         raise ValidationFailed(errors)
 
 
@@ -330,15 +380,6 @@ def _market_campaign_id(market: Market) -> Iterator[FieldError]:
         yield FieldError(
             field="campaign_id",
             message="Must be a campaign id of 24 lowercase hex characters.",
-            code=INVALID_MARKET_SCHEMA,
-        )
-
-
-def _market_timezone(market: Market) -> Iterator[FieldError]:
-    if not _is_blank(market.timezone) and _TIMEZONE.fullmatch(market.timezone) is None:
-        yield FieldError(
-            field="timezone",
-            message=f"{market.timezone!r} is not an IANA time zone name such as 'UTC' or 'America/New_York'.",
             code=INVALID_MARKET_SCHEMA,
         )
 
@@ -361,15 +402,18 @@ def _market_point(market: Market) -> Iterator[FieldError]:
         )
 
 
-def _market_known_timezone(market: Market, known: Collection[str]) -> Iterator[FieldError]:
-    """Only once the shape is right (one error per field), and only when the names are known."""
-    shaped = not _is_blank(market.timezone) and _TIMEZONE.fullmatch(market.timezone) is not None
-    if known and shaped and market.timezone not in known:
+def _zone_name(
+    field: str, value: str, known: Collection[str], code: str = INVALID_CAMPAIGN_SCHEMA
+) -> Iterator[FieldError]:
+    """An IANA zone name: its shape always, then (one error per field) membership when the names are known."""
+    if _TIMEZONE.fullmatch(value) is None:
         yield FieldError(
-            field="timezone",
-            message=f"{market.timezone!r} is not a time zone of the IANA database.",
-            code=INVALID_MARKET_SCHEMA,
+            field=field,
+            message=f"{value!r} is not an IANA time zone name such as 'UTC' or 'America/New_York'.",
+            code=code,
         )
+    elif known and value not in known:
+        yield FieldError(field=field, message=f"{value!r} is not a time zone of the IANA database.", code=code)
 
 
 def _market_promoter_ids(market: Market) -> Iterator[FieldError]:
@@ -405,7 +449,6 @@ def _market_event(market: Market) -> Iterator[FieldError]:
 _MARKET_RULES: tuple[MarketRule, ...] = (
     _market_required,
     _market_campaign_id,
-    _market_timezone,
     _market_point,
     _market_population,
     _market_event,
@@ -420,7 +463,8 @@ def market_errors(market: Market, *, known_timezones: Collection[str] = ()) -> l
     database is not at hand and a time zone is checked by its shape alone.
     """
     errors = [error for rule in _MARKET_RULES for error in rule(market)]
-    errors.extend(_market_known_timezone(market, known_timezones))
+    if not _is_blank(market.timezone):  # a blank one is reported as required
+        errors.extend(_zone_name("timezone", market.timezone, known_timezones, INVALID_MARKET_SCHEMA))
     return errors
 
 

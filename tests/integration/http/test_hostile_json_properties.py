@@ -5,11 +5,14 @@ a value of a JSON type its declared field does not take (read from the route's b
 level: `"true"` for a boolean, an epoch for an instant, an object for a list...), nesting past any
 sane depth, bytes that are not UTF-8, numbers no double or 64-bit integer holds, an instant whose
 offset pushes it outside years 1-9999 in UTC, or a body that is no JSON document at all.
-One seeded app serves every example, so a refused request must leave the world as it was.
+A second property adds a key MongoDB cannot store (a NUL character, a leading `$`, a `.`) to any
+object of the body, opaque content included: a 400 naming that key.
+One seeded app per store serves every example, so a refused request must leave the world as it was.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +23,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.integration.http.write_routes import WRITE_ROUTES, Seeded, World, WriteRoute, path_of, seeded_world
+from campaigns.domain.errors import field_path
+from tests.integration.http.conftest import STORES
+from tests.integration.http.write_routes import WRITE_ROUTES, Seeded, World, WriteRoute, path_of, seeded_on_store
 
 pytestmark = pytest.mark.integration
 
@@ -207,9 +212,61 @@ def _is_instant(info: msgspec.inspect.Type) -> bool:
 # --------------------------------------------------------------------------- the property
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    yield from seeded_world(Path(tmp_path_factory.mktemp("hostile-json")))
+# --------------------------------------------------------------------------- keys no store can keep
+
+
+def unstorable_key() -> st.SearchStrategy[str]:
+    """A key with a NUL character, a leading `$` or a `.` somewhere."""
+    text = st.text(st.characters(codec="utf-8"), max_size=5)
+    return st.one_of(
+        st.builds("{}\x00{}".format, text, text),
+        st.builds("${}".format, text),
+        st.builds("{}.{}".format, text, text),
+    )
+
+
+_ANY_VALUE: st.SearchStrategy[Any] = st.sampled_from([None, True, 1, 2.5, "x", [], {}, {"k": [1, {"deep": None}]}])
+
+
+@st.composite
+def with_unstorable_key(draw: st.DrawFn, route: WriteRoute, body: Any) -> tuple[Any, str]:
+    """`body` with an unstorable key added to one of its objects, and the `field` a 400 must name.
+
+    The value given to the key is one the object's declared type takes (a copy of a sibling in a
+    typed map), so that the key is the only thing wrong. An object the body declares as a struct
+    refuses the key as unknown while decoding, where a key of a typed map on the way is named
+    `[...]`, as for any decoding error; a map, opaque content included, names its whole path.
+    """
+    typed = dict(typed_nodes(body, msgspec.inspect.type_info(route.declared)))
+    objects = [(path, value) for path, value in every_node(body) if isinstance(value, dict)]
+    path, target = draw(st.sampled_from(objects))
+    declared = typed.get(path)
+    member = None if declared is None else _member_for(declared, target)
+    key = draw(unstorable_key())
+    if isinstance(member, msgspec.inspect.DictType) and accepted_kinds(member.value_type) is not None:
+        value = draw(st.sampled_from(list(target.values())))  # the bodies' typed maps are never empty
+    else:
+        value = draw(_ANY_VALUE)
+    broken = replaced(body, path, {**target, key: value})
+    if isinstance(member, msgspec.inspect.StructType):
+        return broken, field_path(_as_decoding_names(path, typed, body), key)
+    return broken, functools.reduce(field_path, (*path, key), "")
+
+
+def _as_decoding_names(path: Path_, typed: dict[Path_, Any], body: Any) -> str:
+    """`path` as a decoding error names it: a key of a typed map is `[...]`."""
+    named, node = "", body
+    for index, step in enumerate(path):
+        declared = typed.get(path[:index])
+        in_map = declared is not None and isinstance(_member_for(declared, node), msgspec.inspect.DictType)
+        named = f"{named}[...]" if in_map else field_path(named, step)
+        node = node[step]
+    return named
+
+
+@pytest.fixture(scope="module", params=STORES)
+def seeded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
+    yield from seeded_on_store(request, Path(tmp_path_factory.mktemp("hostile-json")))
 
 
 def test_hostile_json_on_any_write_route_is_a_400_that_writes_nothing(seeded: Seeded) -> None:
@@ -224,6 +281,24 @@ def test_hostile_json_on_any_write_route_is_a_400_that_writes_nothing(seeded: Se
         assert response.status_code == 400, (route.name, content[:300], response.text)
         assert response.json()["code"] == route.code, (route.name, response.text)
         assert seeded.snapshot() == world_before, (route.name, content[:300])
+
+    check()
+
+
+def test_a_key_no_store_can_keep_is_a_400_naming_it_on_any_write_route(seeded: Seeded) -> None:
+    world_before = seeded.snapshot()
+
+    @given(data=st.data(), route=st.sampled_from(WRITE_ROUTES))
+    def check(data: st.DataObject, route: WriteRoute) -> None:
+        body, field = data.draw(with_unstorable_key(route, route.valid_body(seeded.world)), label="body and field")
+
+        response = seeded.client.post(path_of(route, seeded.world), json=body, headers=seeded.supreme)
+
+        assert response.status_code == 400, (route.name, body, response.text)
+        problem = response.json()
+        assert problem["code"] == route.code, (route.name, response.text)
+        assert field in [error["field"] for error in problem["errors"]], (route.name, field, response.text)
+        assert seeded.snapshot() == world_before, (route.name, body)
 
     check()
 

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.integration.http.support import bearer, valid_campaign_body
+from tests.integration.http.support import CORRELATION_HEADER, PROBLEM_TYPE, bearer, valid_campaign_body
 from tests.integration.processes import (
     Process,
     campaigns_environment,
@@ -267,3 +267,19 @@ def test_two_workers_serve_with_one_scheduler_between_them(tmp_path: Path) -> No
     assert starting["data_dir"] == str(tmp_path / "data")
     assert starting["dev_keys"] == "created"
     assert (starting["tick_seconds"], starting["relay_seconds"], starting["workers"]) == (1.0, 1.0, 2)
+
+
+def test_a_header_past_granians_buffer_gets_granians_bare_431_and_serve_keeps_serving(server: Server) -> None:
+    """The server (hyper, inside granian) answers a header block past its buffer before the app is called (README)."""
+    with httpx.Client(base_url=server.base_url, timeout=5.0) as http:
+        too_large = http.get("/campaigns/list", headers={"Authorization": "Bearer " + "a" * 1_000_000})
+        within_the_buffer = http.get("/campaigns/list", headers={"Authorization": "Bearer " + "a" * 300_000})
+        afterwards = http.get("/heartbeat")
+
+    assert too_large.status_code == 431
+    assert too_large.content == b""
+    assert too_large.headers["connection"] == "close"
+    assert CORRELATION_HEADER not in too_large.headers, "the app never saw the request"
+    assert within_the_buffer.status_code == 401, within_the_buffer.text
+    assert within_the_buffer.headers["content-type"].startswith(PROBLEM_TYPE)
+    assert afterwards.status_code == 200

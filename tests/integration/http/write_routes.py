@@ -6,6 +6,7 @@ leave `snapshot` exactly as it was.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import dataclasses
 from collections.abc import Callable, Iterator
@@ -14,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from litestar.testing import TestClient
 from litestar.types import ASGIApp
 
@@ -26,7 +28,7 @@ from campaigns.entrypoints.http.controllers.events import EventStatusInput
 from campaigns.entrypoints.http.controllers.markets import CloneMarketsInput, MarketInput
 from campaigns.entrypoints.http.controllers.notifications import MarkNotifiedInput, ScheduleNotificationInput
 from campaigns.entrypoints.http.controllers.promoters import PromoterInput
-from tests.integration.http.conftest import START, app_for, settings_for
+from tests.integration.http.conftest import START, app_for, indexed_mongo_url, settings_for
 from tests.integration.http.support import (
     FAQ_ID,
     Json,
@@ -39,6 +41,7 @@ from tests.integration.http.support import (
 )
 from tests.integration.http.test_markets import PRESALE
 from tests.integration.http.test_markets import market_body as full_market_body
+from tests.integration.processes import drop_database, fresh_database_name, with_database
 
 SyncClient = TestClient[ASGIApp]
 WORLD_SITE = "hostile-world"
@@ -215,9 +218,22 @@ class Seeded:
         return seen
 
 
-def seeded_world(data_dir: Path) -> Iterator[Seeded]:
-    """A real app on SQLite in `data_dir` holding a campaign, a market, a promoter and an event status."""
-    settings = settings_for(data_dir)
+def seeded_on_store(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[Seeded]:
+    """`seeded_world` on the store `request.param` names (see `STORES`): SQLite, or a database of its own on MongoDB."""
+    if request.param == "sqlite":
+        yield from seeded_world(data_dir)
+        return
+    url = with_database(request.getfixturevalue("mongo_server_url"), fresh_database_name())
+    asyncio.run(indexed_mongo_url(url))
+    try:
+        yield from seeded_world(data_dir, url)
+    finally:
+        drop_database(url)
+
+
+def seeded_world(data_dir: Path, store: str | None = None) -> Iterator[Seeded]:
+    """A real app holding a campaign, a market, a promoter and an event status, on SQLite in `data_dir` or `store`."""
+    settings = settings_for(data_dir, store)
     container, app = app_for(settings, FixedClock(START))
     supreme = bearer(Tokens(DevKeyPair(settings.dev_key_dir)).supreme())
     with TestClient(app=app) as client:

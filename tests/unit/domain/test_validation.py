@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection
 from typing import Any
 
 import msgspec
@@ -436,16 +437,33 @@ def test_market_campaign_id_is_an_object_id(campaign_id: str) -> None:
     assert fields(market_errors(market(campaign_id=campaign_id))) == {"campaign_id"}
 
 
+ZONE_FIELDS = {"market": "timezone", "campaign": "referenceTimezone"}
+"""The one time zone rule, on a market's `timezone` and a campaign's `referenceTimezone`."""
+
+
+def zone_errors(owner: str, zone: str, known: Collection[str] = ()) -> list[FieldError]:
+    if owner == "market":
+        return market_errors(market(timezone=zone), known_timezones=known)
+    return campaign_errors(campaign(referenceTimezone=zone), known_timezones=known)
+
+
+@pytest.mark.parametrize("owner", ZONE_FIELDS)
 @pytest.mark.parametrize("timezone", ["UTC", "Etc/GMT+5", "America/Argentina/Buenos_Aires", "America/Port-au-Prince"])
-def test_market_timezone_accepts_iana_names(timezone: str) -> None:
-    assert market_errors(market(timezone=timezone)) == []
+def test_a_timezone_accepts_iana_names(owner: str, timezone: str) -> None:
+    assert zone_errors(owner, timezone) == []
 
 
+@pytest.mark.parametrize("owner", ZONE_FIELDS)
 @pytest.mark.parametrize(
     "timezone", ["America", "New York", "America/New York", "/Paris", "Europe/", "Europe//Paris", "A/B/C/D", "utc"]
 )
-def test_market_timezone_looks_like_an_iana_name(timezone: str) -> None:
-    assert fields(market_errors(market(timezone=timezone))) == {"timezone"}
+def test_a_timezone_looks_like_an_iana_name(owner: str, timezone: str) -> None:
+    assert fields(zone_errors(owner, timezone)) == {ZONE_FIELDS[owner]}
+
+
+def test_an_empty_reference_timezone_is_no_zone_and_null_is_none() -> None:
+    assert fields(campaign_errors(campaign(referenceTimezone=""))) == {"referenceTimezone"}
+    assert campaign_errors(campaign(referenceTimezone=None)) == []
 
 
 @pytest.mark.parametrize(
@@ -488,14 +506,39 @@ def test_invalid_market_carries_the_market_code() -> None:
     assert raised.value.code == "INVALID_MARKET_SCHEMA"
 
 
-def test_market_timezone_is_checked_against_the_names_given() -> None:
+@pytest.mark.parametrize("owner", ZONE_FIELDS)
+def test_a_timezone_is_checked_against_the_names_given(owner: str) -> None:
     known = {"UTC", "America/Los_Angeles"}
 
-    assert market_errors(market(), known_timezones=known) == []
-    assert fields(market_errors(market(timezone="Mars/Olympus_Mons"), known_timezones=known)) == {"timezone"}
-    assert market_errors(market(timezone="Mars/Olympus_Mons")) == [], "without the names, the shape decides"
-    shape_only = market_errors(market(timezone="not a zone"), known_timezones=known)
-    assert [error.field for error in shape_only] == ["timezone"], "one error per field"
+    assert zone_errors(owner, "America/Los_Angeles", known) == []
+    assert fields(zone_errors(owner, "Mars/Olympus_Mons", known)) == {ZONE_FIELDS[owner]}
+    assert zone_errors(owner, "Mars/Olympus_Mons") == [], "without the names, the shape decides"
+    shape_only = zone_errors(owner, "not a zone", known)
+    assert [error.field for error in shape_only] == [ZONE_FIELDS[owner]], "one error per field"
+
+
+@pytest.mark.parametrize(
+    ("paths", "field"),
+    [
+        ({"share": {"a.b": 1}}, 'share["a.b"]'),
+        ({"score": {"deep": [{"$gt": 1}]}}, 'score.deep.0["$gt"]'),
+        ({"stores": [{"x": {"a\x00b": None}}]}, 'stores.0.x["a\\u0000b"]'),
+        ({"content__en__landing": {"hero.title": "Hi"}}, 'content.en.landing["hero.title"]'),
+        ({"style__text": {"$primary": "#fff"}}, 'style.text["$primary"]'),
+        ({"image": {"main.jpg": {"url": "https://example.com/a.jpg"}}}, 'image["main.jpg"]'),
+        (
+            {"preferences": [{"id": "e", "type": "t", "is_optional": True, "label": {"e.n": "x"}}]},
+            'preferences.0.label["e.n"]',
+        ),
+    ],
+)
+def test_a_key_mongodb_cannot_store_is_named_wherever_a_client_chose_it(paths: dict[str, Any], field: str) -> None:
+    assert fields(campaign_errors(campaign(**paths))) == {field}
+
+
+def test_keys_mongodb_can_store_pass_however_odd() -> None:
+    odd = {"a$": 1, "": 2, "with space": 3, "Ünïcødé": 4, "a[0]": {'q"uote': 5}}
+    assert campaign_errors(campaign(share=odd, gate=odd)) == []
 
 
 def test_market_promoter_ids_are_object_ids() -> None:

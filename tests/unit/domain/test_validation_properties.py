@@ -7,6 +7,7 @@ field (and, where the rule has its own, the code) the validator must report for 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Callable
 from typing import Any
@@ -105,13 +106,20 @@ def locale_lists(draw: st.DrawFn, *, min_size: int = 0) -> list[Document]:
     return [{"id": locale_id, "is_default": index == default} for index, locale_id in enumerate(ids)]
 
 
+storable_keys = st.text(st.characters(exclude_characters="\x00."), max_size=8).filter(lambda key: key[:1] != "$")
+"""Any key MongoDB can store: no NUL, no `.`, no leading `$`."""
 opaque_json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(storable_keys, children, max_size=3),
     max_leaves=8,
 )
 """Any JSON value, for the legacy fields whose content the service does not interpret."""
-opaque_objects = st.dictionaries(st.text(max_size=8), opaque_json, max_size=4)
+opaque_objects = st.dictionaries(storable_keys, opaque_json, max_size=4)
+unstorable_keys = st.one_of(
+    st.builds("{}\x00{}".format, st.text(max_size=3), st.text(max_size=3)),
+    st.builds("${}".format, st.text(max_size=3)),
+    st.builds("{}.{}".format, st.text(max_size=3), st.text(max_size=3)),
+)
 LEGACY_OBJECTS = ("limit", "videos", "email", "gate", "extensions")
 LEGACY_ARRAYS = ("stores", "groups")
 LEGACY_TEXTS = ("linkedCampaignId", "fanIdentifier")
@@ -337,6 +345,23 @@ def blank_list_item_text(document: Document, draw: Draw) -> Expected:
     return f"{listed}.{len(document[listed]) - 1}.{field}", None
 
 
+def unstorable_key(document: Document, draw: Draw) -> Expected:
+    """A key MongoDB cannot store, at some depth of an opaque field (inside its arrays too)."""
+    name = draw(st.sampled_from(("score", *LEGACY_OBJECTS, *LEGACY_ARRAYS)))
+    key = draw(unstorable_keys)
+    nested = draw(st.sampled_from(["top", "object", "array"]))
+    inner: Document = {key: draw(opaque_json)}
+    if name in LEGACY_ARRAYS:
+        document[name] = [*(document[name] or []), inner]
+        return f"{name}.{len(document[name]) - 1}[{json.dumps(key)}]", None
+    if nested == "top":
+        document[name] = {**(document[name] or {}), **inner}
+        return f"{name}[{json.dumps(key)}]", None
+    wrapper: Any = inner if nested == "object" else [inner]
+    document[name] = {"wrap": wrapper}
+    return f"{name}.wrap{'.0' if nested == 'array' else ''}[{json.dumps(key)}]", None
+
+
 CAMPAIGN_MUTATIONS: list[Mutation] = [
     empty_name,
     bad_site,
@@ -352,6 +377,7 @@ CAMPAIGN_MUTATIONS: list[Mutation] = [
     bad_colour,
     non_http_url,
     blank_list_item_text,
+    unstorable_key,
 ]
 
 

@@ -8,9 +8,16 @@ from typing import Any
 import msgspec
 
 from campaigns.application.ports import IdFactory, UnitOfWork
+from campaigns.application.read_models import public_document
+from campaigns.application.use_cases._time_zones import iana_timezones
 from campaigns.domain.campaign import MUTABLE_FIELDS, OPAQUE_FIELDS, OPAQUE_OBJECT_FIELDS, Campaign, Status
-from campaigns.domain.documents import campaign_document, campaign_from_document, deep_merge
-from campaigns.domain.errors import FieldError, ValidationFailed
+from campaigns.domain.documents import (
+    campaign_document,
+    campaign_from_document,
+    deep_merge,
+    ensure_within_body_limit,
+)
+from campaigns.domain.errors import FieldError, ValidationFailed, field_path
 from campaigns.domain.locale_views import merge_view_labels
 from campaigns.domain.locales import canonical_campaign_locales
 from campaigns.domain.permissions import hash_password
@@ -63,7 +70,9 @@ def split_client_document(body: Mapping[str, Any]) -> ClientDocument:
     """
     unknown = [key for key in body if key not in MUTABLE_FIELDS | READ_ONLY_FIELDS | {PASSWORD_FIELD}]
     if unknown:
-        raise ValidationFailed([FieldError(field=key, message="Unknown field.") for key in sorted(unknown)])
+        raise ValidationFailed(
+            [FieldError(field=field_path("", key), message="Unknown field.") for key in sorted(unknown)]
+        )
     body = canonical_campaign_locales(body)
     password = body.get(PASSWORD_FIELD)
     if password is not None and (not isinstance(password, str) or not password):
@@ -89,8 +98,16 @@ def split_client_document(body: Mapping[str, Any]) -> ClientDocument:
 def build_campaign(document: Mapping[str, Any]) -> Campaign:
     """Type-check and validate a full campaign document; raises ValidationFailed naming fields."""
     campaign = campaign_from_document(document)
-    ensure_valid_campaign(campaign)
+    ensure_valid_campaign(campaign, known_timezones=iana_timezones())
     return campaign
+
+
+def ensure_servable(campaign: Campaign) -> None:
+    """The campaign as a read of all its locales answers it fits in a request body (DocumentTooLarge otherwise).
+
+    Checked on the campaign as it would be committed, so that whatever is stored can be POSTed back.
+    """
+    ensure_within_body_limit("campaign", len(public_document(campaign)))
 
 
 def password_hash_for(client: ClientDocument, current: str | None, ids: IdFactory) -> str | None:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import zoneinfo
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from campaigns.application.errors import CampaignNotFound, MarketNotFound
 from campaigns.application.ports import CampaignReader, MarketReader, UnitOfWork
+from campaigns.application.read_models import market_document
 from campaigns.application.use_cases._event_mapping import market_event_mappings
-from campaigns.domain.documents import convert_document
+from campaigns.application.use_cases._time_zones import iana_timezones
+from campaigns.domain.documents import convert_document, ensure_within_body_limit
 from campaigns.domain.errors import InvalidMarket
 from campaigns.domain.events import MarketCreated
 from campaigns.domain.market import Market
@@ -20,12 +20,6 @@ from campaigns.domain.validation import ensure_valid_market
 READ_ONLY_FIELDS = frozenset({"id", "campaign_id", "date", "notification"})
 """Echoed back from a read, never taken from a body: the service sets them (the path names the campaign),
 and `notification` belongs to the supreme `/markets/*` routes, so a campaign writer cannot arm reminders."""
-
-
-@functools.cache
-def iana_timezones() -> frozenset[str]:
-    """The zone names of the IANA database this process has (read once); empty when it has none."""
-    return frozenset(zoneinfo.available_timezones())
 
 
 def writable_fields(body: Mapping[str, Any]) -> dict[str, Any]:
@@ -62,11 +56,18 @@ def build_market(document: Mapping[str, Any]) -> Market:
     return market
 
 
+def ensure_servable_market(market: Market) -> None:
+    """The market as routes answer it fits in a request body (DocumentTooLarge otherwise)."""
+    ensure_within_body_limit("market", len(market_document(market)))
+
+
 async def add_markets(uow: UnitOfWork, markets: Sequence[Market], now: dt.datetime) -> None:
     """Stage new markets, one `market.created` each and their campaigns' `campaign.event-mapping`.
 
-    The store raises MarketNameTaken on a clash.
+    The store raises MarketNameTaken on a clash; a market too large to be written back is refused.
     """
+    for market in markets:
+        ensure_servable_market(market)
     for market in markets:
         await uow.markets.add(market)
     uow.outbox.append([MarketCreated(occurred_at=now, market=market) for market in markets])

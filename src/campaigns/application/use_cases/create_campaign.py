@@ -11,6 +11,7 @@ from campaigns.application.ports import Clock, IdFactory, UnitOfWorkFactory
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._campaign_writes import (
     build_campaign,
+    ensure_servable,
     ensure_site_available,
     password_hash_for,
     split_client_document,
@@ -31,7 +32,8 @@ class CreateCampaign:
     - Supreme users only (so a `date.open` or `date.close` at or before now, a status change the
       next tick applies, is always allowed here: supreme users may change any status).
     - The status starts DRAFT unless PREVIEW is asked for; any other status is refused.
-    - The document is validated in full before anything is written.
+    - The document is validated in full before anything is written, and as answered it must fit
+      in a request body (413), so that it can be written back.
     - The domain must be free; the store's unique index settles concurrent claims.
     - The campaign, its `campaign.created` event and its `campaign.event-mapping` (its `eventIds`)
       are committed together.
@@ -58,6 +60,7 @@ class CreateCampaign:
             statusHistory=[StatusChange(status=initial, at=now, by=principal.actor, reason="created")],
             passwordHash=password_hash_for(client, None, self._ids),
         )
+        ensure_servable(campaign)
         async with self._uow() as uow:
             await ensure_site_available(uow, campaign)
             await uow.campaigns.add(campaign)

@@ -11,11 +11,13 @@ from campaigns.application.errors import CampaignNotFound, VersionMismatch
 from campaigns.application.ports import CampaignCache, Clock, IdFactory, UnitOfWork, UnitOfWorkFactory
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._campaign_writes import (
+    ensure_servable,
     ensure_site_available,
     password_hash_for,
     split_client_document,
 )
 from campaigns.application.use_cases._event_mapping import event_mappings
+from campaigns.application.use_cases._time_zones import iana_timezones
 from campaigns.domain.campaign import Campaign, Status
 from campaigns.domain.documents import campaign_from_document
 from campaigns.domain.errors import FieldError, ValidationFailed
@@ -34,7 +36,8 @@ class UpdateCampaign:
     - Read-only fields a client echoes back from a read are ignored; a body read from a one-locale
       view (it carries `currentLocale`) merges its preference labels per locale.
     - `If-Match` (the version a client read) must still be current, else nothing is written.
-    - The merged document is validated in full; a new domain must be free.
+    - The merged document is validated in full; a new domain must be free; the campaign as
+      answered must still fit in a request body (413), so that it can be written back.
     - A status change follows the lifecycle rules and is recorded in `statusHistory`.
     - Setting `date.open` or `date.close` to an instant at or before now (this use case's clock) is
       a status change too, the next tick applying it, so it needs `admin`; a future one needs `write`.
@@ -111,12 +114,13 @@ class UpdateCampaign:
                     await extra_writes(uow, current)
                     await uow.commit()
                 return current
-            ensure_valid_campaign(updated)
+            ensure_valid_campaign(updated, known_timezones=iana_timezones())
             updated = msgspec.structs.replace(
                 updated,
                 version=current.version + 1,
                 date=msgspec.structs.replace(updated.date, updated=now),
             )
+            ensure_servable(updated)
             if updated.site != current.site:
                 await ensure_site_available(uow, updated)
             if changed_fields:

@@ -10,7 +10,12 @@ import msgspec
 from campaigns.application.ports import Clock, UnitOfWorkFactory
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._event_mapping import market_event_mappings
-from campaigns.application.use_cases._market_writes import build_market, load_market, writable_fields
+from campaigns.application.use_cases._market_writes import (
+    build_market,
+    ensure_servable_market,
+    load_market,
+    writable_fields,
+)
 from campaigns.domain.documents import deep_merge
 from campaigns.domain.events import AnyEvent, MarketPresaleChanged, MarketUpdated
 from campaigns.domain.market import Market
@@ -25,7 +30,8 @@ class UpdateMarket:
     - Objects merge deeply; arrays and scalars replace; `id`, `campaign_id`, `date` and
       `notification` in the body are ignored (the stored `notification` is kept: only the supreme
       `/markets/notifyDate` and `/markets/notified` change it). The result is held to the rules of
-      a create, every failing field listed.
+      a create, every failing field listed, and must fit in a request body as answered (413), so
+      that it can be written back.
     - A rename to a name the campaign already has is refused (409); the store's unique index decides.
     - A changed `event.presaleDateTime` also emits `market.presale-changed` (refresh selections),
       in the same commit as `market.updated`, then the campaign's `campaign.event-mapping`. An
@@ -47,6 +53,7 @@ class UpdateMarket:
             if updated == current:
                 return current
             updated = msgspec.structs.replace(updated, date=msgspec.structs.replace(updated.date, updated=now))
+            ensure_servable_market(updated)
             events: list[AnyEvent] = [MarketUpdated(occurred_at=now, market=updated)]
             if updated.presale_at != current.presale_at:
                 events.append(

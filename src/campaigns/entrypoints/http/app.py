@@ -13,6 +13,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.router import Router
 from litestar.types import ASGIApp
 
+from campaigns.domain.documents import MAX_DOCUMENT_BYTES
 from campaigns.entrypoints.http.auth import AuthenticationMiddleware, TokenVerifier
 from campaigns.entrypoints.http.controllers import PUBLIC_ROUTE_HANDLERS, ROUTE_HANDLERS
 from campaigns.entrypoints.http.errors import handle_exception
@@ -22,9 +23,6 @@ from campaigns.entrypoints.http.observability import RequestContextMiddleware
 from campaigns.entrypoints.http.openapi import COMPONENTS, SCHEMA_PATH, SECURITY, OfflineSwaggerRenderPlugin
 from campaigns.entrypoints.http.rendering import RenderedCampaigns
 from campaigns.entrypoints.metrics import Metrics
-
-MAX_BODY_BYTES = 1024 * 1024
-
 
 SERVICES = (
     "create_campaign",
@@ -96,7 +94,7 @@ def create_app(
         dependencies=dependencies,
         exception_handlers={Exception: handle_exception},
         before_request=screen_input,
-        request_max_body_size=MAX_BODY_BYTES,
+        request_max_body_size=MAX_DOCUMENT_BYTES,
         lifespan=list(lifespan),
         openapi_config=OpenAPIConfig(
             title="campaigns",

@@ -20,15 +20,18 @@ from campaigns.application.errors import (
     TooManyAttempts,
     VersionMismatch,
 )
+from campaigns.domain.documents import MAX_DOCUMENT_BYTES
 from campaigns.domain.errors import (
     AccessDenied,
     CampaignError,
+    DocumentTooLarge,
     DomainAlreadyClaimed,
     InvalidCampaignPassword,
     InvalidStatusChange,
     MarketNameTaken,
     PromoterNameTaken,
     ValidationFailed,
+    field_path,
 )
 from campaigns.entrypoints.http.problems import PROBLEM_CONTENT_TYPE, FieldProblem, Problem, problem
 
@@ -45,6 +48,7 @@ STATUS_BY_ERROR: Mapping[type[CampaignError], int] = {
     InvalidStatusChange: 409,
     ConcurrentUpdate: 412,
     VersionMismatch: 412,
+    DocumentTooLarge: 413,
     TooManyAttempts: 429,
     DependencyUnavailable: 503,
     DependencyFailed: 502,
@@ -59,7 +63,12 @@ CODE_BY_HTTP_STATUS: Mapping[int, str] = {
     413: "PAYLOAD_TOO_LARGE",
 }
 
-_UNKNOWN_FIELD = re.compile(r"unknown field `(?P<name>[^`]+)`")
+DETAIL_BY_HTTP_STATUS: Mapping[int, str] = {
+    413: f"The body is over the {MAX_DOCUMENT_BYTES}-byte (1 MiB) limit.",
+}
+"""Litestar's own wording where it says less than a client needs."""
+
+_UNKNOWN_FIELD = re.compile(r"unknown field `(?P<name>.+)`$", re.DOTALL)  # a client's key may hold backticks
 _MISSING_FIELD = re.compile(r"missing required field `(?P<name>[^`]+)`")
 _MISSING_PARAMETER = re.compile(r"Missing required \w+ parameter '(?P<name>[^']+)'")
 
@@ -101,7 +110,7 @@ def problem_for(error: Exception, route: RouteContext = NO_ROUTE) -> Problem:
             )
         case HTTPException() if error.status_code < 500:
             code = CODE_BY_HTTP_STATUS.get(error.status_code, "INVALID_QUERY")
-            return problem(error.status_code, code, str(error.detail))
+            return problem(error.status_code, code, DETAIL_BY_HTTP_STATUS.get(error.status_code, str(error.detail)))
     log.exception("unhandled_error", exc_info=error)
     return problem(500, "INTERNAL_ERROR", "The service failed to handle this request.")
 
@@ -122,10 +131,10 @@ def _framework_validation(error: ValidationException, route: RouteContext) -> Pr
         from_body = from_body or item.get("source") == "body"
         field = "" if key == "data" else route.public_names.get(key, key)
         if unknown := _UNKNOWN_FIELD.search(message):
-            field = f"{field}.{unknown['name']}" if field else unknown["name"]
+            field = field_path(field, unknown["name"])
             message = "Unknown field."
         elif missing_field := _MISSING_FIELD.search(message):
-            field = f"{field}.{missing_field['name']}" if field else missing_field["name"]
+            field = field_path(field, missing_field["name"])
             message = "Required."
         fields.append(FieldProblem(field=field or "body", message=message))
     if not fields:

@@ -67,7 +67,7 @@ _MEANINGS = {
     "on /markets/* `detail` lists the unknown ids), PROMOTER_NOT_FOUND (promoter routes) or NOT_FOUND.",
     409: "CAMPAIGN_WITH_DOMAIN_EXISTS, MARKET_NAME_EXISTS, PROMOTER_NAME_EXISTS or INVALID_CAMPAIGN_STATUS_CHANGE.",
     412: "VERSION_MISMATCH: If-Match names a version that is no longer current.",
-    413: "PAYLOAD_TOO_LARGE: the body is over 1 MiB.",
+    413: "PAYLOAD_TOO_LARGE: the body, or the document the write would store, is over 1 MiB.",
     415: "UNSUPPORTED_MEDIA_TYPE: the body is not application/json (or a +json type).",
     429: "TOO_MANY_ATTEMPTS: 10 wrong campaign passwords from this caller for this domain within 60 s; "
     "`Retry-After` gives the seconds to wait.",
