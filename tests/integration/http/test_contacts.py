@@ -15,6 +15,7 @@ import httpx
 import pytest
 from bson import ObjectId
 
+from campaigns.adapters.mongo_store import MongoDatabase
 from campaigns.adapters.sqlite_store import SqliteDatabase
 from campaigns.container import resolve
 from tests.integration.http.support import (
@@ -275,7 +276,8 @@ async def _stored(api: Api, table: str, document_id: str) -> Json:
         rows = await database.reader.execute_fetchall(f"SELECT document FROM {table} WHERE id = ?", (document_id,))  # noqa: S608 - a fixed table name
         document: Json = json.loads(next(iter(rows))[0])
         return document
-    found = await database.database[table].find_one({"_id": ObjectId(document_id)})  # type: ignore[attr-defined]
+    assert isinstance(database, MongoDatabase)
+    found = await database.database[table].find_one({"_id": ObjectId(document_id)})
     assert found is not None
     return {name: value for name, value in found.items() if name != "_id"}
 
@@ -288,7 +290,8 @@ async def _store(api: Api, table: str, document_id: str, document: Json) -> None
             (json.dumps(document).encode(), document_id),
         )
     else:
-        await database.database[table].replace_one({"_id": ObjectId(document_id)}, document)  # type: ignore[attr-defined]
+        assert isinstance(database, MongoDatabase)
+        await database.database[table].replace_one({"_id": ObjectId(document_id)}, document)
 
 
 def stored(api: Api, table: str, document_id: str) -> Json:

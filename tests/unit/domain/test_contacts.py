@@ -92,7 +92,7 @@ def test_anything_else_is_not(text: str) -> None:
     ],
 )
 def test_a_contact_object_names_someone_by_a_name_or_a_well_formed_email(contact: dict[str, Any], field: str) -> None:
-    contacts = ["c-1", msgspec.convert(contact, CampaignContactRef)]
+    contacts: list[str | CampaignContactRef] = ["c-1", msgspec.convert(contact, CampaignContactRef)]
 
     with pytest.raises(ValidationFailed) as refused:
         ensure_valid_contacts(contacts)
