@@ -327,7 +327,7 @@ class InMemoryContactRepository(ContactRepository):
 
     async def search(self, text: str | None, *, page: int, page_size: int) -> tuple[list[Contact], int]:
         found = sorted(
-            (c for c in self._tables.contacts.values() if not text or _contains(text, (c.name, c.email, *c.keywords))),
+            (c for c in self._tables.contacts.values() if not text or _contains(text, (c.name, c.email, *c.keyword))),
             key=lambda c: (c.name, c.id),
         )
         return _page(found, page, page_size), len(found)

@@ -706,7 +706,7 @@ class MongoContactRepository(_Documents[Contact], ContactRepository):
             _document(
                 _new_key(contact.id),
                 contact,
-                searchText=_search_text(contact.name, contact.email, *contact.keywords),
+                searchText=_search_text(contact.name, contact.email, *contact.keyword),
                 emailLower=contact.email.lower(),
             )
         )

@@ -488,7 +488,7 @@ class SqliteContactRepository(ContactRepository):
             (
                 contact.id,
                 contact.name,
-                _search_text(contact.name, contact.email, *contact.keywords),
+                _search_text(contact.name, contact.email, *contact.keyword),
                 msgspec.json.encode(contact),
             ),
         )

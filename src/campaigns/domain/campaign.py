@@ -192,10 +192,20 @@ class Locale(Document, frozen=True):
 
 
 class CampaignContactRef(Sparse, frozen=True):
+    """A contact a campaign names inline; a valid one has a `name` or an `email` (spec §3)."""
+
     id: str | None = msgspec.field(default=None, name="_id")
     name: str | None = None
     email: str | None = None
     keyword: list[str] | None = None
+    keywords: list[str] | UnsetType | None = UNSET
+    """Accepted alias of `keyword` (the contact directory's former name): read as `keyword`, never
+    written. Given together with `keyword`, it stays set so that validation can refuse the pair."""
+
+    def __post_init__(self) -> None:
+        if self.keyword is None and not isinstance(self.keywords, UnsetType):
+            msgspec.structs.force_setattr(self, "keyword", self.keywords)
+            msgspec.structs.force_setattr(self, "keywords", UNSET)
 
 
 class Tracker(Sparse, frozen=True):

@@ -21,8 +21,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
+from msgspec import UnsetType
 
-from campaigns.domain.campaign import Campaign, CampaignType, Link, Status, given
+from campaigns.domain.campaign import Campaign, CampaignContactRef, CampaignType, Link, Status, given
 from campaigns.domain.errors import (
     FieldError,
     InvalidMarket,
@@ -50,6 +51,7 @@ _OBJECT_ID = re.compile(r"[0-9a-f]{24}", re.ASCII)
 _TZ_PART = r"[A-Za-z][A-Za-z0-9_+-]*"
 _TIMEZONE = re.compile(rf"UTC|{_TZ_PART}/{_TZ_PART}(?:/{_TZ_PART})?", re.ASCII)
 _HTTP_SCHEMES = frozenset({"http", "https"})
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 
 CampaignRule = Callable[[Campaign], Iterable[FieldError]]
 MarketRule = Callable[[Market], Iterable[FieldError]]
@@ -332,6 +334,45 @@ def _storable_keys(campaign: Campaign) -> Iterator[FieldError]:
     yield from unstorable_keys(msgspec.to_builtins(campaign), INVALID_CAMPAIGN_SCHEMA)
 
 
+def looks_like_email(value: str) -> bool:
+    """One `@` between non-empty parts, and no whitespace: what spec §3 asks of a contact's email."""
+    return _EMAIL.fullmatch(value) is not None
+
+
+def contact_errors(contacts: Sequence[str | CampaignContactRef]) -> Iterator[FieldError]:
+    """A contact object names someone (a non-empty `name` or an `email`), and its email looks like one.
+
+    Bare strings are contact ids and need nothing more. `keyword` and its alias `keywords` together
+    are refused rather than merged: a caller sending both meant one of them, and we cannot tell which.
+    """
+    for index, contact in enumerate(contacts):
+        if isinstance(contact, str):
+            continue
+        field = f"contacts.{index}"
+        if contact.email is not None and not looks_like_email(contact.email):
+            yield FieldError(
+                field=f"{field}.email",
+                message=f"{contact.email!r} is not an email address: one '@' between non-empty parts, no spaces.",
+            )
+        elif contact.email is None and _is_blank(contact.name):
+            yield FieldError(field=field, message="A contact object needs a non-empty `name` or an `email`.")
+        if not isinstance(contact.keywords, UnsetType):
+            yield FieldError(
+                field=f"{field}.keywords",
+                message="`keywords` is an alias of `keyword`: give one of them, not both.",
+            )
+
+
+def ensure_valid_contacts(contacts: Sequence[str | CampaignContactRef]) -> None:
+    """Raise `ValidationFailed` naming every contact that breaks `contact_errors`' rules."""
+    if errors := list(contact_errors(contacts)):
+        raise ValidationFailed(errors)
+
+
+def _contacts(campaign: Campaign) -> Iterator[FieldError]:
+    return contact_errors(campaign.contacts)
+
+
 _CAMPAIGN_RULES: tuple[CampaignRule, ...] = (
     _schema_version,
     _required_text,
@@ -345,6 +386,7 @@ _CAMPAIGN_RULES: tuple[CampaignRule, ...] = (
     _urls,
     _non_empty_items,
     _storable_keys,
+    _contacts,
 )
 
 

@@ -55,9 +55,9 @@ async def test_promoter_names_are_unique(uow_factory: UnitOfWorkFactory) -> None
 
 
 async def test_contacts_are_searched_by_name_email_or_keyword(uow_factory: UnitOfWorkFactory) -> None:
-    ada = Contact(id=doc_id(1), name="Ada", email="ada@example.test", keywords=["Ops", "london"])
-    bob = Contact(id=doc_id(2), name="Bob", email="bob@other.test", keywords=[])
-    cy = Contact(id=doc_id(3), name="Cy", email="cy@example.test", keywords=["paris"])
+    ada = Contact(id=doc_id(1), name="Ada", email="ada@example.test", keyword=["Ops", "london"])
+    bob = Contact(id=doc_id(2), name="Bob", email="bob@other.test", keyword=[])
+    cy = Contact(id=doc_id(3), name="Cy", email="cy@example.test", keyword=["paris"])
     async with uow_factory() as uow:
         for contact in (cy, bob, ada):
             await uow.contacts.upsert(contact)
@@ -72,7 +72,7 @@ async def test_contacts_are_searched_by_name_email_or_keyword(uow_factory: UnitO
         assert await uow.contacts.search("bo", page=0, page_size=10) == ([bob], 1)
         assert await uow.contacts.search("_", page=0, page_size=10) == ([], 0)
         assert await uow.contacts.search(None, page=1, page_size=2) == ([cy], 3)
-        moved = msgspec.structs.replace(ada, keywords=["berlin"])
+        moved = msgspec.structs.replace(ada, keyword=["berlin"])
         await uow.contacts.upsert(moved)
         await uow.commit()
 
@@ -82,8 +82,8 @@ async def test_contacts_are_searched_by_name_email_or_keyword(uow_factory: UnitO
 
 
 async def test_contacts_are_found_by_email_ignoring_case(uow_factory: UnitOfWorkFactory, reader: StoreReader) -> None:
-    ada = Contact(id=doc_id(1), name="Ada", email="Ada.Lovelace@Example.test", keywords=[])
-    bob = Contact(id=doc_id(2), name="Bob", email="bob@example.test", keywords=[])
+    ada = Contact(id=doc_id(1), name="Ada", email="Ada.Lovelace@Example.test", keyword=[])
+    bob = Contact(id=doc_id(2), name="Bob", email="bob@example.test", keyword=[])
     async with uow_factory() as uow:
         await uow.contacts.upsert(ada)
         await uow.contacts.upsert(bob)

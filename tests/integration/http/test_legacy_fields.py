@@ -197,7 +197,7 @@ async def test_nested_parts_leave_out_what_was_never_set(api: Api) -> None:
         artist={"id": "K8vZ917Gku7"},
         options={"showAccessCode": True},
         preferences=[{"id": "sms", "type": "checkbox", "is_optional": True}],
-        contacts=[{"_id": "c1"}],
+        contacts=[{"_id": "c1", "name": "Box office"}],
         trackers=[{"type": "ga"}],
         slack={"noAlert": True},
     )
@@ -209,7 +209,7 @@ async def test_nested_parts_leave_out_what_was_never_set(api: Api) -> None:
         assert read["artist"] == {"id": "K8vZ917Gku7"}
         assert read["options"] == {"showAccessCode": True}
         assert read["preferences"] == [{"id": "sms", "type": "checkbox", "is_optional": True}]
-        assert read["contacts"] == [{"_id": "c1"}]
+        assert read["contacts"] == [{"_id": "c1", "name": "Box office"}]
         assert read["trackers"] == [{"type": "ga"}]
         assert read["slack"] == {"noAlert": True}
         assert "open" not in read["date"]

@@ -81,6 +81,28 @@ gaps = st.timedeltas(min_value=dt.timedelta(milliseconds=1), max_value=dt.timede
 non_negative_gaps = st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=400))
 faq_ids = st.uuids().map(str)
 
+emails = st.from_regex(r"[^@\s]+@[^@\s]+", fullmatch=True)
+
+
+@st.composite
+def bad_emails(draw: st.DrawFn) -> str:
+    """Not an email: a space or a second `@` slipped in, or a side of the `@` left empty."""
+    email: str = draw(emails)
+    local, domain = email.split("@")
+    at = draw(st.integers(0, len(email)))
+    slipped = draw(st.sampled_from([" ", "\t", "\u00a0", "@"]))
+    return draw(st.sampled_from([email[:at] + slipped + email[at:], f"@{domain}", f"{local}@", local, ""]))
+
+
+keyword_lists = st.lists(st.text(max_size=10), max_size=3)
+contacts = st.one_of(
+    non_blank,  # a contact id
+    st.fixed_dictionaries({"name": non_blank}, optional={"_id": non_blank, "email": emails, "keyword": keyword_lists}),
+    st.fixed_dictionaries({"email": emails}, optional={"_id": non_blank, "name": st.text(max_size=10)}),
+    st.fixed_dictionaries({"name": non_blank, "keywords": keyword_lists}),  # the alias alone
+)
+"""Contacts a campaign may carry: ids, and objects naming someone by a name or a well-formed email."""
+
 FAQ_LISTS = (
     ("landing", "open"),
     ("landing", "closed"),
@@ -181,6 +203,7 @@ def valid_campaigns(draw: st.DrawFn) -> Document:
         ),
         "locales": locales,
         "trackers": draw(st.lists(st.fixed_dictionaries({"type": non_blank, "id": st.none() | non_blank}))),
+        "contacts": draw(st.lists(contacts, max_size=3)),
         "schema": {"version": "2"},
     }
     if draw(st.booleans()):
@@ -362,6 +385,22 @@ def unstorable_key(document: Document, draw: Draw) -> Expected:
     return f"{name}.wrap{'.0' if nested == 'array' else ''}[{json.dumps(key)}]", None
 
 
+def contact_naming_nobody(document: Document, draw: Draw) -> Expected:
+    nameless: Document = draw(st.fixed_dictionaries({}, optional={"_id": non_blank, "name": blank}))
+    document["contacts"].append(nameless)
+    return f"contacts.{len(document['contacts']) - 1}", None
+
+
+def bad_contact_email(document: Document, draw: Draw) -> Expected:
+    document["contacts"].append({"name": draw(st.text(max_size=10)), "email": draw(bad_emails())})
+    return f"contacts.{len(document['contacts']) - 1}.email", None
+
+
+def keyword_under_both_names(document: Document, draw: Draw) -> Expected:
+    document["contacts"].append({"name": draw(non_blank), "keyword": draw(keyword_lists), "keywords": []})
+    return f"contacts.{len(document['contacts']) - 1}.keywords", None
+
+
 CAMPAIGN_MUTATIONS: list[Mutation] = [
     empty_name,
     bad_site,
@@ -378,6 +417,9 @@ CAMPAIGN_MUTATIONS: list[Mutation] = [
     non_http_url,
     blank_list_item_text,
     unstorable_key,
+    contact_naming_nobody,
+    bad_contact_email,
+    keyword_under_both_names,
 ]
 
 

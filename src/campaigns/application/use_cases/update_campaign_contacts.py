@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import msgspec
 
@@ -12,12 +13,16 @@ from campaigns.domain.campaign import Campaign, CampaignContactRef
 from campaigns.domain.contact import Contact
 from campaigns.domain.events import AnyEvent, ContactCreated, ContactUpdated
 from campaigns.domain.permissions import Principal
+from campaigns.domain.validation import ensure_valid_contacts
 
 
 class UpdateCampaignContacts:
     """Replace a campaign's contacts and file each contact object in the contact directory.
 
     - Needs `write`, and follows every rule of a campaign update (If-Match, validation).
+    - A contact object needs a `name` or an `email`, and an email looks like one; `keywords` is
+      accepted for `keyword` (not both). The list is checked even when it equals the stored one,
+      so nothing the rules refuse is filed.
     - The campaign keeps the list as given: contact ids and contact objects alike.
     - Each object with an email is upserted in the directory in the same commit as the campaign:
       the contact with that email (ignoring case) keeps its id and takes the given `name` and
@@ -40,8 +45,13 @@ class UpdateCampaignContacts:
         if_match: int | None = None,
     ) -> list[str | CampaignContactRef]:
         patch = {"contacts": msgspec.to_builtins(list(contacts))}
+
+        def checked_patch(_: Campaign) -> dict[str, Any]:
+            ensure_valid_contacts(contacts)
+            return patch
+
         campaign = await self._update.apply(
-            principal, campaign_id, lambda _: patch, if_match=if_match, extra_writes=self._file_contacts
+            principal, campaign_id, checked_patch, if_match=if_match, extra_writes=self._file_contacts
         )
         return campaign.contacts
 
@@ -58,7 +68,7 @@ class UpdateCampaignContacts:
             filed[key] = msgspec.structs.replace(
                 base,
                 name=ref.name if ref.name is not None else base.name,
-                keywords=ref.keyword if ref.keyword is not None else base.keywords,
+                keyword=ref.keyword if ref.keyword is not None else base.keyword,
             )
         now = self._clock.now()
         events: list[AnyEvent] = []
