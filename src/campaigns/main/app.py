@@ -39,6 +39,7 @@ def create_app_from_container(container: Container, *, run_scheduler: bool = Fal
         services=services,
         metrics=services["metrics"],
         verifier=container.token_verifier(),
+        body_timeout_seconds=container.settings().http_body_timeout_seconds,
         log_requests=container.settings().log_level in {"DEBUG", "INFO"},
         lifespan=[lifespan],
     )

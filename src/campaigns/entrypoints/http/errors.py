@@ -30,6 +30,7 @@ from campaigns.domain.errors import (
     PromoterNameTaken,
     ValidationFailed,
 )
+from campaigns.entrypoints.http.body_deadline import RequestTimedOut
 from campaigns.entrypoints.http.problems import PROBLEM_CONTENT_TYPE, FieldProblem, Problem, problem
 
 log = structlog.get_logger(__name__)
@@ -45,6 +46,7 @@ STATUS_BY_ERROR: Mapping[type[CampaignError], int] = {
     InvalidStatusChange: 409,
     ConcurrentUpdate: 412,
     VersionMismatch: 412,
+    RequestTimedOut: 408,
     TooManyAttempts: 429,
     DependencyUnavailable: 503,
     DependencyFailed: 502,
