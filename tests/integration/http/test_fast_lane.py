@@ -124,7 +124,7 @@ class Lanes:
         """Every seeded campaign in the in-process cache, or none of them."""
         cache = self.container.cache()
         use_case = await resolve(self.container.get_campaign_by_domain)
-        await cache.evict([c.site for c in self.campaigns])
+        cache.clear()
         if cached:
             for campaign in self.campaigns:
                 await use_case.find(campaign.site)

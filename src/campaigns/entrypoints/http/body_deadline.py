@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, ReceiveMessage, Scope, Send
 
 from campaigns.domain.errors import CampaignError
 
@@ -40,7 +40,7 @@ class BodyDeadline:
         deadline = asyncio.get_running_loop().time() + self._timeout
         whole = False
 
-        async def receive_by_deadline() -> Message:
+        async def receive_by_deadline() -> ReceiveMessage:
             nonlocal whole
             if whole:
                 return await receive()
