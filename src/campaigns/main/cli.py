@@ -162,6 +162,7 @@ def serve(
         listen=f"http://{address}:{settings.port}" if ":" not in address else f"http://[{address}]:{settings.port}",
         workers=settings.workers,
         header_timeout_seconds=settings.http_header_timeout_seconds,
+        body_timeout_seconds=settings.http_body_timeout_seconds,
     )
     server.serve(settings, address)
 

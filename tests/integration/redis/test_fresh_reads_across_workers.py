@@ -70,8 +70,8 @@ def test_after_a_write_every_connection_answers_the_new_version_and_never_the_pr
                     connection.close()
 
     assert {version for answers in warm for version in answers} == {'"1"'}
-    for connection in range(CONNECTIONS):
-        seen = [answers[connection] for answers in rounds]
+    for index in range(CONNECTIONS):
+        seen = [answers[index] for answers in rounds]
         first_new = seen.index('"2"')
-        assert set(seen[first_new:]) == {'"2"'}, f"connection {connection} went back to the previous version: {seen}"
+        assert set(seen[first_new:]) == {'"2"'}, f"connection {index} went back to the previous version: {seen}"
     assert {version for answers in settled for version in answers} == {'"2"'}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -102,7 +103,7 @@ async def test_a_change_published_at_commit_is_evicted_from_every_other_process(
             await committer.evict([CHANGE])
 
             for process in (first, second):
-                await eventually("the previous version evicted", lambda p=process: p.lacks(campaign(1)))
+                await eventually("the previous version evicted", functools.partial(process.lacks, campaign(1)))
                 assert await replica.get("campaign:domain:fresh") is None, "the message came before the deletion"
                 await process.cache.put(campaign(1))  # a read begun before the change, ending after it
                 assert await process.lacks(campaign(1)), "the previous version was put back"
