@@ -40,6 +40,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     http_header_timeout_seconds: Annotated[float, msgspec.Meta(ge=0.1, le=10)] = 5.0
     """How long a client may take to send a request's headers, and how long an idle keep-alive
     connection is kept: granian runs one timer for both."""
+    http_body_timeout_seconds: Annotated[float, msgspec.Meta(ge=0.1, le=60)] = 10.0
+    """How long a request's body may take to arrive, from the request's start, before a 408."""
     data_dir: str = "var"
     store: str | None = None
     """`sqlite:///path`, `mongodb://…` or `mongodb+srv://…`; unset means `sqlite:///<data dir>/campaigns.db`."""

@@ -32,6 +32,7 @@ from campaigns.adapters.mongo_store import (
     MongoUnitOfWork,
     mongo_client,
 )
+from campaigns.adapters.redis_cache_invalidations import CacheInvalidationListener
 from campaigns.adapters.redis_campaign_documents import RedisCampaignDocuments, RedisCampaignDocumentsSink
 from campaigns.adapters.redis_connections import RedisHealth, redis_client
 from campaigns.adapters.redis_discovery_cache import RedisDiscoveryCache
@@ -333,6 +334,17 @@ class Container(containers.DeclarativeContainer):
         LimitsAttemptLimiter, attempts=10, window_seconds=60, redis=redis_primary, health=password_attempts_redis_health
     )
     """Counted in Redis when it is configured (one count for the fleet), else in this process."""
+    cache_invalidations = providers.Selector(
+        providers.Callable(configured, settings.provided.redis_url),
+        on=providers.Singleton(
+            CacheInvalidationListener,
+            redis_replica,
+            cache,
+            health=providers.Singleton(RedisHealth, "cache invalidations"),
+        ),
+        off=providers.Object(None),
+    )
+    """With Redis, what keeps this process's cache fresh after other processes' commits (an API process runs it)."""
 
     create_campaign = providers.Singleton(CreateCampaign, uow=unit_of_work, clock=clock, ids=ids)
     update_campaign = providers.Singleton(UpdateCampaign, uow=unit_of_work, clock=clock, ids=ids, cache=lookup_cache)

@@ -21,6 +21,7 @@ from campaigns.application.event_catalogue import EVENT_TYPES, event_type
 from campaigns.application.ports import (
     ArtistSummary,
     CampaignCache,
+    CampaignChange,
     CampaignPage,
     CampaignQuery,
     CampaignRepository,
@@ -579,9 +580,10 @@ class InMemoryCampaignCache(CampaignCache):
         if campaign.site:
             self.by_site[campaign.site] = campaign
 
-    async def evict(self, sites: Sequence[str]) -> None:
-        for site in sites:
-            self.by_site.pop(site, None)
+    async def evict(self, changes: Sequence[CampaignChange]) -> None:
+        for change in changes:
+            for site in change.sites:
+                self.by_site.pop(site, None)
 
 
 class RecordingEventSink(EventSink):

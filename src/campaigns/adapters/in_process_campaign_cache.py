@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from campaigns.application.ports import CampaignCache
+from campaigns.application.ports import CampaignCache, CampaignChange
 from campaigns.domain.campaign import Campaign
 
 
@@ -14,12 +14,18 @@ class InProcessCampaignCache(CampaignCache):
 
     A plain dict rather than a cache library: a hit is one lookup and one clock read on the
     service's hottest path.
+
+    `evict` drops the changed campaigns' entries (unless already as new as the change) and keeps,
+    per campaign, the least version that may be cached from now on: a read that began before the
+    change and ends after it cannot put the previous version back. Versions only grow, so such a
+    floor never goes stale; only the most recent `max_entries` are kept.
     """
 
     def __init__(self, *, ttl_seconds: float, max_entries: int = 10_000) -> None:
         self._ttl = ttl_seconds
         self._max_entries = max_entries
         self._entries: dict[str, tuple[Campaign, float]] = {}
+        self._floors: dict[str, int] = {}
 
     async def get_by_site(self, site: str) -> Campaign | None:
         entry = self._entries.get(site)
@@ -31,12 +37,23 @@ class InProcessCampaignCache(CampaignCache):
         return entry[0]
 
     async def put(self, campaign: Campaign) -> None:
-        if not campaign.site:
+        if not campaign.site or campaign.version < self._floors.get(campaign.id, 0):
             return
         if len(self._entries) >= self._max_entries:
             del self._entries[next(iter(self._entries))]  # the oldest entry: insertion order
         self._entries[campaign.site] = (campaign, time.monotonic() + self._ttl)
 
-    async def evict(self, sites: Sequence[str]) -> None:
-        for site in sites:
-            self._entries.pop(site, None)
+    async def evict(self, changes: Sequence[CampaignChange]) -> None:
+        for change in changes:
+            # re-inserted, so the least recently changed campaign's floor is the first to go
+            self._floors[change.id] = max(change.version, self._floors.pop(change.id, 0))
+            if len(self._floors) > self._max_entries:
+                del self._floors[next(iter(self._floors))]
+            for site in change.sites:
+                entry = self._entries.get(site)
+                if entry is not None and not (entry[0].id == change.id and entry[0].version >= change.version):
+                    del self._entries[site]
+
+    def clear(self) -> None:
+        """Forget every entry (not the floors): for when changes may have been missed."""
+        self._entries.clear()

@@ -13,9 +13,18 @@ from collections.abc import Callable, Sequence
 from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
 
+from campaigns.adapters.redis_cache_invalidations import CHANNEL, invalidation_message
 from campaigns.adapters.redis_connections import REDIS_ERRORS, UNAVAILABLE, RedisHealth
 from campaigns.application.errors import DependencyUnavailable
-from campaigns.application.ports import CampaignCache, EventSink, OutboxEntry, Rejection, SinkRoute, StoreReader
+from campaigns.application.ports import (
+    CampaignCache,
+    CampaignChange,
+    EventSink,
+    OutboxEntry,
+    Rejection,
+    SinkRoute,
+    StoreReader,
+)
 from campaigns.application.read_models import campaign_from_public_document, public_document
 from campaigns.domain.campaign import Campaign
 from campaigns.domain.events import CampaignDomainReleased, CampaignEvent, CampaignUpdated
@@ -156,8 +165,10 @@ class RedisCampaignDocuments(CampaignCache):
       counter), and Redis is tried again only once `RedisHealth`'s retry interval has passed.
     - `put` does nothing: the documents sink alone writes these keys. `evict`, called after a
       commit, deletes the domain keys on the primary, so no lookup answers the previous document
-      while the sink has yet to write the new one (a lookup misses and reads the store instead).
-      Best effort: with Redis down there is nothing to delete from, and the sink catches up.
+      while the sink has yet to write the new one (a lookup misses and reads the store instead),
+      then publishes the changes to every process's `CacheInvalidationListener`. Best effort: with
+      Redis down there is nothing to delete from, the sink catches up, and the other processes'
+      copies expire with the cache TTL.
     """
 
     def __init__(self, client: Redis, *, primary: Redis, health: RedisHealth, on_degraded: Callable[[], None]) -> None:
@@ -179,6 +190,16 @@ class RedisCampaignDocuments(CampaignCache):
     async def put(self, campaign: Campaign) -> None:  # noqa: ARG002 - written by the sink only
         return None
 
-    async def evict(self, sites: Sequence[str]) -> None:
-        if sites:
-            await self._health.call(lambda: self._primary.delete(*(domain_key(site) for site in sites)))
+    async def evict(self, changes: Sequence[CampaignChange]) -> None:
+        if changes:
+            await self._health.call(lambda: self._delete_and_publish(changes))
+
+    async def _delete_and_publish(self, changes: Sequence[CampaignChange]) -> None:
+        """One round trip, in this order: replicas and listeners see the deletion before the message."""
+        keys = [domain_key(site) for change in changes for site in change.sites]
+        async with self._primary.pipeline(transaction=False) as pipe:
+            # a pipeline's commands queue and return the pipeline: nothing to await until `execute`
+            if keys:
+                _ = pipe.delete(*keys)
+            _ = pipe.publish(CHANNEL, invalidation_message(changes))
+            await pipe.execute()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from campaigns.application.ports import CampaignCache
+from campaigns.application.ports import CampaignCache, CampaignChange
 from campaigns.domain.campaign import Campaign
 
 
@@ -30,6 +30,6 @@ class TieredCampaignCache(CampaignCache):
         for tier in self._tiers:
             await tier.put(campaign)
 
-    async def evict(self, sites: Sequence[str]) -> None:
+    async def evict(self, changes: Sequence[CampaignChange]) -> None:
         for tier in self._tiers:
-            await tier.evict(sites)
+            await tier.evict(changes)

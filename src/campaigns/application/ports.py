@@ -387,6 +387,23 @@ class EventSink(Protocol):
     async def deliver(self, entries: Sequence[OutboxEntry]) -> list[Rejection]: ...
 
 
+class CampaignChange(msgspec.Struct, frozen=True, kw_only=True):
+    """A committed change of one campaign: any copy of it older than `version` is stale.
+
+    `sites` are the domains it held before the change and holds after it (none, one or two).
+    """
+
+    id: str
+    version: int
+    sites: tuple[str, ...]
+
+    @classmethod
+    def of(cls, before: Campaign, after: Campaign) -> CampaignChange:
+        return cls(
+            id=after.id, version=after.version, sites=tuple(dict.fromkeys(s for s in (before.site, after.site) if s))
+        )
+
+
 class CampaignCache(Protocol):
     """Short-lived copies of campaigns for the fan-facing lookup by domain."""
 
@@ -394,7 +411,8 @@ class CampaignCache(Protocol):
 
     async def put(self, campaign: Campaign) -> None: ...
 
-    async def evict(self, sites: Sequence[str]) -> None: ...
+    async def evict(self, changes: Sequence[CampaignChange]) -> None:
+        """Called once the changes committed: no copy older than a change may be answered afterwards."""
 
 
 class PasswordVerifier(Protocol):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -16,7 +17,10 @@ from campaigns.entrypoints.scheduler import Scheduler
 
 
 def create_app_from_container(container: Container, *, run_scheduler: bool = False) -> ASGIApp:
-    """The API; with `run_scheduler`, the lifecycle ticks and the outbox relays in this process too."""
+    """The API; with `run_scheduler`, the lifecycle ticks and the outbox relays in this process too.
+
+    With Redis, the process also listens for other processes' committed changes (its cache stays fresh).
+    """
     services: dict[str, Any] = {"metrics": container.metrics()}
 
     @asynccontextmanager
@@ -27,9 +31,15 @@ def create_app_from_container(container: Container, *, run_scheduler: bool = Fal
             services[name] = await resolve(getattr(container, name))
         scheduler = await _scheduler(container) if run_scheduler else None
         task = asyncio.create_task(scheduler.run()) if scheduler is not None else None
+        listener = await resolve(container.cache_invalidations)
+        listening = asyncio.create_task(listener.run()) if listener is not None else None
         try:
             yield
         finally:
+            if listening is not None:
+                listening.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listening
             if scheduler is not None and task is not None:
                 scheduler.stop()
                 await task
@@ -39,6 +49,7 @@ def create_app_from_container(container: Container, *, run_scheduler: bool = Fal
         services=services,
         metrics=services["metrics"],
         verifier=container.token_verifier(),
+        body_timeout_seconds=container.settings().http_body_timeout_seconds,
         log_requests=container.settings().log_level in {"DEBUG", "INFO"},
         lifespan=[lifespan],
     )

@@ -173,6 +173,7 @@ def serve(
         sinks=sinks,
         workers=settings.workers,
         header_timeout_seconds=settings.http_header_timeout_seconds,
+        body_timeout_seconds=settings.http_body_timeout_seconds,
     )
     server.serve(settings, address)
     log.info("service_stopped", listen=listen)

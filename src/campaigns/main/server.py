@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from granian.constants import Interfaces, Loops
+from granian.constants import HTTPModes, Interfaces, Loops
 from granian.http import HTTP1Settings
 from granian.log import LogLevels
 from granian.server import MPServer
@@ -31,6 +31,15 @@ _GRANIAN_LOGS_TO_ROOT: dict[str, Any] = {
     "loggers": {name: {"handlers": [], "propagate": True} for name in ("_granian", "granian.access")},
 }
 """granian's loggers write through the root handler: the same JSON lines on stderr as the service's."""
+CONNECTIONS_PER_WORKER = 4096
+"""granian's `backpressure`: the connections one worker serves at once (the rest wait to be accepted).
+
+granian holds one permit per connection for the connection's whole life, so its default (the listen
+backlog, 1024, over the workers) let about a thousand clients that never finished a body stop every
+other request. Slow clients are now cut (headers and an idle start by the header timeout, bodies by
+`CAMPAIGNS_HTTP_BODY_TIMEOUT_SECONDS`), and this leaves room for thousands of them held at once
+beside the callers that finish their requests; each costs a socket and a small task meanwhile.
+"""
 SCHEDULER_WORKER = 0
 """The worker that runs the embedded profile's scheduler and relay (granian numbers it worker-1)."""
 
@@ -87,6 +96,10 @@ def serve(settings: Settings, address: str) -> None:
             interface=Interfaces.ASGI,
             workers=settings.workers,
             loop=Loops.auto,
+            # HTTP/1 only: in `auto` mode a connection waits unbounded for the bytes that tell HTTP/2 from
+            # HTTP/1, so one that never sends any was held forever; HTTP/1's header timer cuts it.
+            http=HTTPModes.http1,
+            backpressure=CONNECTIONS_PER_WORKER,
             http1_settings=HTTP1Settings(header_read_timeout=round(settings.http_header_timeout_seconds * 1000)),
             # Its start and stop lines would repeat the service's own; warnings and errors still show.
             log_level=LogLevels.debug if settings.log_level == "DEBUG" else LogLevels.warning,

@@ -124,7 +124,7 @@ class Lanes:
         """Every seeded campaign in the in-process cache, or none of them."""
         cache = self.container.cache()
         use_case = await resolve(self.container.get_campaign_by_domain)
-        await cache.evict([c.site for c in self.campaigns])
+        cache.clear()
         if cached:
             for campaign in self.campaigns:
                 await use_case.find(campaign.site)
@@ -182,7 +182,11 @@ async def lanes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterato
         # the app without the fast lane, over the services the first one resolved at start-up
         services = {name: await resolve(getattr(container, name)) for name in (*SERVICES, "metrics")}
         apps["litestar"] = create_app(
-            services=services, metrics=services["metrics"], verifier=container.token_verifier(), fast_lane=False
+            services=services,
+            metrics=services["metrics"],
+            verifier=container.token_verifier(),
+            body_timeout_seconds=settings_.http_body_timeout_seconds,
+            fast_lane=False,
         )
         tokens = Tokens(DevKeyPair(settings_.dev_key_dir))
         api = Api(client, container, tokens)

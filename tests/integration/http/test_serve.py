@@ -60,8 +60,8 @@ def server(tmp_path: Path) -> Iterator[Server]:
         yield Server(handle, data_dir)
 
 
-def _mint_supreme_token(data_dir: Path) -> str:
-    result = run_campaigns("token", "--supreme", env=campaigns_environment(data_dir), timeout=30)
+def _mint_supreme_token(data_dir: Path, user: str = "dev") -> str:
+    result = run_campaigns("token", "--supreme", "--user", user, env=campaigns_environment(data_dir), timeout=30)
     assert result.returncode == 0, result.stderr
     token = result.stdout.strip()
     assert token.count(".") == 2, token
@@ -167,6 +167,11 @@ def test_a_client_whose_headers_never_finish_is_disconnected(quick_server: Serve
         connection.sendall(b"GET /heartbeat HTTP/1.1\r\nHost: campaigns\r\nX-Slow: ")
 
         assert _closed_by_server(connection), "a request whose headers never finish kept its connection"
+
+
+def test_a_connection_that_never_sends_a_byte_is_closed(quick_server: Server) -> None:
+    with _connect(quick_server) as connection:
+        assert _closed_by_server(connection), "a connection that sent nothing was kept open"
 
 
 def test_an_idle_keep_alive_connection_is_closed(quick_server: Server) -> None:
@@ -283,3 +288,76 @@ def test_a_header_past_granians_buffer_gets_granians_bare_431_and_serve_keeps_se
     assert within_the_buffer.status_code == 401, within_the_buffer.text
     assert within_the_buffer.headers["content-type"].startswith(PROBLEM_TYPE)
     assert afterwards.status_code == 200
+
+
+STALLED_BODIES = 1200
+"""More requests with a stalled body than granian's default backpressure (1024 connections per worker)."""
+ANSWERED_WITHIN = 15.0
+
+
+def _stalled_post(token: str) -> bytes:
+    """A complete request head announcing a body that is never sent."""
+    return (
+        b"POST /campaigns HTTP/1.1\r\nHost: campaigns\r\nContent-Type: application/json\r\n"
+        + f"Authorization: Bearer {token}\r\nContent-Length: 100\r\n\r\n".encode()
+    )
+
+
+def _serving(tmp_path: Path, **variables: str) -> Any:
+    port = free_port()
+    env = campaigns_environment(tmp_path / "data", **variables)
+    return started("serve", "--port", str(port), env=env, log=tmp_path / "serve.log", port=port)
+
+
+def test_a_body_that_never_arrives_is_answered_408_and_the_connection_closed(tmp_path: Path) -> None:
+    with _serving(tmp_path, http_body_timeout_seconds="1") as raw:
+        server = Server(raw, tmp_path / "data")
+        token = _mint_supreme_token(server.data_dir)
+        with _connect(server) as connection:
+            connection.sendall(_stalled_post(token))
+            answer = b""
+            while chunk := connection.recv(65536):  # the server closes it after answering
+                answer += chunk
+
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408"), answer[:300]
+    assert b"content-type: application/problem+json" in head.lower()
+    problem = json.loads(body)
+    assert (problem["status"], problem["code"]) == (408, "REQUEST_TIMEOUT")
+
+
+def _still_unanswered(connection: socket.socket) -> bool:
+    """Whether the server has sent nothing on `connection` yet (nor closed it); nothing is consumed."""
+    connection.setblocking(False)
+    try:
+        connection.recv(1, socket.MSG_PEEK)
+    except BlockingIOError:
+        return True
+    return False
+
+
+def test_stalled_bodies_held_open_leave_other_callers_lookups_answering(tmp_path: Path) -> None:
+    with _serving(tmp_path, http_body_timeout_seconds="30") as raw:
+        server = Server(raw, tmp_path / "data")
+        stalling, other = (_mint_supreme_token(server.data_dir, user) for user in ("stalling", "other"))
+        with httpx.Client(base_url=server.base_url, timeout=ANSWERED_WITHIN) as http:
+            created = http.post("/campaigns", json=valid_campaign_body("held"), headers=bearer(other))
+            assert created.status_code == 201, created.text
+        held: list[socket.socket] = []
+        try:
+            for _ in range(STALLED_BODIES):
+                held.append(connection := _connect(server))
+                connection.sendall(_stalled_post(stalling))
+
+            # a new connection: it has to be accepted while the stalled ones are held
+            with httpx.Client(base_url=server.base_url, timeout=ANSWERED_WITHIN) as http:
+                found = http.get("/campaigns", params={"domain": "held"}, headers=bearer(other))
+
+            unanswered = sum(_still_unanswered(connection) for connection in held)
+        finally:
+            for connection in held:
+                connection.close()
+
+    assert found.status_code == 200, found.text
+    assert found.json()["domain"]["site"] == "held"
+    assert unanswered == STALLED_BODIES, "some stalled requests were answered before the lookup: not held at once"

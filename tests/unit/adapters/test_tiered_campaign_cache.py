@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from campaigns.adapters.in_memory import InMemoryCampaignCache
 from campaigns.adapters.tiered_campaign_cache import TieredCampaignCache
+from campaigns.application.ports import CampaignChange
 from campaigns.domain.campaign import Campaign, CampaignDomain
 
 
@@ -38,7 +39,7 @@ async def test_puts_and_evictions_reach_every_tier() -> None:
 
     await tiers.put(campaign("both"))
     stored = (dict(near.by_site), dict(far.by_site))
-    await tiers.evict(["site"])
+    await tiers.evict([CampaignChange(id="a" * 24, version=2, sites=("site",))])
 
     assert stored == ({"site": campaign("both")}, {"site": campaign("both")})
     assert (near.by_site, far.by_site) == ({}, {})

@@ -25,6 +25,8 @@ def test_values_are_read_from_their_variables() -> None:
 
     assert (settings.port, settings.tick_seconds) == (9090, 2.5)
     assert settings.events_path == Path("/srv/c/events.jsonl")
+    assert load_settings({}).http_body_timeout_seconds == 10.0
+    assert load_settings({"CAMPAIGNS_HTTP_BODY_TIMEOUT_SECONDS": "2.5"}).http_body_timeout_seconds == 2.5
 
 
 def test_an_explicit_sqlite_store_wins_over_the_data_dir() -> None:
@@ -51,6 +53,9 @@ def test_an_explicit_sqlite_store_wins_over_the_data_dir() -> None:
         ({"CAMPAIGNS_STORE": "mongodb+srv://cluster.example.net:27017/campaigns"}, "CAMPAIGNS_STORE"),
         ({"CAMPAIGNS_STORE": "mongodb+srv://a.example.net,b.example.net/campaigns"}, "CAMPAIGNS_STORE"),
         ({"CAMPAIGNS_MONGO_TIMEOUT_SECONDS": "0"}, "CAMPAIGNS_MONGO_TIMEOUT_SECONDS"),
+        ({"CAMPAIGNS_HTTP_BODY_TIMEOUT_SECONDS": "0"}, "CAMPAIGNS_HTTP_BODY_TIMEOUT_SECONDS"),
+        ({"CAMPAIGNS_HTTP_BODY_TIMEOUT_SECONDS": "61"}, "CAMPAIGNS_HTTP_BODY_TIMEOUT_SECONDS"),
+        ({"CAMPAIGNS_HTTP_BODY_TIMEOUT_SECONDS": "soon"}, "CAMPAIGNS_HTTP_BODY_TIMEOUT_SECONDS"),
         ({"CAMPAIGNS_REDIS_URL": "http://cache:6379"}, "CAMPAIGNS_REDIS_URL"),
         ({"CAMPAIGNS_REDIS_REPLICA_URL": "redis://replica:6379"}, "CAMPAIGNS_REDIS_REPLICA_URL"),
         ({"CAMPAIGNS_KINESIS_STREAM": "campaign events"}, "CAMPAIGNS_KINESIS_STREAM"),

@@ -24,6 +24,7 @@ from campaigns.domain.errors import (
     SupremeUserRequired,
     ValidationFailed,
 )
+from campaigns.entrypoints.http.body_deadline import RequestTimedOut
 from campaigns.entrypoints.http.errors import headers_for, problem_for
 
 
@@ -42,6 +43,7 @@ from campaigns.entrypoints.http.errors import headers_for, problem_for
         (InvalidStatusChange(), 409, "INVALID_CAMPAIGN_STATUS_CHANGE"),
         (VersionMismatch(), 412, "VERSION_MISMATCH"),
         (ConcurrentUpdate(), 412, "VERSION_MISMATCH"),
+        (RequestTimedOut(), 408, "REQUEST_TIMEOUT"),
         (TooManyAttempts(42), 429, "TOO_MANY_ATTEMPTS"),
         (DependencyUnavailable(), 503, "DEPENDENCY_UNAVAILABLE"),
     ],

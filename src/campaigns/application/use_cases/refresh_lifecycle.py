@@ -7,7 +7,7 @@ import datetime as dt
 import msgspec
 
 from campaigns.application.errors import ConcurrentUpdate
-from campaigns.application.ports import CampaignCache, Clock, GuardedUpdate, UnitOfWorkFactory
+from campaigns.application.ports import CampaignCache, CampaignChange, Clock, GuardedUpdate, UnitOfWorkFactory
 from campaigns.application.use_cases._event_mapping import event_mappings
 from campaigns.domain.campaign import Campaign, Status
 from campaigns.domain.lifecycle import Transition, apply_due_transitions, next_transition_at
@@ -100,7 +100,8 @@ class RefreshLifecycle:
             except ConcurrentUpdate:
                 if attempt == WRITE_ATTEMPTS:
                     return []  # the next run reads these campaigns afresh
-        await self._cache.evict([campaign.site for campaign, _ in written if campaign.site])
+        stored_as = {update.campaign.id: update.campaign for update in updates}
+        await self._cache.evict([CampaignChange.of(campaign, stored_as[campaign.id]) for campaign, _ in written])
         return [transition for _, transitions in written for transition in transitions]
 
 

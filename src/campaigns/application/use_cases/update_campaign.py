@@ -8,7 +8,14 @@ from typing import Any
 import msgspec
 
 from campaigns.application.errors import CampaignNotFound, VersionMismatch
-from campaigns.application.ports import CampaignCache, Clock, IdFactory, UnitOfWork, UnitOfWorkFactory
+from campaigns.application.ports import (
+    CampaignCache,
+    CampaignChange,
+    Clock,
+    IdFactory,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._campaign_writes import (
     ensure_servable,
@@ -140,7 +147,7 @@ class UpdateCampaign:
             if extra_writes is not None:
                 await extra_writes(uow, updated)
             await uow.commit()
-        await self._cache.evict([site for site in (current.site, updated.site) if site])
+        await self._cache.evict([CampaignChange.of(current, updated)])
         return updated
 
 

@@ -15,6 +15,7 @@ from litestar.types import ASGIApp
 
 from campaigns.domain.documents import MAX_DOCUMENT_BYTES
 from campaigns.entrypoints.http.auth import AuthenticationMiddleware, TokenVerifier
+from campaigns.entrypoints.http.body_deadline import BodyDeadline
 from campaigns.entrypoints.http.controllers import PUBLIC_ROUTE_HANDLERS, ROUTE_HANDLERS
 from campaigns.entrypoints.http.errors import handle_exception
 from campaigns.entrypoints.http.fast_lane import DomainLookupLane
@@ -75,6 +76,7 @@ def create_app(
     services: Mapping[str, Any],
     metrics: Metrics,
     verifier: TokenVerifier,
+    body_timeout_seconds: float,
     log_requests: bool = True,
     lifespan: Sequence[Callable[[Litestar], AbstractAsyncContextManager[None]]] = (),
     fast_lane: bool = True,
@@ -85,6 +87,7 @@ def create_app(
     every answer, an unrouted 404 included, is measured, logged, correlated and authenticated alike.
     Behind them, unless `fast_lane` is off, the lookup by domain's hot case is answered before
     Litestar (entrypoints/http/fast_lane.py, ADR 0014) with the very response the route would send.
+    A body that has not arrived `body_timeout_seconds` after its request started is answered 408.
     """
     rendered = RenderedCampaigns()
     dependencies = {name: _provide(services, name) for name in (*SERVICES, "metrics")}
@@ -106,5 +109,6 @@ def create_app(
         ),
         logging_config=None,
     )
-    routed: ASGIApp = DomainLookupLane(api, services, rendered) if fast_lane else api
+    timed = BodyDeadline(api, timeout_seconds=body_timeout_seconds)
+    routed: ASGIApp = DomainLookupLane(timed, services, rendered) if fast_lane else timed
     return RequestContextMiddleware(AuthenticationMiddleware(routed, verifier), metrics, log_requests=log_requests)
