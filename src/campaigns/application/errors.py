@@ -45,6 +45,8 @@ class TransactionAborted(ConcurrentUpdate):
     Nothing of it was stored, and running the whole use case again may succeed (`reruns_aborted_transactions`).
     """
 
+    default_message = "A concurrent change got in the way and nothing was written; try again."
+
 
 class DependencyUnavailable(CampaignError):
     """An adapter could not reach its server; the caller may retry later."""

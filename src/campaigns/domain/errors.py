@@ -43,6 +43,11 @@ class CampaignError(Exception):
     def message(self) -> str:
         return str(self.args[0])
 
+    @classmethod
+    def possible_codes(cls) -> tuple[str, ...]:
+        """Every `code` an error of this class can carry: what the API documentation lists for it."""
+        return (cls.code,)
+
 
 class ValidationFailed(CampaignError):
     """A document breaks one or more rules; every failing field is listed, not only the first."""
@@ -56,20 +61,35 @@ class ValidationFailed(CampaignError):
         codes = {error.code for error in errors}
         self.code = code or (codes.pop() if len(codes) == 1 else type(self).code)  # type: ignore[misc]
 
+    rule_codes: ClassVar[tuple[str, ...]] = ("MISSING_PRESALE_WINDOW_DATE", "INVALID_PRESALE_WINDOW_DATE_ORDER")
+    """Codes of single rules of the document; when every failing field breaks the same one, it is the error's code."""
+
+    @classmethod
+    def possible_codes(cls) -> tuple[str, ...]:
+        return (cls.code, *cls.rule_codes)
+
 
 class InvalidMarket(ValidationFailed):
     code = "INVALID_MARKET_SCHEMA"
     default_message = "The market document is invalid."
+    rule_codes = ()
 
 
 class InvalidPromoter(ValidationFailed):
     code = "INVALID_PROMOTER_SCHEMA"
     default_message = "The promoter document is invalid."
+    rule_codes = ()
+
+
+class InvalidEventStatus(ValidationFailed):
+    default_message = "The event status record is invalid."
+    rule_codes = ()
 
 
 class InvalidQuery(ValidationFailed):
     code = "INVALID_QUERY"
     default_message = "The query is invalid."
+    rule_codes = ()
 
 
 class DocumentTooLarge(CampaignError):

@@ -26,6 +26,7 @@ from msgspec import UnsetType
 from campaigns.domain.campaign import Campaign, CampaignContactRef, CampaignType, Link, Status, given
 from campaigns.domain.errors import (
     FieldError,
+    InvalidEventStatus,
     InvalidMarket,
     InvalidPromoter,
     InvalidQuery,
@@ -647,7 +648,7 @@ def ensure_valid_event_status(status: str | None, end: dt.datetime | None) -> st
     """The status, once known to be valid together with `end`."""
     errors = event_status_errors(status, end)
     if errors or status is None:
-        raise ValidationFailed(errors, message="The event status record is invalid.")
+        raise InvalidEventStatus(errors)
     return status
 
 

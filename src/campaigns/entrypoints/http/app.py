@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
+from importlib.metadata import version
 from typing import Any
 
 from litestar import Litestar
@@ -17,6 +18,7 @@ from campaigns.domain.documents import MAX_DOCUMENT_BYTES
 from campaigns.entrypoints.http.auth import AuthenticationMiddleware, TokenVerifier
 from campaigns.entrypoints.http.body_deadline import BodyDeadline
 from campaigns.entrypoints.http.controllers import PUBLIC_ROUTE_HANDLERS, ROUTE_HANDLERS
+from campaigns.entrypoints.http.documentation import document_operations
 from campaigns.entrypoints.http.errors import handle_exception
 from campaigns.entrypoints.http.fast_lane import DomainLookupLane
 from campaigns.entrypoints.http.inputs import screen_input
@@ -101,7 +103,7 @@ def create_app(
         lifespan=list(lifespan),
         openapi_config=OpenAPIConfig(
             title="campaigns",
-            version="1.0.0",
+            version=version("campaigns"),
             description="Presale campaigns: configuration, lifecycle, permissions and event mappings.",
             path=SCHEMA_PATH,
             render_plugins=[OfflineSwaggerRenderPlugin()],
@@ -109,6 +111,7 @@ def create_app(
         ),
         logging_config=None,
     )
+    document_operations(api)
     timed = BodyDeadline(api, timeout_seconds=body_timeout_seconds)
     routed: ASGIApp = DomainLookupLane(timed, services, rendered) if fast_lane else timed
     return RequestContextMiddleware(AuthenticationMiddleware(routed, verifier), metrics, log_requests=log_requests)

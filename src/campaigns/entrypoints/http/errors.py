@@ -76,7 +76,12 @@ _MISSING_PARAMETER = re.compile(r"Missing required \w+ parameter '(?P<name>[^']+
 
 
 def status_for(error: CampaignError) -> int:
-    for cls in type(error).__mro__:
+    return status_of(type(error))
+
+
+def status_of(error_class: type[CampaignError]) -> int:
+    """The status errors of this class answer with (the API documentation's too)."""
+    for cls in error_class.__mro__:
         if cls in STATUS_BY_ERROR:
             return STATUS_BY_ERROR[cls]
     return 500

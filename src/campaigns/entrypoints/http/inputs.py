@@ -161,6 +161,7 @@ def route_inputs(handler: Any) -> RouteInputs:
     if cached is not None:
         return cached
     path_names = {match["name"] for path in handler.paths for match in _PATH_PARAMETER.finditer(path)}
+    injected = set(handler.resolve_dependencies())
     query: dict[str, QueryParser | None] = {}
     body: Any = None
     body_required = True
@@ -168,7 +169,7 @@ def route_inputs(handler: Any) -> RouteInputs:
         kwarg = parameter.kwarg_definition
         if name == "data":
             body, body_required = parameter.annotation, not (parameter.is_optional or parameter.has_default)
-        elif _is_query_parameter(name, kwarg, path_names):
+        elif _is_query_parameter(name, kwarg, path_names | injected):
             alias = kwarg.name if isinstance(kwarg, ParameterKwarg) and kwarg.name else name
             query[alias] = _parser_for(parameter.annotation)
     inputs = RouteInputs(
@@ -178,11 +179,14 @@ def route_inputs(handler: Any) -> RouteInputs:
     return inputs
 
 
-def _is_query_parameter(name: str, kwarg: Any, path_names: set[str]) -> bool:
-    """Litestar's rule: marked as a query parameter, or unmarked and neither reserved, a path name nor injected."""
+def _is_query_parameter(name: str, kwarg: Any, not_query: set[str]) -> bool:
+    """Litestar's rule: neither a path name nor injected (a named dependency has a query-like kwarg too), and
+    marked as a query parameter, or unmarked and not reserved."""
+    if name in not_query:
+        return False
     if isinstance(kwarg, ParameterKwarg):
         return kwarg.param_type is ParamType.QUERY
-    return not isinstance(kwarg, DependencyKwarg) and name not in RESERVED_KWARGS and name not in path_names
+    return not isinstance(kwarg, DependencyKwarg) and name not in RESERVED_KWARGS
 
 
 # --------------------------------------------------------------------------- the hook

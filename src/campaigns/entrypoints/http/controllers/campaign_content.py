@@ -19,7 +19,7 @@ from campaigns.domain.campaign import CampaignContactRef
 from campaigns.domain.locale_views import view_locale
 from campaigns.entrypoints.http import examples
 from campaigns.entrypoints.http.bodies import FaqPlacementInput, TermsInput
-from campaigns.entrypoints.http.controllers.common import READ_ERRORS, WRITE_ERRORS, AuthedRequest, document, if_match
+from campaigns.entrypoints.http.controllers.common import AuthedRequest, IfMatch, document, if_match
 from campaigns.entrypoints.http.examples import json_body
 
 
@@ -35,7 +35,6 @@ class CampaignContentController(Controller):
         "/faqs",
         operation_id="getCampaignFaqs",
         summary="Read a campaign's FAQs in one locale",
-        responses=READ_ERRORS,
         description="FAQs of one locale (an unknown one falls back to the default), by page.",
     )
     async def faqs(
@@ -52,7 +51,6 @@ class CampaignContentController(Controller):
         "/faqs",
         operation_id="updateCampaignFaqs",
         summary="Place FAQs in a campaign",
-        responses=WRITE_ERRORS,
         status_code=200,
         description="Place FAQs; answers the FAQs of one locale with `success: true` (legacy callers check it).",
     )
@@ -63,9 +61,10 @@ class CampaignContentController(Controller):
         campaign_id: FromPath[str],
         data: Annotated[FaqPlacementInput, json_body(examples.FAQ_PLACEMENT, "Show two FAQs on the open landing page")],
         locale: FromQuery[str | None] = None,
+        expected_version: IfMatch = None,
     ) -> FaqsSaved:
         saved = await update_campaign_faqs.execute(
-            request.user, campaign_id, document(data), locale=locale, if_match=if_match(request)
+            request.user, campaign_id, document(data), locale=locale, if_match=if_match(expected_version)
         )
         return FaqsSaved(**msgspec.structs.asdict(saved))
 
@@ -73,7 +72,6 @@ class CampaignContentController(Controller):
         "/terms",
         operation_id="getCampaignTerms",
         summary="Read a campaign's terms in one locale",
-        responses=READ_ERRORS,
         description="Terms of one locale (an unknown one falls back to the default).",
     )
     async def terms(
@@ -90,7 +88,6 @@ class CampaignContentController(Controller):
         "/terms",
         operation_id="updateCampaignTerms",
         summary="Set a campaign's terms for one locale",
-        responses=WRITE_ERRORS,
         status_code=200,
         description=getdoc(UpdateCampaignTerms),
     )
@@ -101,16 +98,16 @@ class CampaignContentController(Controller):
         campaign_id: FromPath[str],
         data: Annotated[TermsInput, json_body(examples.TERMS, "Terms for one locale")],
         locale: FromQuery[str | None] = None,
+        expected_version: IfMatch = None,
     ) -> TermsView:
         return await update_campaign_terms.execute(
-            request.user, campaign_id, data.terms, locale=locale, if_match=if_match(request)
+            request.user, campaign_id, data.terms, locale=locale, if_match=if_match(expected_version)
         )
 
     @get(
         "/contacts",
         operation_id="getCampaignContacts",
         summary="Read a campaign's contacts",
-        responses=READ_ERRORS,
         description="Contacts of a campaign.",
     )
     async def contacts(
@@ -122,7 +119,6 @@ class CampaignContentController(Controller):
         "/contacts",
         operation_id="updateCampaignContacts",
         summary="Replace a campaign's contacts",
-        responses=WRITE_ERRORS,
         status_code=200,
         description=getdoc(UpdateCampaignContacts),
     )
@@ -134,5 +130,8 @@ class CampaignContentController(Controller):
         data: Annotated[
             list[str | CampaignContactRef], json_body(examples.CONTACTS, "One contact by id, one by name and email")
         ],
+        expected_version: IfMatch = None,
     ) -> list[str | CampaignContactRef]:
-        return await update_campaign_contacts.execute(request.user, campaign_id, data, if_match=if_match(request))
+        return await update_campaign_contacts.execute(
+            request.user, campaign_id, data, if_match=if_match(expected_version)
+        )

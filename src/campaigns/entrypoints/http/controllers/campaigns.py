@@ -28,19 +28,18 @@ from campaigns.domain.campaign import Campaign, CampaignType, Status, StatusChan
 from campaigns.entrypoints.http import examples
 from campaigns.entrypoints.http.bodies import CampaignInput
 from campaigns.entrypoints.http.controllers.common import (
+    CAMPAIGN_HEADERS,
     CAMPAIGN_OK,
-    QUERY_ERRORS,
-    READ_ERRORS,
-    SUPREME_ERRORS,
-    WRITE_ERRORS,
     AuthedRequest,
+    IfMatch,
     Pagination,
     document,
     if_match,
+    location_header,
     rendered,
+    supreme_only,
 )
 from campaigns.entrypoints.http.examples import json_body
-from campaigns.entrypoints.http.problems import error_responses
 from campaigns.entrypoints.http.rendering import cache_headers
 from campaigns.entrypoints.metrics import Metrics
 
@@ -76,9 +75,6 @@ class RefreshView(msgspec.Struct, kw_only=True):
     campaigns: list[RefreshedCampaign]
 
 
-BY_DOMAIN_ERRORS = error_responses(400, 401, 404, 429)
-"""The fan-facing lookups never answer 403: a campaign the caller may not see is a 404."""
-
 _INSTANT = "An ISO-8601 instant (any offset) or a date (midnight UTC)."
 PresaleQueryStart = Annotated[dt.datetime | None, QueryParameter(name="presaleQueryStartDate", description=_INSTANT)]
 PresaleQueryEnd = Annotated[dt.datetime | None, QueryParameter(name="presaleQueryEndDate", description=_INSTANT)]
@@ -95,7 +91,8 @@ ShowAllLocales = Annotated[
 
 
 def _created_response(campaign: Campaign) -> Response[CampaignView]:
-    return Response(campaign_view(campaign), status_code=201, headers=cache_headers(campaign))
+    headers = {**cache_headers(campaign), "Location": f"/campaigns/{campaign.id}"}
+    return Response(campaign_view(campaign), status_code=201, headers=headers)
 
 
 def campaign_list_view(page: CampaignPage, page_number: int, page_size: int) -> CampaignListView:
@@ -124,7 +121,8 @@ class CampaignController(Controller):
         operation_id="getCampaignByDomain",
         summary="Find the campaign at a domain",
         description=getdoc(GetCampaignByDomain),
-        responses={**CAMPAIGN_OK, **BY_DOMAIN_ERRORS},
+        responses=CAMPAIGN_OK,
+        response_headers=CAMPAIGN_HEADERS,
     )
     async def by_domain(
         self,
@@ -148,7 +146,6 @@ class CampaignController(Controller):
         "/status",
         operation_id="getCampaignStatusByDomain",
         summary="Read the status of the campaign at a domain",
-        responses=BY_DOMAIN_ERRORS,
         description="`{id, status}` of the campaign at a domain, under the rules of the lookup by domain "
         "(visibility, `password`, failed-guess limit).",
     )
@@ -166,8 +163,9 @@ class CampaignController(Controller):
         "/",
         operation_id="createCampaign",
         summary="Create a campaign",
-        responses=WRITE_ERRORS,
         description=getdoc(CreateCampaign),
+        response_headers=[*CAMPAIGN_HEADERS, *location_header("/campaigns/5f1b2c3d4e5f6a7b8c9d0e1f")],
+        response_description="The campaign created; `Location` is its path.",
     )
     async def create(
         self,
@@ -181,18 +179,16 @@ class CampaignController(Controller):
         "/refresh",
         operation_id="refreshCampaigns",
         summary="Apply the due lifecycle transitions now",
-        responses=SUPREME_ERRORS,
         description=getdoc(RefreshLifecycle),
         status_code=200,
+        guards=[supreme_only],
     )
     async def refresh(
         self,
-        request: AuthedRequest,
         refresh_lifecycle: NamedDependency[RefreshLifecycle],
         metrics: NamedDependency[Metrics],
         dry_run: Annotated[bool, QueryParameter(name="dryRun")] = False,
     ) -> RefreshView:
-        request.user.ensure_supreme()
         report = await refresh_lifecycle.execute(dry_run=dry_run)
         metrics.record_refresh(report)
         return refresh_view(report)
@@ -201,7 +197,6 @@ class CampaignController(Controller):
         "/schedule",
         operation_id="listScheduledTransitions",
         summary="The lifecycle agenda: transitions due in a window",
-        responses=SUPREME_ERRORS,
         description=getdoc(ListScheduledTransitions),
     )
     async def schedule(
@@ -221,7 +216,6 @@ class CampaignController(Controller):
         "/list",
         operation_id="listCampaigns",
         summary="Search campaigns",
-        responses=QUERY_ERRORS,
         description=getdoc(ListCampaigns),
     )
     async def list_campaigns(  # noqa: PLR0913, PLR0917 - one parameter per legacy query name
@@ -255,7 +249,6 @@ class CampaignController(Controller):
         "/events",
         operation_id="findCampaignsForEvent",
         summary="Find the campaigns linked to an event",
-        responses=QUERY_ERRORS,
         description=getdoc(FindCampaignsForEvent),
     )
     async def for_event(
@@ -270,7 +263,6 @@ class CampaignController(Controller):
         "/eventIds",
         operation_id="findPresaleEventIds",
         summary="Event ids with a presale in a window",
-        responses=QUERY_ERRORS,
         description=getdoc(FindPresaleWindowIds),
     )
     async def event_ids(
@@ -285,7 +277,6 @@ class CampaignController(Controller):
         "/categoryIds",
         operation_id="findPresaleCategoryIds",
         summary="Category ids with a presale in a window",
-        responses=QUERY_ERRORS,
         description=getdoc(FindPresaleWindowIds),
     )
     async def category_ids(
@@ -300,7 +291,6 @@ class CampaignController(Controller):
         "/ids",
         operation_id="findCampaignIdsByCategory",
         summary="Campaign ids by category",
-        responses=QUERY_ERRORS,
         description=getdoc(FindCampaignIdsByCategory),
     )
     async def ids_by_category(
@@ -315,7 +305,8 @@ class CampaignController(Controller):
         "/{campaign_id:str}",
         operation_id="getCampaign",
         summary="Read a campaign",
-        responses={**CAMPAIGN_OK, **READ_ERRORS},
+        responses=CAMPAIGN_OK,
+        response_headers=CAMPAIGN_HEADERS,
         description=getdoc(GetCampaign),
     )
     async def get_one(
@@ -333,7 +324,8 @@ class CampaignController(Controller):
         "/{campaign_id:str}",
         operation_id="updateCampaign",
         summary="Update a campaign",
-        responses={**CAMPAIGN_OK, **WRITE_ERRORS},
+        responses=CAMPAIGN_OK,
+        response_headers=CAMPAIGN_HEADERS,
         description=getdoc(UpdateCampaign),
         status_code=200,
     )
@@ -343,15 +335,17 @@ class CampaignController(Controller):
         update_campaign: NamedDependency[UpdateCampaign],
         campaign_id: FromPath[str],
         data: Annotated[CampaignInput, json_body(examples.CAMPAIGN_UPDATE, "Rename and close later")],
+        expected_version: IfMatch = None,
     ) -> ASGIApp:
-        campaign = await update_campaign.execute(request.user, campaign_id, document(data), if_match=if_match(request))
+        campaign = await update_campaign.execute(
+            request.user, campaign_id, document(data), if_match=if_match(expected_version)
+        )
         return rendered(request).response(campaign, locale=None, all_locales=True)
 
     @get(
         "/{campaign_id:str}/status",
         operation_id="getCampaignStatus",
         summary="Read a campaign's status and its history",
-        responses=READ_ERRORS,
         description="Status and its history.",
     )
     async def status(

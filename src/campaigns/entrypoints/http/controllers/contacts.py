@@ -13,7 +13,6 @@ from litestar.params import QueryParameter
 from campaigns.application.use_cases.search_contacts import SearchContacts
 from campaigns.domain.contact import Contact
 from campaigns.entrypoints.http.controllers.common import AuthedRequest, Pagination
-from campaigns.entrypoints.http.problems import error_responses
 
 
 class ContactListView(msgspec.Struct, kw_only=True):
@@ -29,7 +28,6 @@ class ContactController(Controller):
         "/",
         operation_id="searchContacts",
         summary="Search the contact directory",
-        responses=error_responses(400, 401, 403),
         description=getdoc(SearchContacts),
     )
     async def search(

@@ -14,9 +14,6 @@ from campaigns.application.ports import ArtistSummary, DiscoveryPage, VenueSumma
 from campaigns.application.use_cases.search_artists import SearchArtists
 from campaigns.application.use_cases.search_venues import SearchVenues
 from campaigns.entrypoints.http.controllers.common import Pagination
-from campaigns.entrypoints.http.problems import error_responses
-
-DISCOVERY_ERRORS = error_responses(400, 401, 502, 503)
 
 Text = Annotated[str, QueryParameter(min_length=1, max_length=200, description="Name, or part of one, to search for.")]
 Page = Annotated[int, QueryParameter(ge=0, le=1_000_000, description="Counts from 0.")]
@@ -34,12 +31,11 @@ class VenueListView(msgspec.Struct, kw_only=True):
 
 
 def _search_route(operation_id: str, summary: str, use_case: type) -> dict[str, Any]:
-    """The OpenAPI facts both searches state alike: id, summary, the use case's rules, the problems."""
+    """The OpenAPI facts both searches state alike: id, summary and the rules of the search."""
     return {
         "operation_id": operation_id,
         "summary": summary,
         "description": getdoc(use_case),
-        "responses": DISCOVERY_ERRORS,
     }
 
 

@@ -18,12 +18,8 @@ from campaigns.domain.campaign import Instant
 from campaigns.domain.event_status import EventStatus
 from campaigns.entrypoints.http import examples
 from campaigns.entrypoints.http.bodies import Input
-from campaigns.entrypoints.http.controllers.common import SUPREME_ERRORS, AuthedRequest
+from campaigns.entrypoints.http.controllers.common import AuthedRequest
 from campaigns.entrypoints.http.examples import json_body
-from campaigns.entrypoints.http.problems import error_responses
-
-UPSERT_ERRORS = error_responses(400, 401, 403, 413)
-
 
 class EventStatusDatesInput(Input):
     end: Instant | UnsetType | None = UNSET
@@ -70,7 +66,6 @@ class EventStatusController(Controller):
         "/",
         operation_id="listEventStatuses",
         summary="List event status records",
-        responses=SUPREME_ERRORS,
         description=getdoc(ListEventStatuses),
     )
     async def list_statuses(
@@ -93,7 +88,6 @@ class EventStatusController(Controller):
         "/{event_id:str}",
         operation_id="upsertEventStatus",
         summary="Store an event's status record",
-        responses=UPSERT_ERRORS,
         description=getdoc(UpsertEventStatus),
         status_code=200,
     )

@@ -6,7 +6,7 @@ from inspect import getdoc
 from typing import Annotated, Literal
 
 import msgspec
-from litestar import Controller, delete, get, post
+from litestar import Controller, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from msgspec import UNSET, UnsetType
@@ -23,13 +23,11 @@ from campaigns.domain.market import GeoPoint, Market
 from campaigns.domain.validation import INVALID_MARKET_SCHEMA
 from campaigns.entrypoints.http import examples
 from campaigns.entrypoints.http.bodies import Input
-from campaigns.entrypoints.http.controllers.common import READ_ERRORS, AuthedRequest, document
+from campaigns.entrypoints.http.controllers.common import AuthedRequest, document, location_header
 from campaigns.entrypoints.http.examples import json_body
-from campaigns.entrypoints.http.problems import error_responses
 
 MARKET_BODY = {"body_error_code": INVALID_MARKET_SCHEMA}
 """Route option: a body that cannot be decoded is a 400 INVALID_MARKET_SCHEMA naming the field."""
-MARKET_WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 413)
 
 
 def read_only(description: str) -> msgspec.Meta:
@@ -140,7 +138,6 @@ class MarketController(Controller):
         "/",
         operation_id="listCampaignMarkets",
         summary="List a campaign's markets",
-        responses=READ_ERRORS,
         description=f"{getdoc(ListMarkets)}\n\n{getdoc(feature_collection)}",
     )
     async def list_markets(
@@ -162,10 +159,11 @@ class MarketController(Controller):
         "/",
         operation_id="createMarket",
         summary="Create a market in a campaign",
-        responses=MARKET_WRITE_ERRORS,
         description=getdoc(CreateMarket),
         status_code=201,
         opt=MARKET_BODY,
+        response_headers=location_header("/campaigns/5f1b2c3d4e5f6a7b8c9d0e1f/markets/5f1b2c3d4e5f6a7b8c9d0e20"),
+        response_description="The market created; `Location` is its path.",
     )
     async def create_market(
         self,
@@ -173,14 +171,15 @@ class MarketController(Controller):
         create_market: NamedDependency[CreateMarket],
         campaign_id: FromPath[str],
         data: Annotated[MarketInput, json_body(examples.MARKET, "A market with its event")],
-    ) -> MarketView:
-        return market_view(await create_market.execute(request.user, campaign_id, document(data)))
+    ) -> Response[MarketView]:
+        market = await create_market.execute(request.user, campaign_id, document(data))
+        location = f"/campaigns/{market.campaign_id}/markets/{market.id}"
+        return Response(market_view(market), status_code=201, headers={"Location": location})
 
     @post(
         "/clones",
         operation_id="cloneMarkets",
         summary="Copy a campaign's markets into another campaign",
-        responses=MARKET_WRITE_ERRORS,
         description=getdoc(CloneMarkets),
         status_code=200,
         opt=MARKET_BODY,
@@ -200,7 +199,6 @@ class MarketController(Controller):
         "/{market_id:str}",
         operation_id="getMarket",
         summary="Read a market",
-        responses=READ_ERRORS,
         description=getdoc(GetMarket),
     )
     async def get_market(
@@ -216,7 +214,6 @@ class MarketController(Controller):
         "/{market_id:str}",
         operation_id="updateMarket",
         summary="Update a market",
-        responses=MARKET_WRITE_ERRORS,
         description=getdoc(UpdateMarket),
         status_code=200,
         opt=MARKET_BODY,
@@ -235,7 +232,6 @@ class MarketController(Controller):
         "/{market_id:str}",
         operation_id="deleteMarket",
         summary="Delete a market",
-        responses=READ_ERRORS,
         description=getdoc(DeleteMarket),
         status_code=204,
     )

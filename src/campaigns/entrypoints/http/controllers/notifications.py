@@ -20,10 +20,7 @@ from campaigns.entrypoints.http.bodies import Input
 from campaigns.entrypoints.http.controllers.common import AuthedRequest
 from campaigns.entrypoints.http.controllers.markets import MarketListView
 from campaigns.entrypoints.http.examples import json_body
-from campaigns.entrypoints.http.problems import error_responses
 
-LIST_ERRORS = error_responses(401, 403)
-CHANGE_ERRORS = error_responses(400, 401, 403, 404, 413)
 MARKET_BODY = {"body_error_code": "INVALID_MARKET_SCHEMA"}
 
 
@@ -49,7 +46,6 @@ class NotificationController(Controller):
         "/upcoming",
         operation_id="listUpcomingMarkets",
         summary="Markets whose presale starts in the next day",
-        responses=LIST_ERRORS,
         description=getdoc(ListUpcomingMarkets),
     )
     async def upcoming(
@@ -61,7 +57,6 @@ class NotificationController(Controller):
         "/notifyDate",
         operation_id="scheduleMarketNotifications",
         summary="Set the notification date of markets",
-        responses=CHANGE_ERRORS,
         description=getdoc(ScheduleMarketNotifications),
         status_code=200,
         opt=MARKET_BODY,
@@ -79,7 +74,6 @@ class NotificationController(Controller):
         "/notifiable",
         operation_id="listNotifiableMarkets",
         summary="Markets due for their notification",
-        responses=LIST_ERRORS,
         description=getdoc(ListNotifiableMarkets),
     )
     async def notifiable(
@@ -91,7 +85,6 @@ class NotificationController(Controller):
         "/notified",
         operation_id="markMarketsNotified",
         summary="Mark markets as notified",
-        responses=CHANGE_ERRORS,
         description=getdoc(MarkMarketsNotified),
         status_code=200,
         opt=MARKET_BODY,

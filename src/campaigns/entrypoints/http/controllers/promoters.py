@@ -6,7 +6,7 @@ from inspect import getdoc
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, delete, get, post
+from litestar import Controller, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from msgspec import UNSET, UnsetType
@@ -19,9 +19,8 @@ from campaigns.domain.promoter import PrivacyUrl, Promoter
 from campaigns.domain.validation import INVALID_PROMOTER_SCHEMA
 from campaigns.entrypoints.http import examples
 from campaigns.entrypoints.http.bodies import Input
-from campaigns.entrypoints.http.controllers.common import AuthedRequest, document
+from campaigns.entrypoints.http.controllers.common import AuthedRequest, document, location_header
 from campaigns.entrypoints.http.examples import json_body
-from campaigns.entrypoints.http.problems import error_responses
 
 BODY_ERRORS = {"body_error_code": INVALID_PROMOTER_SCHEMA}
 
@@ -48,7 +47,6 @@ class PromoterController(Controller):
         "/",
         operation_id="listPromoters",
         summary="List promoters",
-        responses=error_responses(401, 403),
         description=getdoc(ListPromoters),
     )
     async def list_promoters(
@@ -60,23 +58,24 @@ class PromoterController(Controller):
         "/",
         operation_id="createPromoter",
         summary="Create a promoter",
-        responses=error_responses(400, 401, 403, 409, 413),
         description=getdoc(CreatePromoter),
         opt=BODY_ERRORS,
+        response_headers=location_header("/promoters/5f1b2c3d4e5f6a7b8c9d0e1f"),
+        response_description="The promoter created; `Location` is its path.",
     )
     async def create(
         self,
         request: AuthedRequest,
         create_promoter: NamedDependency[CreatePromoter],
         data: Annotated[PromoterInput, json_body(examples.PROMOTER, "A promoter with its privacy page")],
-    ) -> Promoter:
-        return await create_promoter.execute(request.user, document(data))
+    ) -> Response[Promoter]:
+        promoter = await create_promoter.execute(request.user, document(data))
+        return Response(promoter, status_code=201, headers={"Location": f"/promoters/{promoter.id}"})
 
     @post(
         "/{promoter_id:str}",
         operation_id="updatePromoter",
         summary="Update a promoter",
-        responses=error_responses(400, 401, 403, 404, 409, 413),
         description=getdoc(UpdatePromoter),
         status_code=200,
         opt=BODY_ERRORS,
@@ -94,7 +93,6 @@ class PromoterController(Controller):
         "/{promoter_id:str}",
         operation_id="deletePromoter",
         summary="Delete a promoter",
-        responses=error_responses(400, 401, 403, 404),  # 400 too: Litestar documents one for any path parameter
         description=getdoc(DeletePromoter),
     )
     async def remove(

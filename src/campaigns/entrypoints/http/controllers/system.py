@@ -9,7 +9,6 @@ from litestar.params import FromQuery
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from campaigns.application.use_cases.check_health import CheckHealth
-from campaigns.entrypoints.http.problems import error_responses
 from campaigns.entrypoints.metrics import Metrics
 
 
@@ -26,7 +25,6 @@ class SystemController(Controller):
         operation_id="heartbeat",
         summary="Is the service up (and its store, with deep=true)",
         description="200 while the process is up; with `deep=true` the store must answer too (else 503).",
-        responses=error_responses(400, 503),
     )
     async def heartbeat(
         self,
