@@ -22,7 +22,7 @@ from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example, OpenAPIHeader, OpenAPIType, Operation, Schema
-from litestar.params import ParameterKwarg
+from litestar.params import HeaderParameter
 
 from campaigns.application.use_case_errors import ERRORS_BY_USE_CASE
 from campaigns.application.errors import VersionMismatch
@@ -65,7 +65,7 @@ def handler_errors(handler: HTTPRouteHandler) -> frozenset[type[CampaignError]]:
     for parameter in handler.parsed_fn_signature.parameters.values():
         errors |= ERRORS_BY_USE_CASE.get(parameter.annotation, frozenset())
         kwarg = parameter.kwarg_definition
-        if isinstance(kwarg, ParameterKwarg) and kwarg.header == IF_MATCH:
+        if isinstance(kwarg, HeaderParameter) and kwarg.name == IF_MATCH:
             errors.add(VersionMismatch)
     for layer in handler.ownership_layers:
         for guard in layer.guards or ():

@@ -10,7 +10,7 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import ResponseHeader, State
 from litestar.handlers import BaseRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import HeaderParameter
 
 from campaigns.application.errors import VersionMismatch
 from campaigns.application.read_models import CampaignView
@@ -25,8 +25,8 @@ CAMPAIGN_OK = {200: ResponseSpec(data_container=CampaignView, generate_examples=
 IF_MATCH = "If-Match"
 IfMatch = Annotated[
     str | None,
-    Parameter(
-        header=IF_MATCH,
+    HeaderParameter(
+        name=IF_MATCH,
         description="The campaign version the change is based on, as `ETag` gave it (`\"3\"`); "
         "when it is no longer current nothing is written (412 VERSION_MISMATCH). `*` or none: any version.",
     ),
@@ -44,7 +44,7 @@ CAMPAIGN_HEADERS = [
         value="campaign-abc",
         documentation_only=True,
         required=True,
-        description="The CDN cache keys a change of this campaign purges.",
+        description="The keys of the edge cache entries a change of this campaign purges.",
     ),
 ]
 
