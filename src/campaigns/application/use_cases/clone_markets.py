@@ -23,8 +23,8 @@ class CloneMarkets:
     - Each copy gets a new id, the target's `campaign_id` and fresh `date` stamps; everything else
       is kept (same name, events, presale, point) except `notification`, which belongs to the
       source's reminders.
-    - All or nothing, in one unit of work: if any source name is already a target market's name,
-      nothing is copied (409, naming the clashing names); the store's unique index settles races.
+    - All or nothing: if any source name is already a target market's name, nothing is copied
+      (409, naming the clashing names), against concurrent writes too.
     - Each copy emits `market.created`, in the same commit as the copies, followed by the target's
       `campaign.event-mapping` (now with the copies' event ids).
     """

@@ -30,11 +30,11 @@ class CreateCampaign:
     """Create a campaign from a client document.
 
     - Supreme users only (so a `date.open` or `date.close` at or before now, a status change the
-      next tick applies, is always allowed here: supreme users may change any status).
+      next scheduled refresh applies, is always allowed here: supreme users may change any status).
     - The status starts DRAFT unless PREVIEW is asked for; any other status is refused.
     - The document is validated in full before anything is written, and as answered it must fit
       in a request body (413), so that it can be written back.
-    - The domain must be free; the store's unique index settles concurrent claims.
+    - The domain must be free, against concurrent claims too (the store settles them).
     - The campaign, its `campaign.created` event and its `campaign.event-mapping` (its `eventIds`)
       are committed together.
     """

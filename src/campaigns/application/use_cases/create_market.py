@@ -24,7 +24,7 @@ class CreateMarket:
       within range, `event.ids` has at least one id, `event.category_ids` are unique,
       `promoterIds` are 24-hex ids, instants are ISO-8601. Every failing field is listed.
     - The market as answered must fit in a request body (413).
-    - Names are unique within a campaign; the store's unique index settles races.
+    - Names are unique within a campaign, against concurrent creates too (the store settles them).
     - The market, its `market.created` event and the campaign's `campaign.event-mapping` (the
       campaign's and its markets' event ids) are committed together.
     """

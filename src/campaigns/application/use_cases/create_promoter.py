@@ -20,7 +20,7 @@ class CreatePromoter:
     - `name` is required; `privacyUrls` holds http(s) URLs for distinct locale ids (`xx` or
       `xx-XX`), exactly one of them the default. Everything is checked before anything is written.
     - The service gives the id and `date.created` / `date.updated`; echoed `id` and `date` are ignored.
-    - Names are unique; the store's unique index settles races (409 PROMOTER_NAME_EXISTS).
+    - Names are unique, against concurrent creates too (409 PROMOTER_NAME_EXISTS).
     - The promoter and its `promoter.created` event are committed together.
     """
 

@@ -18,8 +18,7 @@ class UpdateCampaignTerms:
 
     - Needs `write`, and follows every rule of a campaign update.
     - The locale written is the one a read of the terms shows: the requested one when the content
-      has it, else the default (spec §3 "Locale views"); a campaign with no locale at all has
-      nowhere to keep them (400).
+      has it, else the default; a campaign with no locale at all has nowhere to keep them (400).
     - Schema v1 campaigns keep terms under `content.<locale>.body`, v2 on the locale itself.
     """
 

@@ -32,7 +32,7 @@ class UpdateMarket:
       `/markets/notifyDate` and `/markets/notified` change it). The result is held to the rules of
       a create, every failing field listed, and must fit in a request body as answered (413), so
       that it can be written back.
-    - A rename to a name the campaign already has is refused (409); the store's unique index decides.
+    - A rename to a name the campaign already has is refused (409), against concurrent writes too.
     - A changed `event.presaleDateTime` also emits `market.presale-changed` (refresh selections),
       in the same commit as `market.updated`, then the campaign's `campaign.event-mapping`. An
       update that changes nothing writes nothing.

@@ -90,6 +90,52 @@ ShowAllLocales = Annotated[
 ]
 
 
+BY_DOMAIN = """Find the campaign a registration site shows.
+
+- Any valid token may ask; OPEN and CLOSED campaigns are shown to everyone, other statuses only to
+  callers who may read the campaign. To anyone else such a campaign is CAMPAIGN_NOT_FOUND, exactly
+  as an unknown domain is: its existence does not leak.
+- A campaign with a password also needs the matching `password` from callers without read access
+  (401 INVALID_CAMPAIGN_PASSWORD; readers need none). A request without a password is no guess.
+- Wrong guesses are limited per caller and domain: after 10 within 60 s, every password that caller
+  sends for that domain, the right one too, is 429 TOO_MANY_ATTEMPTS until the window frees
+  (`Retry-After` gives the seconds to wait). A right password never counts against the limit.
+- `ETag` is the campaign's version, for the `If-Match` of an update."""
+
+UPDATE = """Apply a partial update to a campaign.
+
+- Needs `write` on the campaign (`admin` when the status changes); an ungranted campaign answers
+  like a forbidden one, whether it exists or not.
+- Objects merge deeply; arrays and scalars replace; `null` clears.
+- Read-only fields a client echoes back from a read are ignored; a body read from a one-locale view
+  (it carries `currentLocale`) merges its preference labels per locale.
+- With `If-Match` (the `ETag` of a read), nothing is written unless that version is still current.
+- The merged document is validated in full; a new domain must be free; the campaign as answered
+  must still fit in a request body (413), so that it can be sent back.
+- A status change follows the lifecycle rules and is recorded in `statusHistory`. Setting
+  `date.open` or `date.close` to an instant at or before now is a status change too (the next
+  scheduled refresh applies it), so it needs `admin`; a future one needs `write`.
+- An update that changes nothing writes nothing.
+- Answers the campaign in all its locales, with its new `ETag`."""
+
+REFRESH = """Apply every lifecycle transition due now (with `dryRun=true`, only report them).
+
+- Supreme users only. The scheduler runs this on its own; calling it applies what is due at once.
+- A campaign whose open and close are both past opens and closes in the same run.
+- A campaign someone else changes during the run is left to the next run: no transition is ever
+  applied twice."""
+
+SCHEDULE = """The scheduled status transitions that take effect between `from` and `to`, both included.
+
+- Supreme users only.
+- `from` defaults to now, `to` to 24 hours after `from`; `to` must not be before `from`, nor more
+  than 31 days after it (400 INVALID_QUERY naming `to`).
+- Worked out by the rules the scheduled refresh applies: a campaign that opens and then closes in
+  the window is listed twice; one already overdue takes effect at the next refresh, so it is
+  listed (with its past due instant) when the window starts at or before now.
+- In the order they take effect, then by campaign id."""
+
+
 def _created_response(campaign: Campaign) -> Response[CampaignView]:
     headers = {**cache_headers(campaign), "Location": f"/campaigns/{campaign.id}"}
     return Response(campaign_view(campaign), status_code=201, headers=headers)
@@ -120,7 +166,7 @@ class CampaignController(Controller):
         "/",
         operation_id="getCampaignByDomain",
         summary="Find the campaign at a domain",
-        description=getdoc(GetCampaignByDomain),
+        description=BY_DOMAIN,
         responses=CAMPAIGN_OK,
         response_headers=CAMPAIGN_HEADERS,
     )
@@ -179,7 +225,7 @@ class CampaignController(Controller):
         "/refresh",
         operation_id="refreshCampaigns",
         summary="Apply the due lifecycle transitions now",
-        description=getdoc(RefreshLifecycle),
+        description=REFRESH,
         status_code=200,
         guards=[supreme_only],
     )
@@ -197,7 +243,7 @@ class CampaignController(Controller):
         "/schedule",
         operation_id="listScheduledTransitions",
         summary="The lifecycle agenda: transitions due in a window",
-        description=getdoc(ListScheduledTransitions),
+        description=SCHEDULE,
     )
     async def schedule(
         self,
@@ -326,7 +372,7 @@ class CampaignController(Controller):
         summary="Update a campaign",
         responses=CAMPAIGN_OK,
         response_headers=CAMPAIGN_HEADERS,
-        description=getdoc(UpdateCampaign),
+        description=UPDATE,
         status_code=200,
     )
     async def update(
