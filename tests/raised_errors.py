@@ -54,8 +54,10 @@ def _error_class(value: object) -> type[CampaignError] | None:
 
 
 def _collaborators(owner: type) -> dict[str, type]:
-    """`self._x` -> its class, for `self._x = x` (`x` a parameter of `__init__` typed as one of our classes)
-    and `self._x = SomeClass(...)` assignments in `__init__`."""
+    """`self._x` -> its class, for the `self._x = x` and `self._x = SomeClass(...)` assignments of `__init__`.
+
+    `x` counts when `__init__` takes it typed as one of our classes.
+    """
     init = vars(owner).get("__init__")
     if not isinstance(init, FunctionType):
         return {}
@@ -89,7 +91,7 @@ class _Analysis:
         self._running: set[FunctionType] = set()
 
     def of_function(self, function: FunctionType, owner: type | None = None) -> Errors:
-        function = inspect.unwrap(function)  # type: ignore[assignment]
+        function = inspect.unwrap(function)
         if function in self._done:
             return self._done[function]
         if function in self._running:

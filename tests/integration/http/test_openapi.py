@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
 import re
+from importlib.metadata import version
+from typing import Any
 
 import pytest
+from litestar.handlers import HTTPRouteHandler
 
+import campaigns
+from campaigns.application.use_case_errors import ERRORS_BY_USE_CASE
+from campaigns.entrypoints.http.documentation import DocumentedProblem, route_problems
+from campaigns.entrypoints.http.errors import status_of
 from tests.integration.http.support import Client, Json, Tokens, bearer
+from tests.integration.http.support import valid_campaign_body as campaign_body
+from tests.raised_errors import raised_by_function
 
 pytestmark = pytest.mark.integration
 
@@ -235,3 +247,244 @@ async def test_the_fields_a_market_body_ignores_are_documented_read_only(client:
 
     assert read_only == {"id", "campaign_id", "date", "notification"}, properties
     assert "/markets/notifyDate" in properties["notification"]["description"]
+
+
+def _documented_codes(operation: Json) -> dict[int, set[str]]:
+    """Status -> the codes its response lists (`- `CODE`: ...` lines), checked against its examples."""
+    found: dict[int, set[str]] = {}
+    for status, response in operation["responses"].items():
+        if int(status) < 400:
+            continue
+        listed = set(re.findall(r"^- `([A-Z_]+)`", response["description"], re.MULTILINE))
+        examples = response["content"]["application/problem+json"]["examples"]
+        assert {example["value"]["code"] for example in examples.values()} == listed, (status, listed)
+        assert all(example["value"]["status"] == int(status) for example in examples.values()), status
+        found[int(status)] = listed
+    return found
+
+
+async def test_each_error_response_lists_its_codes_with_an_example_of_each(client: Client) -> None:
+    operations = _operations(await _document(client))
+
+    for key, operation in operations.items():
+        codes = _documented_codes(operation)
+        assert codes.get(500) == {"INTERNAL_ERROR"}, key
+        if key not in PUBLIC_OPERATIONS:
+            assert "UNAUTHENTICATED" in codes.get(401, set()), key
+
+
+HONEST_CODES: dict[tuple[str, str], tuple[set[str], set[str]]] = {
+    ("POST", "/campaigns"): (
+        {"CAMPAIGN_WITH_DOMAIN_EXISTS", "INVALID_CAMPAIGN_STATUS_CHANGE", "SUPREME_USER_REQUIRED", "PAYLOAD_TOO_LARGE"},
+        {"MARKET_NAME_EXISTS", "PROMOTER_NAME_EXISTS", "CAMPAIGN_NOT_FOUND", "INVALID_CAMPAIGN_PERMISSIONS"},
+    ),
+    ("GET", "/campaigns"): (
+        {"CAMPAIGN_NOT_FOUND", "INVALID_CAMPAIGN_PASSWORD", "TOO_MANY_ATTEMPTS", "INVALID_QUERY"},
+        {"INVALID_CAMPAIGN_PERMISSIONS", "VERSION_MISMATCH", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"},
+    ),
+    ("POST", "/campaigns/{id}/markets"): (
+        {"MARKET_NAME_EXISTS", "INVALID_MARKET_SCHEMA", "CAMPAIGN_NOT_FOUND", "UNSUPPORTED_MEDIA_TYPE"},
+        {"PROMOTER_NAME_EXISTS", "CAMPAIGN_WITH_DOMAIN_EXISTS", "INVALID_CAMPAIGN_SCHEMA", "MARKET_NOT_FOUND"},
+    ),
+    ("POST", "/promoters"): (
+        {"PROMOTER_NAME_EXISTS", "INVALID_PROMOTER_SCHEMA", "SUPREME_USER_REQUIRED"},
+        {"MARKET_NAME_EXISTS", "CAMPAIGN_WITH_DOMAIN_EXISTS", "PROMOTER_NOT_FOUND", "INVALID_CAMPAIGN_SCHEMA"},
+    ),
+    ("GET", "/campaigns/{id}/markets/{id}"): (
+        {"MARKET_NOT_FOUND", "CAMPAIGN_NOT_FOUND", "INVALID_CAMPAIGN_PERMISSIONS"},
+        {"INVALID_QUERY", "MARKET_NAME_EXISTS", "PAYLOAD_TOO_LARGE"},
+    ),
+    ("GET", "/artists"): (
+        {"DEPENDENCY_UNAVAILABLE", "INVALID_QUERY"},
+        {"CAMPAIGN_NOT_FOUND", "INVALID_CAMPAIGN_PERMISSIONS", "SUPREME_USER_REQUIRED"},
+    ),
+    ("POST", "/campaigns/refresh"): ({"SUPREME_USER_REQUIRED"}, {"INVALID_CAMPAIGN_SCHEMA", "CAMPAIGN_NOT_FOUND"}),
+    ("GET", "/metrics"): (set(), {"UNAUTHENTICATED", "INVALID_QUERY"}),
+}
+"""Per operation: codes it must list, and codes of other routes it must not."""
+
+
+@pytest.mark.parametrize("key", [pytest.param(key, id=f"{key[0]} {key[1]}") for key in HONEST_CODES])
+async def test_an_operation_lists_the_codes_its_route_gives_and_no_others(client: Client, key: tuple[str, str]) -> None:
+    codes = set().union(*_documented_codes(_operations(await _document(client))[key]).values())
+    must, must_not = HONEST_CODES[key]
+
+    assert must <= codes, sorted(must - codes)
+    assert not codes & must_not, sorted(codes & must_not)
+
+
+def _route_handlers(app: Any) -> list[HTTPRouteHandler]:
+    while not hasattr(app, "routes"):
+        app = app.app
+    return [
+        handler
+        for route in app.routes
+        for handler in getattr(route, "route_handlers", ())
+        if isinstance(handler, HTTPRouteHandler) and handler.resolve_include_in_schema()
+    ]
+
+
+async def test_what_a_handler_raises_itself_is_documented_on_its_route(app: Any) -> None:
+    """Errors raised in a handler's own code, outside the use cases it takes (a permission check, say)."""
+    handlers = _route_handlers(app)
+
+    assert len(handlers) >= 40
+    for handler in handlers:
+        problems = route_problems(handler)
+        for error in raised_by_function(handler.fn):
+            expected = {
+                DocumentedProblem(status_of(error), code, error.default_message) for code in error.possible_codes()
+            }
+            assert expected <= set(problems), (handler, error)
+
+
+async def test_every_use_case_a_handler_takes_is_in_the_table(app: Any) -> None:
+    for handler in _route_handlers(app):
+        for name, parameter in handler.parsed_fn_signature.parameters.items():
+            if name in handler.resolve_dependencies() and name != "metrics":
+                assert parameter.annotation in ERRORS_BY_USE_CASE, (handler, name)
+
+
+CAMPAIGN_READS_AND_WRITES = [("GET", "/campaigns"), ("GET", "/campaigns/{id}"), ("POST", "/campaigns/{id}")]
+IF_MATCH_WRITES = [
+    ("POST", "/campaigns/{id}"),
+    ("POST", "/campaigns/{id}/faqs"),
+    ("POST", "/campaigns/{id}/terms"),
+    ("POST", "/campaigns/{id}/contacts"),
+]
+CREATES = [("POST", "/campaigns"), ("POST", "/campaigns/{id}/markets"), ("POST", "/promoters")]
+
+
+async def test_campaign_answers_declare_their_etag(client: Client) -> None:
+    operations = _operations(await _document(client))
+
+    for key in [*CAMPAIGN_READS_AND_WRITES, ("POST", "/campaigns")]:
+        success = next(
+            response for status, response in operations[key]["responses"].items() if status in {"200", "201"}
+        )
+        assert success["headers"]["ETag"]["required"] is True, key
+        assert success["headers"]["ETag"]["schema"] == {"type": "string"}, key
+
+
+async def test_writes_that_take_if_match_declare_it_and_its_412(client: Client) -> None:
+    operations = _operations(await _document(client))
+
+    for key in IF_MATCH_WRITES:
+        headers = [p for p in operations[key]["parameters"] if p["in"] == "header"]
+        assert [p["name"] for p in headers] == ["If-Match"], key
+        assert headers[0]["required"] is False, key
+        assert "VERSION_MISMATCH" in _documented_codes(operations[key])[412], key
+    for key, operation in operations.items():
+        if key not in IF_MATCH_WRITES:
+            assert all(p["name"] != "If-Match" for p in operation.get("parameters", [])), key
+
+
+async def test_creates_declare_a_201_with_its_location(client: Client) -> None:
+    operations = _operations(await _document(client))
+
+    for key in CREATES:
+        created = operations[key]["responses"]["201"]
+        assert created["headers"]["Location"]["required"] is True, key
+        assert created["headers"]["Location"]["schema"] == {"type": "string"}, key
+        assert "Location" in created["description"], key
+    assert {key for key, op in operations.items() if "201" in op["responses"]} == set(CREATES)
+
+
+async def test_creates_send_the_location_of_what_they_created(client: Client, tokens: Tokens) -> None:
+    headers = bearer(tokens.supreme())
+    created = await client.post("/campaigns", json=campaign_body("location-test"), headers=headers)
+    assert created.status_code == 201, created.text
+    campaign_id = created.json()["id"]
+    assert created.headers["location"] == f"/campaigns/{campaign_id}"
+    assert (await client.get(created.headers["location"], headers=headers)).json()["id"] == campaign_id
+
+    market = await client.post(
+        f"/campaigns/{campaign_id}/markets",
+        json={"name": "Paris", "city": "Paris", "state": "IDF", "timezone": "Europe/Paris", "event": {"ids": ["e1"]}},
+        headers=headers,
+    )
+    assert market.status_code == 201, market.text
+    assert market.headers["location"] == f"/campaigns/{campaign_id}/markets/{market.json()['id']}"
+    assert (await client.get(market.headers["location"], headers=headers)).json() == market.json()
+
+    promoter = await client.post("/promoters", json={"name": "Live Nation"}, headers=headers)
+    assert promoter.status_code == 201, promoter.text
+    assert promoter.headers["location"] == f"/promoters/{promoter.json()['id']}"
+
+
+async def test_info_version_is_the_package_version(client: Client) -> None:
+    document = await _document(client)
+
+    assert document["info"]["version"] == version("campaigns")
+
+
+INTERNAL_VOCABULARY = [
+    r"\bports?\b",
+    r"\badapters?\b",
+    r"\bADRs?\b",
+    r"fast lane",
+    r"unit of work",
+    r"use case",
+    r"\boutbox",
+    r"\bspec\b",
+    r"\bmodules?\b",
+    r"\.py\b",
+    r"entrypoints",
+    r"\bprotocol\b",
+    r"event loop",
+    r"compare-and-set",
+    r"\btransactions?\b",
+    r"unique index",
+    r"litestar",
+    r"msgspec",
+    r"\bmemo\b",
+    r"\bhandler\b",
+    r"\btick\b",
+    r"\bCDN\b",
+]
+"""Words of the code and its design, which an API caller has no use for."""
+
+
+def _texts(node: Any, where: str = "") -> list[tuple[str, str]]:
+    if isinstance(node, dict):
+        return [
+            pair
+            for key, value in node.items()
+            for pair in (
+                [(f"{where}/{key}", value)]
+                if key in {"description", "summary"} and isinstance(value, str)
+                else _texts(value, f"{where}/{key}")
+            )
+        ]
+    if isinstance(node, list):
+        return [pair for index, value in enumerate(node) for pair in _texts(value, f"{where}/{index}")]
+    return []
+
+
+async def test_no_description_speaks_of_the_code(client: Client) -> None:
+    document = await _document(client)
+    class_names = _code_class_names()
+
+    texts = _texts(document)
+    assert len(texts) > 100
+    for where, text in texts:
+        words = [word for word in INTERNAL_VOCABULARY if re.search(word, text, re.IGNORECASE)]
+        names = [name for name in class_names if re.search(rf"\b{name}\b", text)]
+        assert not words, (where, words, text)
+        assert not names, (where, names, text)
+
+
+def _code_class_names() -> set[str]:
+    """Names of the service's classes spelled in CamelCase (`UpdateCampaign`, `PasswordVerifier`...)."""
+    names = set()
+    for info in pkgutil.walk_packages(campaigns.__path__, "campaigns."):
+        module = importlib.import_module(info.name)
+        names |= {
+            name
+            for name, value in vars(module).items()
+            if inspect.isclass(value)
+            and value.__module__ == module.__name__
+            and re.fullmatch(r"(?:[A-Z][a-z0-9]+){2,}", name)
+        }
+    assert "UpdateCampaign" in names
+    return names

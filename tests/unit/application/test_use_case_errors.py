@@ -8,7 +8,7 @@ import pkgutil
 
 import pytest
 
-import campaigns.application.use_cases as use_cases
+from campaigns.application import use_cases
 from campaigns.application.errors import (
     CampaignNotFound,
     ConcurrentUpdate,

@@ -21,11 +21,11 @@ import msgspec
 from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import Example, OpenAPIHeader, OpenAPIType, Operation, Schema
+from litestar.openapi.spec import Example, OpenAPIHeader, OpenAPIResponse, OpenAPIType, Operation, Schema
 from litestar.params import HeaderParameter
 
-from campaigns.application.use_case_errors import ERRORS_BY_USE_CASE
 from campaigns.application.errors import VersionMismatch
+from campaigns.application.use_case_errors import ERRORS_BY_USE_CASE
 from campaigns.domain.errors import CampaignError, DocumentTooLarge, SupremeUserRequired
 from campaigns.entrypoints.http.body_deadline import RequestTimedOut
 from campaigns.entrypoints.http.controllers.common import IF_MATCH, supreme_only
@@ -142,8 +142,8 @@ def _operation_class(handler: HTTPRouteHandler) -> type[Operation]:
             responses = self.responses or {}
             for status in [status for status, response in responses.items() if _undocumented(status, response)]:
                 del responses[status]
-            if headers and (answer := responses.get(success)) is not None:
-                answer.headers = {**headers, **(getattr(answer, "headers", None) or {})}
+            if headers and isinstance(answer := responses.get(success), OpenAPIResponse):
+                answer.headers = {**headers, **(answer.headers or {})}
 
     return DocumentedOperation
 

@@ -180,8 +180,10 @@ def route_inputs(handler: Any) -> RouteInputs:
 
 
 def _is_query_parameter(name: str, kwarg: Any, not_query: set[str]) -> bool:
-    """Litestar's rule: neither a path name nor injected (a named dependency has a query-like kwarg too), and
-    marked as a query parameter, or unmarked and not reserved."""
+    """Litestar's rule: marked as a query parameter, or unmarked and not reserved; never a path name or injected.
+
+    A named dependency's parameter has a query parameter's kwarg too: its name says what it is.
+    """
     if name in not_query:
         return False
     if isinstance(kwarg, ParameterKwarg):

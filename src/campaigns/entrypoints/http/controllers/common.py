@@ -27,7 +27,7 @@ IfMatch = Annotated[
     str | None,
     HeaderParameter(
         name=IF_MATCH,
-        description="The campaign version the change is based on, as `ETag` gave it (`\"3\"`); "
+        description='The campaign version the change is based on, as `ETag` gave it (`"3"`); '
         "when it is no longer current nothing is written (412 VERSION_MISMATCH). `*` or none: any version.",
     ),
 ]

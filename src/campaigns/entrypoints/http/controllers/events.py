@@ -21,6 +21,7 @@ from campaigns.entrypoints.http.bodies import Input
 from campaigns.entrypoints.http.controllers.common import AuthedRequest
 from campaigns.entrypoints.http.examples import json_body
 
+
 class EventStatusDatesInput(Input):
     end: Instant | UnsetType | None = UNSET
 
