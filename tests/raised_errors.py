@@ -202,5 +202,7 @@ def raised_by_class(owner: type) -> Errors:
 
 
 def raised_by_function(function: Callable[..., Any]) -> Errors:
-    assert isinstance(inspect.unwrap(function), FunctionType), function
-    return _ANALYSIS.of_function(function)  # type: ignore[arg-type]
+    """What `function` (or a bound method's function) can raise, with what the calls it makes can raise."""
+    plain = inspect.unwrap(getattr(function, "__func__", function))
+    assert isinstance(plain, FunctionType), function
+    return _ANALYSIS.of_function(plain)

@@ -14,6 +14,7 @@ from litestar.handlers import HTTPRouteHandler
 
 import campaigns
 from campaigns.application.use_case_errors import ERRORS_BY_USE_CASE
+from campaigns.entrypoints.http.examples import PROMOTER
 from campaigns.entrypoints.http.documentation import DocumentedProblem, route_problems
 from campaigns.entrypoints.http.errors import status_of
 from tests.integration.http.support import Client, Json, Tokens, bearer
@@ -314,8 +315,9 @@ async def test_an_operation_lists_the_codes_its_route_gives_and_no_others(client
 
 
 def _route_handlers(app: Any) -> list[HTTPRouteHandler]:
+    """The documented handlers of the Litestar app inside the service's middlewares (each keeps it as `_app`)."""
     while not hasattr(app, "routes"):
-        app = app.app
+        app = app._app  # noqa: SLF001
     return [
         handler
         for route in app.routes
@@ -407,7 +409,7 @@ async def test_creates_send_the_location_of_what_they_created(client: Client, to
     assert market.headers["location"] == f"/campaigns/{campaign_id}/markets/{market.json()['id']}"
     assert (await client.get(market.headers["location"], headers=headers)).json() == market.json()
 
-    promoter = await client.post("/promoters", json={"name": "Live Nation"}, headers=headers)
+    promoter = await client.post("/promoters", json=PROMOTER, headers=headers)
     assert promoter.status_code == 201, promoter.text
     assert promoter.headers["location"] == f"/promoters/{promoter.json()['id']}"
 

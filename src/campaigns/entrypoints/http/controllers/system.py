@@ -42,6 +42,7 @@ class SystemController(Controller):
         summary="Prometheus metrics",
         description="Prometheus text format.",
         include_in_schema=True,
+        media_type=CONTENT_TYPE_LATEST,
     )
     async def metrics(self, metrics: NamedDependency[Metrics]) -> Response[bytes]:
         return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
