@@ -31,6 +31,21 @@ from tests.integration.http.support import Client, Json, Tokens, assert_problem,
 pytestmark = pytest.mark.integration
 
 API_KEY = "http-test-key"
+JONAS_FORMATTED = {
+    "id": "K8vZ9175T17",
+    "name": "Jonas Brothers",
+    "discovery_id": "K8vZ9175T17",
+    "image_url": "https://img.test/jonas_16_9_big.jpg",
+}
+MORRISBURG_FORMATTED = {
+    "id": "KovZpZAFnIEA",
+    "name": "Crysler Park Marina",
+    "city": "Morrisburg",
+    "state": "ON",
+    "country": "CA",
+    "timezone": "America/Toronto",
+}
+"""The stub's JONAS and MORRISBURG as search and reads by id both answer them."""
 
 
 @pytest.fixture
@@ -77,14 +92,7 @@ async def test_artists_answer_the_legacy_envelope(client: Client, stub: StubDisc
 
     assert response.status_code == 200, response.text
     assert response.json() == {
-        "artists": [
-            {
-                "id": "K8vZ9175T17",
-                "name": "Jonas Brothers",
-                "discovery_id": "K8vZ9175T17",
-                "image_url": "https://img.test/jonas_16_9_big.jpg",
-            }
-        ],
+        "artists": [JONAS_FORMATTED],
         "pagination": {"page": 0, "pageSize": 10, "total": 31},
     }
     [request] = stub.requests
@@ -101,16 +109,7 @@ async def test_venues_answer_the_legacy_envelope_for_the_page_asked(
     assert response.status_code == 200, response.text
     body: Json = response.json()
     assert body == {
-        "venues": [
-            {
-                "id": "KovZpZAFnIEA",
-                "name": "Crysler Park Marina",
-                "city": "Morrisburg",
-                "state": "ON",
-                "country": "CA",
-                "timezone": "America/Toronto",
-            }
-        ],
+        "venues": [MORRISBURG_FORMATTED],
         "pagination": {"page": 1, "pageSize": 5, "total": 6},
     }
     assert stub.requests[0].query == {"keyword": "garden", "page": "1", "size": "5", "apikey": API_KEY}
@@ -227,16 +226,7 @@ async def test_an_artist_is_read_by_id_as_search_formats_it_and_then_from_the_ca
     second = await client.get("/artists/K8vZ9175T17", headers=fan)
 
     assert first.status_code == second.status_code == 200, first.text
-    assert (
-        first.json()
-        == second.json()
-        == {
-            "id": "K8vZ9175T17",
-            "name": "Jonas Brothers",
-            "discovery_id": "K8vZ9175T17",
-            "image_url": "https://img.test/jonas_16_9_big.jpg",
-        }
-    )
+    assert first.json() == second.json() == JONAS_FORMATTED
     assert [(r.path, r.query) for r in stub.requests] == [(attraction_path("K8vZ9175T17"), {"apikey": API_KEY})]
 
 
@@ -248,14 +238,7 @@ async def test_a_venue_is_read_by_id_as_search_formats_it(
     response = await client.get("/venues/KovZpZAFnIEA", headers=fan)
 
     assert response.status_code == 200, response.text
-    assert response.json() == {
-        "id": "KovZpZAFnIEA",
-        "name": "Crysler Park Marina",
-        "city": "Morrisburg",
-        "state": "ON",
-        "country": "CA",
-        "timezone": "America/Toronto",
-    }
+    assert response.json() == MORRISBURG_FORMATTED
 
 
 @pytest.mark.parametrize(("kind", "path_of"), [("artist", attraction_path), ("venue", venue_path)])
