@@ -620,7 +620,8 @@ class RecordingEventSink(EventSink):
 class InMemoryDiscoveryCatalog(DiscoveryCatalog):
     """Case-insensitive name search over fixed lists; `available=False` acts like an unreachable API.
 
-    `calls` records each search as (kind, text, page, page_size), so tests can tell a cache hit from a call.
+    `calls` records each search as (kind, text, page, page_size), and `lookups` each read by id as
+    (kind, id), so tests can tell a cache hit from a call.
     """
 
     def __init__(
@@ -630,6 +631,7 @@ class InMemoryDiscoveryCatalog(DiscoveryCatalog):
         self.venues = list(venues)
         self.available = available
         self.calls: list[tuple[str, str, int, int]] = []
+        self.lookups: list[tuple[str, str]] = []
 
     def _ensure_available(self) -> None:
         if not self.available:
@@ -650,24 +652,29 @@ class InMemoryDiscoveryCatalog(DiscoveryCatalog):
 
     async def get_artist(self, artist_id: str) -> ArtistSummary | None:
         self._ensure_available()
+        self.lookups.append(("artist", artist_id))
         return next((a for a in self.artists if a.id == artist_id), None)
 
     async def get_venue(self, venue_id: str) -> VenueSummary | None:
         self._ensure_available()
+        self.lookups.append(("venue", venue_id))
         return next((v for v in self.venues if v.id == venue_id), None)
 
 
 class InMemoryDiscoveryCache(DiscoveryCache):
-    """A dict without expiry; tests read `entries` to see what was stored under which key."""
+    """A dict without expiry; tests read `entries` and `ttls` to see what was stored under which key, for how long."""
 
     def __init__(self) -> None:
         self.entries: dict[str, bytes] = {}
+        self.ttls: dict[str, float | None] = {}
+        """The TTL each put asked for; None: the cache's own."""
 
     async def get(self, key: str) -> bytes | None:
         return self.entries.get(key)
 
-    async def put(self, key: str, value: bytes) -> None:
+    async def put(self, key: str, value: bytes, *, ttl_seconds: float | None = None) -> None:
         self.entries[key] = value
+        self.ttls[key] = ttl_seconds
 
 
 class CountingPasswordVerifier(PasswordVerifier):

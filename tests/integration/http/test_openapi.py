@@ -50,6 +50,8 @@ EXPECTED_ERRORS: dict[tuple[str, str], set[int]] = {
     ("POST", "/events/{id}"): {400, 401, 403, 413},
     ("GET", "/artists"): {400, 401, 502, 503},
     ("GET", "/venues"): {400, 401, 502, 503},
+    ("GET", "/artists/{id}"): {400, 401, 404, 502, 503},
+    ("GET", "/venues/{id}"): {400, 401, 404, 502, 503},
 }
 """The error statuses each campaign operation can answer (spec §3-§4), which its documentation must list."""
 
