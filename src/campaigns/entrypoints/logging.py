@@ -26,8 +26,9 @@ def _add_correlation_id(_: WrappedLogger, __: str, event: EventDict) -> EventDic
     return event
 
 
-QUIET_LOGGERS = ("botocore.credentials",)
-"""Libraries whose INFO lines say nothing an operator acts on (botocore's "Found credentials in …")."""
+QUIET_LOGGERS = ("botocore.credentials", "aiosqlite")
+"""Libraries whose INFO or DEBUG lines say nothing an operator acts on: botocore's "Found credentials in …",
+aiosqlite's repr of every statement it runs."""
 
 
 def _utc_iso(instant: dt.datetime) -> str:
