@@ -13,24 +13,18 @@ Prints figures and PASS/FAIL lines for the targets; never asserts.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
-from functools import partial
 from pathlib import Path
 
 import httpx
-from lookup import ROOT, SITE, _mint, free_port, open_campaign, server, wrk
-
-from campaigns.adapters.dev_jwt_keys import DevKeyPair
+from lookup import ROOT, SITE, free_port, mint_tokens, open_campaign, server, wrk
 
 SCALING_TARGET = 1.6
 STALENESS_TARGET_MS = 250.0
@@ -145,15 +139,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, redis_server() as redis_url:
         data_dir = Path(tmp)
-        keys = DevKeyPair(data_dir / "keys")
-        keys.ensure()
-        now = dt.datetime.now(dt.UTC)
-        supreme = keys.mint({"userId": "bench", "supreme": True}, ttl=dt.timedelta(hours=1), now=now)
-        print(f"minting {args.fresh_tokens} fresh tokens...", file=sys.stderr)
-        tokens_file = data_dir / "tokens.txt"
-        with ProcessPoolExecutor() as pool:
-            minted = pool.map(partial(_mint, data_dir / "keys", now), range(args.fresh_tokens), chunksize=500)
-            tokens_file.write_text("\n".join(minted))
+        supreme, tokens_file = mint_tokens(data_dir, args.fresh_tokens)
         env = {"CAMPAIGNS_DATA_DIR": str(data_dir), "CAMPAIGNS_LOG_LEVEL": "WARNING"}
         print(f"{args.seconds}s per wrk run, 127.0.0.1, load before: {os.getloadavg()[0]:.2f}")
         print("\nfresh-token lookups by domain (32 connections)")

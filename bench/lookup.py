@@ -122,6 +122,20 @@ def _mint(directory: Path, now: dt.datetime, number: int) -> str:
     return _keys(directory).mint({"userId": f"fan-{number}"}, ttl=dt.timedelta(hours=1), now=now)
 
 
+def mint_tokens(data_dir: Path, count: int) -> tuple[str, Path]:
+    """A supreme token and a file of `count` fan tokens, one per line, signed by the dev key under `data_dir`."""
+    keys = DevKeyPair(data_dir / "keys")
+    keys.ensure()
+    now = dt.datetime.now(dt.UTC)
+    supreme = keys.mint({"userId": "bench", "supreme": True}, ttl=dt.timedelta(hours=1), now=now)
+    print(f"minting {count} fresh tokens...", file=sys.stderr)
+    tokens_file = data_dir / "tokens.txt"
+    with ProcessPoolExecutor() as pool:
+        minted = pool.map(partial(_mint, data_dir / "keys", now), range(count), chunksize=500)
+        tokens_file.write_text("\n".join(minted))
+    return supreme, tokens_file
+
+
 Figures = tuple[float, float, float]
 """req/s, p50 ms, p99 ms."""
 
@@ -234,15 +248,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
-        keys = DevKeyPair(data_dir / "keys")
-        keys.ensure()
-        now = dt.datetime.now(dt.UTC)
-        supreme = keys.mint({"userId": "bench", "supreme": True}, ttl=dt.timedelta(hours=1), now=now)
-        print(f"minting {args.fresh_tokens} fresh tokens...", file=sys.stderr)
-        tokens_file = data_dir / "tokens.txt"
-        with ProcessPoolExecutor() as pool:
-            minted = pool.map(partial(_mint, data_dir / "keys", now), range(args.fresh_tokens), chunksize=500)
-            tokens_file.write_text("\n".join(minted))
+        supreme, tokens_file = mint_tokens(data_dir, args.fresh_tokens)
         print(f"{args.seconds}s per run, {args.connections} connections, 2 wrk threads, 127.0.0.1, granian for all")
         one = measure(args, data_dir, tokens_file, supreme, workers=1)
         many = measure(args, data_dir, tokens_file, supreme, workers=args.workers) if args.workers > 1 else None

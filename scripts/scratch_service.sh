@@ -1,5 +1,5 @@
 # Sourced by scripts that need the service running on a scratch data dir (fuzzing, screenshots).
-# `start_scratch_service PORT [CLEANUP_DIR…]` starts it, waits for its heartbeat, and stops it (and
+# `start_scratch_service PORT [CLEANUP_DIR…]` starts it (on CAMPAIGNS_STORE when set), waits for its heartbeat, and stops it (and
 # removes the data dir and the CLEANUP_DIRs) when the calling script exits.
 start_scratch_service() {
     local port=$1
@@ -7,6 +7,8 @@ start_scratch_service() {
     scratch_data_dir=$(mktemp -d)
     scratch_cleanup=("$scratch_data_dir" "$@")
     export CAMPAIGNS_DATA_DIR="$scratch_data_dir" CAMPAIGNS_LOG_LEVEL=WARNING
+    # CAMPAIGNS_STORE, when set (a MongoDB), is used as it is: its collections and indexes first.
+    uv run --locked campaigns db init >/dev/null
     uv run --locked campaigns serve --port "$port" &
     scratch_server=$!
     trap 'kill "$scratch_server" 2>/dev/null; wait "$scratch_server" 2>/dev/null; rm -rf "${scratch_cleanup[@]}"' EXIT

@@ -62,6 +62,8 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     discovery_connect_timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=60)] = 2.0
     discovery_read_timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=60)] = 5.0
     discovery_cache_ttl_seconds: Annotated[float, msgspec.Meta(ge=0, le=86_400)] = 300.0
+    discovery_not_found_ttl_seconds: Annotated[float, msgspec.Meta(ge=0, le=86_400)] = 30.0
+    """How long an id Discovery does not know is remembered (never longer than the cache TTL)."""
     # Accepted and validated now, used by the adapters of a later release (unset: the embedded stand-ins).
     redis_url: str | None = None
     redis_replica_url: str | None = None

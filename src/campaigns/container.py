@@ -59,9 +59,11 @@ from campaigns.application.use_cases.delete_promoter import DeletePromoter
 from campaigns.application.use_cases.find_campaign_ids_by_category import FindCampaignIdsByCategory
 from campaigns.application.use_cases.find_campaigns_for_event import FindCampaignsForEvent
 from campaigns.application.use_cases.find_presale_window_ids import FindPresaleWindowIds
+from campaigns.application.use_cases.get_artist import GetArtist
 from campaigns.application.use_cases.get_campaign import GetCampaign
 from campaigns.application.use_cases.get_campaign_by_domain import GetCampaignByDomain
 from campaigns.application.use_cases.get_market import GetMarket
+from campaigns.application.use_cases.get_venue import GetVenue
 from campaigns.application.use_cases.list_campaigns import ListCampaigns
 from campaigns.application.use_cases.list_event_statuses import ListEventStatuses
 from campaigns.application.use_cases.list_markets import ListMarkets
@@ -389,6 +391,18 @@ class Container(containers.DeclarativeContainer):
     clone_markets = providers.Singleton(CloneMarkets, uow=unit_of_work, clock=clock, ids=ids)
     search_artists = providers.Singleton(SearchArtists, catalog=discovery_catalog, cache=discovery_cache)
     search_venues = providers.Singleton(SearchVenues, catalog=discovery_catalog, cache=discovery_cache)
+    get_artist = providers.Singleton(
+        GetArtist,
+        catalog=discovery_catalog,
+        cache=discovery_cache,
+        not_found_ttl_seconds=settings.provided.discovery_not_found_ttl_seconds,
+    )
+    get_venue = providers.Singleton(
+        GetVenue,
+        catalog=discovery_catalog,
+        cache=discovery_cache,
+        not_found_ttl_seconds=settings.provided.discovery_not_found_ttl_seconds,
+    )
     relay_outbox = providers.Singleton(
         RelayOutbox, outbox=outbox, sinks=sinks, clock=clock, holder=providers.Callable(relay_holder)
     )

@@ -31,6 +31,7 @@ from campaigns.application.ports import (
     DiscoveryCache,
     DiscoveryCatalog,
     DiscoveryPage,
+    EventMapRepository,
     EventSink,
     EventStatusRepository,
     GuardedUpdate,
@@ -51,9 +52,10 @@ from campaigns.application.ports import (
     VenueSummary,
     purge_bounds,
 )
-from campaigns.domain.campaign import Campaign, Status
+from campaigns.domain.campaign import Campaign
 from campaigns.domain.contact import Contact
 from campaigns.domain.errors import DomainAlreadyClaimed, MarketNameTaken, PromoterNameTaken
+from campaigns.domain.event_mapping import EventMapping
 from campaigns.domain.event_status import EventStatus
 from campaigns.domain.events import AnyEvent
 from campaigns.domain.lifecycle import next_transition_at
@@ -79,6 +81,8 @@ class InMemoryStore:
     promoters: dict[str, Promoter] = dataclasses.field(default_factory=dict)
     contacts: dict[str, Contact] = dataclasses.field(default_factory=dict)
     event_statuses: dict[str, EventStatus] = dataclasses.field(default_factory=dict)
+    event_maps: dict[str, EventMapping] = dataclasses.field(default_factory=dict)
+    """By campaign id."""
     outbox: dict[int, OutboxEntry] = dataclasses.field(default_factory=dict)
     """By sequence."""
     sequence: int = 0
@@ -96,6 +100,7 @@ class InMemoryStore:
         self.promoters = dict(source.promoters)
         self.contacts = dict(source.contacts)
         self.event_statuses = dict(source.event_statuses)
+        self.event_maps = dict(source.event_maps)
         self.outbox = dict(source.outbox)
         self.sequence = source.sequence
         self.positions = dict(source.positions)
@@ -193,36 +198,9 @@ class InMemoryCampaignRepository(CampaignRepository):
         )
         return CampaignPage(campaigns=_page(found, query.page, query.page_size), total=len(found))
 
-    async def find_linked_to_event(self, event_id: str, campaign_ids: Sequence[str]) -> list[Campaign]:
-        wanted = set(campaign_ids)
-        return sorted(
-            (
-                c
-                for c in self._tables.campaigns.values()
-                if (c.id in wanted or event_id in c.eventIds)
-                and c.date.presaleWindowStart is not None
-                and c.date.presaleWindowEnd is not None
-                and c.status not in {Status.DRAFT, Status.PREVIEW}
-            ),
-            key=lambda c: c.id,
-        )
-
-    async def find_in_presale_window(self, start: dt.datetime, end: dt.datetime) -> list[Campaign]:
-        return sorted(
-            (
-                c
-                for c in self._tables.campaigns.values()
-                if c.date.presaleWindowStart is not None
-                and c.date.presaleWindowEnd is not None
-                and c.date.presaleWindowStart <= end
-                and c.date.presaleWindowEnd >= start
-            ),
-            key=lambda c: c.id,
-        )
-
-    async def ids_with_categories(self, category_ids: Sequence[str]) -> list[str]:
-        wanted = set(category_ids)
-        return sorted(c.id for c in self._tables.campaigns.values() if c.categoryId in wanted)
+    async def get_many(self, campaign_ids: Sequence[str]) -> list[Campaign]:
+        campaigns = self._tables.campaigns
+        return [campaigns[campaign_id] for campaign_id in sorted(set(campaign_ids)) if campaign_id in campaigns]
 
     async def ping(self) -> None:
         return None
@@ -268,9 +246,6 @@ class InMemoryMarketRepository(MarketRepository):
 
     async def delete(self, market_id: str) -> None:
         self._tables.markets.pop(market_id, None)
-
-    async def campaign_ids_for_event(self, event_id: str) -> list[str]:
-        return sorted({m.campaign_id for m in self._tables.markets.values() if event_id in m.event_ids})
 
     async def get_many(self, market_ids: Sequence[str]) -> list[Market]:
         markets = self._tables.markets
@@ -361,6 +336,30 @@ class InMemoryEventStatusRepository(EventStatusRepository):
         self._tables.event_statuses[record.id] = record
 
 
+class InMemoryEventMapRepository(EventMapRepository):
+    """Scans every mapping: the fake answers as the stores do, not as fast."""
+
+    def __init__(self, tables: InMemoryStore) -> None:
+        self._tables = tables
+
+    async def put(self, mappings: Sequence[EventMapping]) -> None:
+        self._tables.event_maps.update((mapping.campaign_id, mapping) for mapping in mappings)
+
+    async def campaign_ids_for_event(self, event_id: str) -> list[str]:
+        mappings = self._tables.event_maps.values()
+        return sorted(m.campaign_id for m in mappings if event_id in m.event_ids and m.listed_for_events)
+
+    async def event_ids_in_window(self, start: dt.datetime, end: dt.datetime) -> list[str]:
+        return sorted({i for m in self._tables.event_maps.values() if m.overlaps(start, end) for i in m.event_ids})
+
+    async def category_ids_in_window(self, start: dt.datetime, end: dt.datetime) -> list[str]:
+        return sorted({i for m in self._tables.event_maps.values() if m.overlaps(start, end) for i in m.category_ids})
+
+    async def campaign_ids_with_categories(self, category_ids: Sequence[str]) -> list[str]:
+        wanted = set(category_ids)
+        return sorted(m.campaign_id for m in self._tables.event_maps.values() if wanted.intersection(m.category_ids))
+
+
 class InMemoryStoreReader(StoreReader):
     """Reads the published tables directly: a commit replaces them whole, so a read never sees half of one."""
 
@@ -370,6 +369,7 @@ class InMemoryStoreReader(StoreReader):
         self.promoters = InMemoryPromoterRepository(store)
         self.contacts = InMemoryContactRepository(store)
         self.event_statuses = InMemoryEventStatusRepository(store)
+        self.event_maps = InMemoryEventMapRepository(store)
 
 
 class InMemoryOutbox(Outbox):
@@ -392,6 +392,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.promoters = InMemoryPromoterRepository(self._work)
         self.contacts = InMemoryContactRepository(self._work)
         self.event_statuses = InMemoryEventStatusRepository(self._work)
+        self.event_maps = InMemoryEventMapRepository(self._work)
         self.outbox = InMemoryOutbox()
 
     async def __aenter__(self) -> Self:
@@ -619,7 +620,8 @@ class RecordingEventSink(EventSink):
 class InMemoryDiscoveryCatalog(DiscoveryCatalog):
     """Case-insensitive name search over fixed lists; `available=False` acts like an unreachable API.
 
-    `calls` records each search as (kind, text, page, page_size), so tests can tell a cache hit from a call.
+    `calls` records each search as (kind, text, page, page_size), and `lookups` each read by id as
+    (kind, id), so tests can tell a cache hit from a call.
     """
 
     def __init__(
@@ -629,6 +631,7 @@ class InMemoryDiscoveryCatalog(DiscoveryCatalog):
         self.venues = list(venues)
         self.available = available
         self.calls: list[tuple[str, str, int, int]] = []
+        self.lookups: list[tuple[str, str]] = []
 
     def _ensure_available(self) -> None:
         if not self.available:
@@ -649,24 +652,29 @@ class InMemoryDiscoveryCatalog(DiscoveryCatalog):
 
     async def get_artist(self, artist_id: str) -> ArtistSummary | None:
         self._ensure_available()
+        self.lookups.append(("artist", artist_id))
         return next((a for a in self.artists if a.id == artist_id), None)
 
     async def get_venue(self, venue_id: str) -> VenueSummary | None:
         self._ensure_available()
+        self.lookups.append(("venue", venue_id))
         return next((v for v in self.venues if v.id == venue_id), None)
 
 
 class InMemoryDiscoveryCache(DiscoveryCache):
-    """A dict without expiry; tests read `entries` to see what was stored under which key."""
+    """A dict without expiry; tests read `entries` and `ttls` to see what was stored under which key, for how long."""
 
     def __init__(self) -> None:
         self.entries: dict[str, bytes] = {}
+        self.ttls: dict[str, float | None] = {}
+        """The TTL each put asked for; None: the cache's own."""
 
     async def get(self, key: str) -> bytes | None:
         return self.entries.get(key)
 
-    async def put(self, key: str, value: bytes) -> None:
+    async def put(self, key: str, value: bytes, *, ttl_seconds: float | None = None) -> None:
         self.entries[key] = value
+        self.ttls[key] = ttl_seconds
 
 
 class CountingPasswordVerifier(PasswordVerifier):

@@ -9,7 +9,7 @@ from campaigns.application.ports import DiscoveryCache
 
 
 class InProcessDiscoveryCache(DiscoveryCache):
-    """Entries expire `ttl_seconds` after they were stored; past `max_entries` the oldest goes first.
+    """Entries expire `ttl_seconds` (or a put's shorter TTL) after they were stored; when full, the oldest goes first.
 
     Bounded because the keys come from clients' search text. `now` is injectable so tests can move
     time without sleeping.
@@ -32,13 +32,14 @@ class InProcessDiscoveryCache(DiscoveryCache):
             return None
         return entry[0]
 
-    async def put(self, key: str, value: bytes) -> None:
-        if self._ttl <= 0:
+    async def put(self, key: str, value: bytes, *, ttl_seconds: float | None = None) -> None:
+        ttl = self._ttl if ttl_seconds is None else min(self._ttl, ttl_seconds)
+        if ttl <= 0:
             return
-        self._entries.pop(key, None)  # re-inserted last: insertion order is expiry order
+        self._entries.pop(key, None)  # re-inserted last: the newest is the last to be forgotten
         while len(self._entries) >= self._max_entries:
             del self._entries[next(iter(self._entries))]
-        self._entries[key] = (value, self._now() + self._ttl)
+        self._entries[key] = (value, self._now() + ttl)
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -44,6 +44,7 @@ from campaigns.application.ports import (
     CampaignQuery,
     CampaignRepository,
     ContactRepository,
+    EventMapRepository,
     EventStatusRepository,
     GuardedUpdate,
     MarketRepository,
@@ -53,6 +54,7 @@ from campaigns.application.ports import (
 from campaigns.domain.campaign import Campaign
 from campaigns.domain.contact import Contact
 from campaigns.domain.errors import CampaignError, DomainAlreadyClaimed, MarketNameTaken, PromoterNameTaken
+from campaigns.domain.event_mapping import EventMapping, event_mappings
 from campaigns.domain.event_status import EventStatus
 from campaigns.domain.lifecycle import next_transition_at
 from campaigns.domain.market import Market
@@ -67,6 +69,8 @@ C = TypeVar("C", bound=type[Any])
 CAMPAIGNS, MARKETS, PROMOTERS, CONTACTS = "campaigns", "markets", "promoters", "contacts"
 EVENT_STATUSES = "event_statuses"
 """The issue's "events" collection (ADR 0008): event status records, keyed by the Ticketmaster event id."""
+EVENT_MAP = "event_map"
+"""The event-mapping read model: one document per campaign, keyed by the campaign id."""
 OUTBOX, COUNTERS, LEASES = "outbox", "counters", "leases"
 """The outbox, its delivery sequence counter (written by relays numbering committed entries, never by a unit of
 work) and the relay leases (one document per sink)."""
@@ -386,6 +390,16 @@ class MongoCollection:
         self._ensure_writable()
         await self._by_key.delete_one(query, session=self._session)
 
+    async def replace_all(self, keys: Sequence[Any], documents: Sequence[Doc]) -> None:
+        """Delete the documents with these `_id`s, then insert `documents`: two round trips however many.
+
+        What an upsert of each would do, without `replace_one(upsert=True)`, which the stand-in gets wrong.
+        """
+        self._ensure_writable()
+        await self._by_key.delete_many({"_id": {"$in": list(keys)}}, session=self._session)
+        if documents:
+            await self._by_key.insert_many(documents, session=self._session)
+
     def _ensure_writable(self) -> None:
         if self._read_only:
             raise PermissionError("A store reader cannot write.")
@@ -585,24 +599,12 @@ class MongoCampaignRepository(_Documents[Campaign], CampaignRepository):
             total = len(await self._collection.find(conditions, fields=["_id"]))
         return CampaignPage(campaigns=campaigns, total=total)
 
-    async def find_linked_to_event(self, event_id: str, campaign_ids: Sequence[str]) -> list[Campaign]:
-        return await self._find(
-            {
-                "$or": [{"_id": {"$in": _object_ids(campaign_ids)}}, {"eventIds": {"$in": [event_id]}}],
-                "date.presaleWindowStart": {"$gte": EARLIEST},
-                "date.presaleWindowEnd": {"$gte": EARLIEST},
-                "status": {"$nin": ["DRAFT", "PREVIEW"]},
-            }
-        )
+    async def get_many(self, campaign_ids: Sequence[str]) -> list[Campaign]:
+        return await self._find({"_id": {"$in": _object_ids(campaign_ids)}}, by_key=True)
 
-    async def find_in_presale_window(self, start: dt.datetime, end: dt.datetime) -> list[Campaign]:
-        return await self._find(
-            {"date.presaleWindowStart": {"$lte": end}, "date.presaleWindowEnd": {"$gte": at_or_after(start)}}
-        )
-
-    async def ids_with_categories(self, category_ids: Sequence[str]) -> list[str]:
-        found = await self._collection.find({"categoryId": {"$in": list(category_ids)}}, fields=["_id"])
-        return [str(doc["_id"]) for doc in found]
+    async def ids(self) -> list[str]:
+        """Every campaign's id (for `db init`)."""
+        return [str(doc["_id"]) for doc in await self._collection.find({}, fields=["_id"], by_key=True)]
 
     async def ping(self) -> None:
         await self._collection.ping()
@@ -642,10 +644,6 @@ class MongoMarketRepository(_Documents[Market], MarketRepository):
     async def delete(self, market_id: str) -> None:
         await self._delete(market_id)
 
-    async def campaign_ids_for_event(self, event_id: str) -> list[str]:
-        found = await self._collection.find({"event.ids": {"$in": [event_id]}}, fields=["campaign_id"])
-        return sorted({str(doc["campaign_id"]) for doc in found})
-
     async def get_many(self, market_ids: Sequence[str]) -> list[Market]:
         return await self._find({"_id": {"$in": _object_ids(market_ids)}}, by_key=True)
 
@@ -657,6 +655,71 @@ class MongoMarketRepository(_Documents[Market], MarketRepository):
 
     async def notifiable(self, now: dt.datetime) -> list[Market]:
         return await self._find({"notifyAt": {"$lte": now}}, sort=[("notifyAt", ASCENDING), ("_id", ASCENDING)])
+
+
+# --------------------------------------------------------------------------- the event-mapping read model
+
+_LISTED = "listed"
+"""1 when `/campaigns/events` lists the campaign, else 0: an integer, as the stand-in compares booleans wrongly."""
+_WINDOW_START, _WINDOW_END = "presaleStartMs", "presaleEndMs"
+"""The presale window in milliseconds since the epoch: integers, as the stand-in reads every document for a
+date range."""
+
+
+def _event_map_document(mapping: EventMapping) -> Doc:
+    document: Doc = {
+        "_id": mapping.campaign_id,
+        "eventIds": mapping.event_ids,
+        "categoryIds": mapping.category_ids,
+        _LISTED: int(mapping.listed_for_events),
+    }
+    if mapping.presale_start is not None and mapping.presale_end is not None:
+        document |= {_WINDOW_START: epoch_millis(mapping.presale_start), _WINDOW_END: epoch_millis(mapping.presale_end)}
+    return document
+
+
+@translate_driver_errors
+class MongoEventMapRepository(EventMapRepository):
+    """The event-mapping read model: `eventIds` and `categoryIds` are multikey indexes, the window a compound one.
+
+    A window query ranges on the end and filters the start inside the same index: it reads the index
+    entries of the windows ending after the range starts (on a real server, without fetching documents
+    it leaves out), then the documents of those that overlap.
+    """
+
+    def __init__(self, collection: MongoCollection) -> None:
+        self._collection = collection
+
+    async def put(self, mappings: Sequence[EventMapping]) -> None:
+        if mappings:
+            await self._collection.replace_all(
+                [mapping.campaign_id for mapping in mappings], [_event_map_document(mapping) for mapping in mappings]
+            )
+
+    async def campaign_ids(self) -> set[str]:
+        """Every mapped campaign's id (for `db init`)."""
+        return {str(doc["_id"]) for doc in await self._collection.find({}, fields=["_id"], by_key=True)}
+
+    async def campaign_ids_for_event(self, event_id: str) -> list[str]:
+        found = await self._collection.find({"eventIds": {"$in": [event_id]}, _LISTED: 1}, fields=["_id"])
+        return sorted(str(doc["_id"]) for doc in found)
+
+    async def _ids_in_window(self, field: str, start: dt.datetime, end: dt.datetime) -> list[str]:
+        found = await self._collection.find(
+            {_WINDOW_END: {"$gte": epoch_millis(at_or_after(start))}, _WINDOW_START: {"$lte": epoch_millis(end)}},
+            fields=[field],
+        )
+        return sorted({value for doc in found for value in doc.get(field, [])})
+
+    async def event_ids_in_window(self, start: dt.datetime, end: dt.datetime) -> list[str]:
+        return await self._ids_in_window("eventIds", start, end)
+
+    async def category_ids_in_window(self, start: dt.datetime, end: dt.datetime) -> list[str]:
+        return await self._ids_in_window("categoryIds", start, end)
+
+    async def campaign_ids_with_categories(self, category_ids: Sequence[str]) -> list[str]:
+        found = await self._collection.find({"categoryIds": {"$in": list(category_ids)}}, fields=["_id"])
+        return sorted(str(doc["_id"]) for doc in found)
 
 
 # --------------------------------------------------------------------------- promoters, contacts, event statuses
@@ -739,6 +802,20 @@ class MongoRepositories(NamedTuple):
     promoters: MongoPromoterRepository
     contacts: MongoContactRepository
     event_statuses: MongoEventStatusRepository
+    event_maps: MongoEventMapRepository
+
+
+async def map_unmapped_campaigns(repositories: MongoRepositories) -> int:
+    """Give every campaign the event-mapping read model lacks its mapping, in batches; how many (for `db init`)."""
+    mapped = await repositories.event_maps.campaign_ids()
+    missing = [campaign_id for campaign_id in await repositories.campaigns.ids() if campaign_id not in mapped]
+    for start in range(0, len(missing), _REWRITE_BATCH):
+        batch = missing[start : start + _REWRITE_BATCH]
+        campaigns = await repositories.campaigns.get_many(batch)
+        await repositories.event_maps.put(
+            event_mappings(campaigns, await repositories.markets.list_for_campaigns(batch))
+        )
+    return len(missing)
 
 
 def mongo_repositories(
@@ -755,6 +832,7 @@ def mongo_repositories(
         promoters=MongoPromoterRepository(collection(PROMOTERS, PROMOTER_NAME)),
         contacts=MongoContactRepository(collection(CONTACTS)),
         event_statuses=MongoEventStatusRepository(collection(EVENT_STATUSES)),
+        event_maps=MongoEventMapRepository(collection(EVENT_MAP)),
     )
 
 
@@ -765,18 +843,19 @@ INDEXES: dict[str, list[IndexModel]] = {
         # answers a range on a date by reading every document (ADR 0008). No index here names `_id` after
         # another field: the stand-in then fails every insert ("JSON path error near '_id'").
         IndexModel([(DUE_MILLIS, ASCENDING)], name="next_transition_ms"),
-        IndexModel([("date.presaleWindowStart", ASCENDING), ("date.presaleWindowEnd", ASCENDING)], name="presale"),
-        IndexModel([("categoryId", ASCENDING)], name="category"),
-        IndexModel([("eventIds", ASCENDING)], name="event_ids"),
         IndexModel([("artist.id", ASCENDING)], name="artist"),
         IndexModel([("date.created", ASCENDING)], name="created"),
     ],
     MARKETS: [
         MARKET_NAME.index(),
-        IndexModel([("event.ids", ASCENDING)], name="event_ids"),
         IndexModel([("event.presaleDateTime", ASCENDING)], name="presale"),
         # `notifyAt` is `notification.date` of the markets not yet notified: the due reminders, O(due).
         IndexModel([("notifyAt", ASCENDING)], name="notify_at"),
+    ],
+    EVENT_MAP: [
+        IndexModel([("eventIds", ASCENDING)], name="event_ids"),
+        IndexModel([("categoryIds", ASCENDING)], name="category_ids"),
+        IndexModel([(_WINDOW_END, ASCENDING), (_WINDOW_START, ASCENDING)], name="presale_window"),
     ],
     PROMOTERS: [PROMOTER_NAME.index()],
     CONTACTS: [

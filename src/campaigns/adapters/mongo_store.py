@@ -37,6 +37,7 @@ from campaigns.adapters.mongo_repositories import (
     CAMPAIGNS,
     COUNTERS,
     DUE_MILLIS,
+    EVENT_MAP,
     INDEXES,
     LEASES,
     OUTBOX,
@@ -49,6 +50,7 @@ from campaigns.adapters.mongo_repositories import (
     Doc,
     SessionSlot,
     at_or_after,
+    map_unmapped_campaigns,
     mongo_repositories,
     translate_driver_errors,
 )
@@ -57,6 +59,7 @@ from campaigns.application.event_catalogue import event_type
 from campaigns.application.ports import (
     CampaignReader,
     ContactReader,
+    EventMapReader,
     EventStatusReader,
     IdFactory,
     MarketReader,
@@ -181,8 +184,9 @@ class MongoDatabase:
         """Create the missing collections and indexes; returns what it created (`collection` or `collection.index`).
 
         Campaigns written before `nextTransitionMs` are rewritten first (`campaigns.nextTransitionMs (N documents)`),
-        so its index, which start-up checks, exists only once they are. Idempotent: a second call creates nothing
-        and returns [].
+        so its index, which start-up checks, exists only once they are. Campaigns without an event mapping (written
+        before the read model) get theirs last (`event_map (N campaigns)`). Idempotent: a second call creates
+        nothing and returns [].
         """
         created: list[str] = []
         collections = set(await self.database.list_collection_names())
@@ -205,6 +209,9 @@ class MongoDatabase:
             if missing:
                 await self.database[name].create_indexes(missing)
                 created.extend(f"{name}.{model.document['name']}" for model in missing)
+        writer = mongo_repositories(self.database, SessionSlot(), lists=Primary(), read_only=False)
+        if mapped := await map_unmapped_campaigns(writer):
+            created.append(f"{EVENT_MAP} ({mapped} campaigns)")
         return created
 
     async def check_indexes(self) -> list[str]:
@@ -248,6 +255,7 @@ class MongoStoreReader(StoreReader):
         self.promoters: PromoterReader = repositories.promoters
         self.contacts: ContactReader = repositories.contacts
         self.event_statuses: EventStatusReader = repositories.event_statuses
+        self.event_maps: EventMapReader = repositories.event_maps
 
 
 class MongoOutbox(Outbox):
@@ -287,6 +295,7 @@ class MongoUnitOfWork(UnitOfWork):
         self.promoters = repositories.promoters
         self.contacts = repositories.contacts
         self.event_statuses = repositories.event_statuses
+        self.event_maps = repositories.event_maps
         self.outbox = MongoOutbox()
 
     def _session(self) -> AsyncClientSession:

@@ -1,4 +1,4 @@
-"""Discovery answers cached in Redis (`discovery:artists:<q>…`, `discovery:venues:<q>…`), shared by every process."""
+"""Discovery answers cached in Redis (`discovery:artists:<q>…`, `discovery:artist:<id>`, …), shared by every process."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from campaigns.application.ports import DiscoveryCache
 
 
 class RedisDiscoveryCache(DiscoveryCache):
-    """Each answer is stored for `ttl_seconds` (Redis expires it); a TTL of 0 stores nothing.
+    """Each answer is stored for `ttl_seconds` or less (Redis expires it); a TTL of 0 stores nothing.
 
     Redis failing is a miss and a dropped put, never an error: search then asks Discovery. The
     outage is logged when it starts and when it ends (`RedisHealth`), and Redis is skipped while
@@ -25,6 +25,7 @@ class RedisDiscoveryCache(DiscoveryCache):
         value = await self._health.call(lambda: self._client.get(key))
         return value if isinstance(value, bytes) else None
 
-    async def put(self, key: str, value: bytes) -> None:
-        if self._ttl_ms > 0:
-            await self._health.call(lambda: self._client.set(key, value, px=self._ttl_ms))
+    async def put(self, key: str, value: bytes, *, ttl_seconds: float | None = None) -> None:
+        ttl_ms = self._ttl_ms if ttl_seconds is None else min(self._ttl_ms, round(ttl_seconds * 1000))
+        if ttl_ms > 0:
+            await self._health.call(lambda: self._client.set(key, value, px=ttl_ms))

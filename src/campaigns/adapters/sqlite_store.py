@@ -28,12 +28,14 @@ from campaigns.adapters.sqlite_repositories import (
     MARKET_QUERY_COLUMNS,
     SqliteCampaignRepository,
     SqliteContactRepository,
+    SqliteEventMapRepository,
     SqliteEventStatusRepository,
     SqliteMarketRepository,
     SqlitePromoterRepository,
     fill_market_query_columns,
     iso,
     json_list,
+    map_unmapped_campaigns,
 )
 from campaigns.application.errors import DependencyUnavailable
 from campaigns.application.ports import (
@@ -77,12 +79,26 @@ CREATE INDEX IF NOT EXISTS campaigns_category ON campaigns (category_id);
 CREATE INDEX IF NOT EXISTS campaigns_artist ON campaigns (artist_id);
 CREATE INDEX IF NOT EXISTS campaigns_created ON campaigns (created_at);
 
-CREATE TABLE IF NOT EXISTS campaign_events (
+CREATE TABLE IF NOT EXISTS event_map (
+    id INTEGER PRIMARY KEY,
+    campaign_id TEXT NOT NULL UNIQUE,
+    listed INTEGER NOT NULL,
+    presale_start TEXT,
+    presale_end TEXT
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS event_map_windows USING rtree_i32 (id, start_minute, end_minute);
+CREATE TABLE IF NOT EXISTS event_map_events (
     event_id TEXT NOT NULL,
-    campaign_id TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+    campaign_id TEXT NOT NULL,
     PRIMARY KEY (event_id, campaign_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS campaign_events_campaign ON campaign_events (campaign_id);
+CREATE INDEX IF NOT EXISTS event_map_events_campaign ON event_map_events (campaign_id);
+CREATE TABLE IF NOT EXISTS event_map_categories (
+    category_id TEXT NOT NULL,
+    campaign_id TEXT NOT NULL,
+    PRIMARY KEY (category_id, campaign_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS event_map_categories_campaign ON event_map_categories (campaign_id);
 
 CREATE TABLE IF NOT EXISTS markets (
     id TEXT PRIMARY KEY,
@@ -97,13 +113,6 @@ CREATE TABLE IF NOT EXISTS markets (
 CREATE INDEX IF NOT EXISTS markets_presale ON markets (presale_at, id) WHERE presale_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS markets_notifiable ON markets (notification_date, id)
     WHERE notification_date IS NOT NULL AND notified_at IS NULL;
-
-CREATE TABLE IF NOT EXISTS market_events (
-    event_id TEXT NOT NULL,
-    market_id TEXT NOT NULL REFERENCES markets (id) ON DELETE CASCADE,
-    PRIMARY KEY (event_id, market_id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS market_events_market ON market_events (market_id);
 
 CREATE TABLE IF NOT EXISTS promoters (
     id TEXT PRIMARY KEY,
@@ -191,16 +200,33 @@ async def _add_missing_columns(connection: aiosqlite.Connection) -> None:
         raise
 
 
-SCHEMA_NAMES = tuple(re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", SCHEMA))
+SCHEMA_NAMES = tuple(re.findall(r"CREATE (?:VIRTUAL TABLE|TABLE|INDEX) IF NOT EXISTS (\w+)", SCHEMA))
 """The tables and indexes `SCHEMA` creates, in order."""
 
 
 async def _schema_names(connection: aiosqlite.Connection) -> list[str]:
-    """The file's own tables and indexes, in creation order (not SQLite's internal ones)."""
+    """The schema's tables and indexes the file has, in creation order (not SQLite's nor the R-tree's own)."""
     rows = await connection.execute_fetchall(
-        "SELECT name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'index') "
+        "AND name IN (SELECT value FROM json_each(?)) ORDER BY rowid",
+        (json_list(SCHEMA_NAMES),),
     )
     return [str(row[0]) for row in rows]
+
+
+async def _map_unmapped(connection: aiosqlite.Connection) -> list[str]:
+    """Build the event-mapping read model of campaigns written before it (or by an older process), in one transaction.
+
+    A no-op, reporting nothing, once every campaign has its mapping: `db init` stays idempotent.
+    """
+    await connection.execute("BEGIN IMMEDIATE")
+    try:
+        mapped = await map_unmapped_campaigns(connection)
+        await connection.execute("COMMIT")
+    except BaseException:
+        await connection.execute("ROLLBACK")
+        raise
+    return [f"event_map ({mapped} campaigns)"] if mapped else []
 
 
 _EVENT = msgspec.json.Decoder(AnyEvent)
@@ -258,6 +284,7 @@ class SqliteDatabase:
             existing = set(await _schema_names(connection))
             await connection.executescript(SCHEMA)
             self._created = [name for name in await _schema_names(connection) if name not in existing]
+            self._created += await _map_unmapped(connection)
             reader = await aiosqlite.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
         except BaseException:
             await connection.close()
@@ -292,6 +319,7 @@ class SqliteDatabase:
             existing = set(await _schema_names(self.connection))
             await self.connection.executescript(SCHEMA)
             created = [name for name in await _schema_names(self.connection) if name not in existing]
+            created += await _map_unmapped(self.connection)
         created, self._created = [*self._created, *created], []
         return created
 
@@ -386,6 +414,7 @@ class SqliteStoreReader(StoreReader):
         self.promoters = SqlitePromoterRepository(connection)
         self.contacts = SqliteContactRepository(connection)
         self.event_statuses = SqliteEventStatusRepository(connection)
+        self.event_maps = SqliteEventMapRepository(connection)
 
 
 class SqliteOutbox(Outbox):
@@ -408,6 +437,7 @@ class SqliteUnitOfWork(UnitOfWork):
         self.promoters = SqlitePromoterRepository(connection)
         self.contacts = SqliteContactRepository(connection)
         self.event_statuses = SqliteEventStatusRepository(connection)
+        self.event_maps = SqliteEventMapRepository(connection)
         self.outbox = SqliteOutbox()
 
     async def __aenter__(self) -> Self:

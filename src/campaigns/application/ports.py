@@ -17,6 +17,7 @@ import msgspec
 
 from campaigns.domain.campaign import Campaign, CampaignType, Status
 from campaigns.domain.contact import Contact
+from campaigns.domain.event_mapping import EventMapping
 from campaigns.domain.event_status import EventStatus
 from campaigns.domain.events import AnyEvent
 from campaigns.domain.market import Market
@@ -82,15 +83,9 @@ class CampaignReader(Protocol):
 
     async def search(self, query: CampaignQuery) -> CampaignPage: ...
 
-    async def find_linked_to_event(self, event_id: str, campaign_ids: Sequence[str]) -> list[Campaign]:
-        """Campaigns in `campaign_ids` or listing `event_id` in `eventIds`, with a presale window, not DRAFT/PREVIEW."""
+    async def get_many(self, campaign_ids: Sequence[str]) -> list[Campaign]:
+        """The campaigns among `campaign_ids` that exist, in id order (one read for many)."""
         ...
-
-    async def find_in_presale_window(self, start: dt.datetime, end: dt.datetime) -> list[Campaign]:
-        """Campaigns whose presale window overlaps [start, end]."""
-        ...
-
-    async def ids_with_categories(self, category_ids: Sequence[str]) -> list[str]: ...
 
     async def ping(self) -> None:
         """Raise DependencyUnavailable when the store cannot answer."""
@@ -156,10 +151,6 @@ class MarketReader(Protocol):
         """The markets of any of these campaigns (one read for many), ordered by campaign id, then id."""
         ...
 
-    async def campaign_ids_for_event(self, event_id: str) -> list[str]:
-        """Ids of campaigns having a market whose `event.ids` contains `event_id`."""
-        ...
-
     async def get_many(self, market_ids: Sequence[str]) -> list[Market]:
         """The markets among `market_ids` that exist, in id order (unknown ids are left out)."""
         ...
@@ -183,6 +174,35 @@ class MarketRepository(MarketReader, Protocol):
         ...
 
     async def delete(self, market_id: str) -> None: ...
+
+
+class EventMapReader(Protocol):
+    """The event-mapping read model (`domain.event_mapping`): each answer is one indexed query.
+
+    Its cost follows the size of the answer, not the number of campaigns or markets stored.
+    """
+
+    async def campaign_ids_for_event(self, event_id: str) -> list[str]:
+        """Ids of the campaigns covering `event_id` that `/campaigns/events` lists (`listed_for_events`), sorted."""
+        ...
+
+    async def event_ids_in_window(self, start: dt.datetime, end: dt.datetime) -> list[str]:
+        """The event ids of campaigns whose presale window overlaps [start, end]: each once, sorted."""
+        ...
+
+    async def category_ids_in_window(self, start: dt.datetime, end: dt.datetime) -> list[str]:
+        """The category ids of campaigns whose presale window overlaps [start, end]: each once, sorted."""
+        ...
+
+    async def campaign_ids_with_categories(self, category_ids: Sequence[str]) -> list[str]:
+        """Ids of the campaigns having any of `category_ids`, sorted."""
+        ...
+
+
+class EventMapRepository(EventMapReader, Protocol):
+    async def put(self, mappings: Sequence[EventMapping]) -> None:
+        """Store these mappings, each replacing its campaign's previous one."""
+        ...
 
 
 class PromoterReader(Protocol):
@@ -249,6 +269,7 @@ class UnitOfWork(Protocol):
     promoters: PromoterRepository
     contacts: ContactRepository
     event_statuses: EventStatusRepository
+    event_maps: EventMapRepository
     outbox: Outbox
 
     async def __aenter__(self) -> Self: ...
@@ -279,6 +300,7 @@ class StoreReader(Protocol):
     promoters: PromoterReader
     contacts: ContactReader
     event_statuses: EventStatusReader
+    event_maps: EventMapReader
 
 
 class SinkRoute(msgspec.Struct, frozen=True, kw_only=True):
@@ -494,4 +516,6 @@ class DiscoveryCache(Protocol):
 
     async def get(self, key: str) -> bytes | None: ...
 
-    async def put(self, key: str, value: bytes) -> None: ...
+    async def put(self, key: str, value: bytes, *, ttl_seconds: float | None = None) -> None:
+        """Keep `value` for the adapter's TTL, or for `ttl_seconds` when shorter (an answer that ages fast)."""
+        ...

@@ -31,9 +31,11 @@ from campaigns.application.use_cases.delete_promoter import DeletePromoter
 from campaigns.application.use_cases.find_campaign_ids_by_category import FindCampaignIdsByCategory
 from campaigns.application.use_cases.find_campaigns_for_event import FindCampaignsForEvent
 from campaigns.application.use_cases.find_presale_window_ids import FindPresaleWindowIds
+from campaigns.application.use_cases.get_artist import GetArtist
 from campaigns.application.use_cases.get_campaign import GetCampaign
 from campaigns.application.use_cases.get_campaign_by_domain import GetCampaignByDomain
 from campaigns.application.use_cases.get_market import GetMarket
+from campaigns.application.use_cases.get_venue import GetVenue
 from campaigns.application.use_cases.list_campaigns import ListCampaigns
 from campaigns.application.use_cases.list_event_statuses import ListEventStatuses
 from campaigns.application.use_cases.list_markets import ListMarkets
@@ -80,7 +82,7 @@ READS: Errors = frozenset({DependencyUnavailable})
 """A store (or cache) that cannot answer."""
 WRITES: Errors = READS | {TransactionAborted}
 """A write also loses when the store aborts its transaction for a concurrent one, every rerun included."""
-DISCOVERY: Errors = frozenset({InvalidQuery, DependencyUnavailable, DependencyFailed})
+DISCOVERY: Errors = frozenset({DependencyUnavailable, DependencyFailed})
 CAMPAIGN_UPDATE: Errors = WRITES | {
     AccessDenied,
     CampaignNotFound,
@@ -127,8 +129,10 @@ ERRORS_BY_USE_CASE: Mapping[type, Errors] = {
     UpdatePromoter: WRITES | {SupremeUserRequired, InvalidPromoter, PromoterNotFound, PromoterNameTaken},
     DeletePromoter: WRITES | {SupremeUserRequired, PromoterNotFound},
     SearchContacts: SUPREME_READ,
-    SearchArtists: DISCOVERY,
-    SearchVenues: DISCOVERY,
+    SearchArtists: DISCOVERY | {InvalidQuery},
+    SearchVenues: DISCOVERY | {InvalidQuery},
+    GetArtist: DISCOVERY | {NotFound},
+    GetVenue: DISCOVERY | {NotFound},
     RelayOutbox: frozenset(),
     ReplayOutbox: WRITES | {NotFound},
     PurgeDeliveredOutbox: WRITES,

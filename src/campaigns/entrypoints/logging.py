@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from contextvars import ContextVar
 from pathlib import PurePath
-from typing import Any
+from typing import Any, TextIO, cast
 
 import msgspec
 import structlog
@@ -26,8 +26,9 @@ def _add_correlation_id(_: WrappedLogger, __: str, event: EventDict) -> EventDic
     return event
 
 
-QUIET_LOGGERS = ("botocore.credentials",)
-"""Libraries whose INFO lines say nothing an operator acts on (botocore's "Found credentials in …")."""
+QUIET_LOGGERS = ("botocore.credentials", "aiosqlite")
+"""Libraries whose INFO or DEBUG lines say nothing an operator acts on: botocore's "Found credentials in …",
+aiosqlite's repr of every statement it runs."""
 
 
 def _utc_iso(instant: dt.datetime) -> str:
@@ -61,6 +62,20 @@ def render_json(event: EventDict, **_: object) -> str:
     return json.dumps(event, default=json_native)
 
 
+class _CurrentStderr:
+    """Whatever `sys.stderr` is at each write, so stdout stays for what a command prints.
+
+    Resolved per write: a runner that swaps stderr (a test's CLI runner) never leaves the loggers
+    writing to a closed stream.
+    """
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(level: str) -> None:
     """JSON lines on stderr, for the service's own logs and for libraries' (granian) alike."""
     shared: list[structlog.typing.Processor] = [
@@ -92,6 +107,6 @@ def configure_logging(level: str) -> None:
             structlog.processors.JSONRenderer(serializer=render_json),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),  # stdout stays for what a command prints
+        logger_factory=structlog.PrintLoggerFactory(cast(TextIO, _CurrentStderr())),
         cache_logger_on_first_use=True,
     )

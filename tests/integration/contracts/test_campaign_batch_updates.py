@@ -60,7 +60,7 @@ async def test_update_many_is_undone_when_the_unit_of_work_is_not_committed(uow_
     assert await stored(uow_factory, original.id) == original
 
 
-async def test_update_many_keeps_the_derived_queries_in_step(uow_factory: UnitOfWorkFactory) -> None:
+async def test_update_many_keeps_the_due_query_in_step(uow_factory: UnitOfWorkFactory) -> None:
     window = CampaignDates(presaleWindowStart=NOW, presaleWindowEnd=NOW + HOUR, close=NOW - HOUR)
     original = campaign(1, site="linked", status=Status.OPEN, eventIds=["E1"], date=window)
     await add_all(uow_factory, original)
@@ -71,8 +71,6 @@ async def test_update_many_keeps_the_derived_queries_in_step(uow_factory: UnitOf
         await uow.commit()
 
     async with uow_factory() as uow:
-        assert await uow.campaigns.find_linked_to_event("E1", []) == []
-        assert [c.id for c in await uow.campaigns.find_linked_to_event("E2", [])] == [original.id]
         assert await uow.campaigns.find_due(NOW, after=None, limit=10) == []
 
 

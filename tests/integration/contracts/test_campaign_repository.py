@@ -278,59 +278,6 @@ async def test_search_sorts_on_every_sort_key(uow_factory: UnitOfWorkFactory) ->
         assert [int(c.id, 16) for c in page.campaigns] == ascending, sort_by
 
 
-async def test_find_linked_to_event(uow_factory: UnitOfWorkFactory) -> None:
-    window = CampaignDates(presaleWindowStart=NOW, presaleWindowEnd=NOW + DAY)
-    listing = campaign(1, status=Status.OPEN, eventIds=["E1", "E2"], date=window)
-    named = campaign(2, status=Status.CLOSED, date=window)
-    draft = campaign(3, status=Status.DRAFT, eventIds=["E1"], date=window)
-    preview = campaign(4, status=Status.PREVIEW, eventIds=["E1"], date=window)
-    no_window = campaign(5, status=Status.OPEN, eventIds=["E1"])
-    other_event = campaign(6, status=Status.OPEN, eventIds=["E9"], date=window)
-    await add_all(uow_factory, other_event, no_window, preview, draft, named, listing)
-
-    async with uow_factory() as uow:
-        linked = await uow.campaigns.find_linked_to_event("E1", [named.id, draft.id])
-        await uow.campaigns.update(next_version(listing, eventIds=["E2"]))
-        await uow.commit()
-        relinked = await uow.campaigns.find_linked_to_event("E1", [])
-        by_new_list = await uow.campaigns.find_linked_to_event("E2", [])
-
-    assert [c.id for c in linked] == [listing.id, named.id]
-    assert relinked == []
-    assert [c.id for c in by_new_list] == [listing.id]
-
-
-async def test_find_in_presale_window_returns_overlapping_windows(uow_factory: UnitOfWorkFactory) -> None:
-    await add_all(
-        uow_factory,
-        campaign(1, date=CampaignDates(presaleWindowStart=NOW - 2 * DAY, presaleWindowEnd=NOW - DAY)),
-        campaign(2, date=CampaignDates(presaleWindowStart=NOW - DAY, presaleWindowEnd=NOW)),
-        campaign(3, date=CampaignDates(presaleWindowStart=NOW + HOUR, presaleWindowEnd=NOW + 2 * HOUR)),
-        campaign(4, date=CampaignDates(presaleWindowStart=NOW + DAY, presaleWindowEnd=NOW + 2 * DAY)),
-        campaign(5, date=CampaignDates(presaleWindowStart=NOW + 3 * DAY, presaleWindowEnd=NOW + 4 * DAY)),
-        campaign(6),
-    )
-
-    async with uow_factory() as uow:
-        found = await uow.campaigns.find_in_presale_window(NOW, NOW + DAY)
-
-    assert [c.id for c in found] == [doc_id(2), doc_id(3), doc_id(4)]
-
-
-async def test_ids_with_categories(uow_factory: UnitOfWorkFactory) -> None:
-    await add_all(
-        uow_factory,
-        campaign(3, categoryId="c1"),
-        campaign(1, categoryId="c2"),
-        campaign(2, categoryId="c3"),
-        campaign(4),
-    )
-
-    async with uow_factory() as uow:
-        assert await uow.campaigns.ids_with_categories(["c1", "c2", "c9"]) == [doc_id(1), doc_id(3)]
-        assert await uow.campaigns.ids_with_categories([]) == []
-
-
 async def test_ping_answers(uow_factory: UnitOfWorkFactory) -> None:
     async with uow_factory() as uow:
         await uow.campaigns.ping()

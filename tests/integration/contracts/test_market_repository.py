@@ -84,27 +84,3 @@ async def test_market_names_are_unique_within_a_campaign(uow_factory: UnitOfWork
 
     async with uow_factory() as uow:
         assert [m.name for m in await uow.markets.list_for_campaign(CAMPAIGN)] == ["Paris", "Lyon"]
-
-
-async def test_campaign_ids_for_event_follow_market_changes(uow_factory: UnitOfWorkFactory) -> None:
-    async with uow_factory() as uow:
-        await uow.markets.add(market(1, OTHER_CAMPAIGN, event_ids=("E1", "E2")))
-        await uow.markets.add(market(2, CAMPAIGN, event_ids=("E1",)))
-        await uow.markets.add(market(3, CAMPAIGN, event_ids=("E1", "E1")))
-        await uow.commit()
-
-    async with uow_factory() as uow:
-        assert await uow.markets.campaign_ids_for_event("E1") == [CAMPAIGN, OTHER_CAMPAIGN]
-        assert await uow.markets.campaign_ids_for_event("E2") == [OTHER_CAMPAIGN]
-        assert await uow.markets.campaign_ids_for_event("E404") == []
-        await uow.markets.update(market(1, OTHER_CAMPAIGN, event_ids=("E3",)))
-        await uow.markets.delete(doc_id(2))
-        await uow.commit()
-
-    async with uow_factory() as uow:
-        assert await uow.markets.campaign_ids_for_event("E1") == [CAMPAIGN]
-        assert await uow.markets.campaign_ids_for_event("E2") == []
-        assert await uow.markets.campaign_ids_for_event("E3") == [OTHER_CAMPAIGN]
-        await uow.markets.update(msgspec.structs.replace(market(3, CAMPAIGN), event=None))
-        await uow.commit()
-        assert await uow.markets.campaign_ids_for_event("E1") == []

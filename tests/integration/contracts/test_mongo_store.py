@@ -24,6 +24,7 @@ from campaigns.adapters.mongo_repositories import (
     CAMPAIGNS,
     COUNTERS,
     EPOCH,
+    EVENT_MAP,
     INDEXES,
     MARKET_NAME,
     OUTBOX,
@@ -111,13 +112,13 @@ async def test_ensure_indexes_creates_everything_once(mongo_db: MongoDatabase) -
 async def test_a_dropped_index_is_reported_then_created_again(mongo_db: MongoDatabase) -> None:
     [category] = [
         index["name"]
-        async for index in await mongo_db.database[CAMPAIGNS].list_indexes()
-        if "categoryId" in index["key"]
+        async for index in await mongo_db.database[EVENT_MAP].list_indexes()
+        if "categoryIds" in index["key"]
     ]
-    await mongo_db.database[CAMPAIGNS].drop_index(category)
+    await mongo_db.database[EVENT_MAP].drop_index(category)
 
-    assert await mongo_db.check_indexes() == ["campaigns.category"]
-    assert await mongo_db.ensure_indexes() == ["campaigns.category"]
+    assert await mongo_db.check_indexes() == ["event_map.category_ids"]
+    assert await mongo_db.ensure_indexes() == ["event_map.category_ids"]
     assert await mongo_db.check_indexes() == []
 
 
@@ -143,6 +144,7 @@ async def test_db_init_rewrites_campaigns_stored_with_a_due_date_before_indexing
     assert await mongo_db.ensure_indexes() == [
         "campaigns.nextTransitionMs (2 documents)",
         "campaigns.next_transition_ms",
+        "event_map (3 campaigns)",
     ]
 
     after = {document["_id"]: document for document in await raw(mongo_db, CAMPAIGNS)}
@@ -197,6 +199,29 @@ async def test_db_init_replaces_the_unique_sequence_index_of_a_store_written_bef
     ]
     sequence_indexes = [index async for index in await outbox.list_indexes() if list(index["key"]) == ["sequence"]]
     assert [index.get("unique", False) for index in sequence_indexes] == [False]
+
+
+async def test_db_init_maps_the_campaigns_stored_before_the_event_mapping_read_model(
+    uow_factory: UnitOfWorkFactory, mongo_db: MongoDatabase
+) -> None:
+    window = CampaignDates(presaleWindowStart=NOW, presaleWindowEnd=NOW + HOUR)
+    listed = campaign(1, status=Status.OPEN, eventIds=["E1"], categoryId="c1", date=window)
+    draft = campaign(2, eventIds=["E2"])
+    await add_all(uow_factory, listed, draft)
+    async with uow_factory() as uow:
+        await uow.markets.add(market(3, listed.id, event_ids=("E3",)))
+        await uow.commit()
+    reader = MongoStoreReader(mongo_db)
+    assert await reader.event_maps.event_ids_in_window(NOW, NOW) == [], "written without their mappings"
+
+    assert await mongo_db.ensure_indexes() == ["event_map (2 campaigns)"]
+
+    assert await reader.event_maps.event_ids_in_window(NOW, NOW) == ["E1", "E3"]
+    assert await reader.event_maps.campaign_ids_for_event("E3") == [listed.id]
+    assert await reader.event_maps.campaign_ids_with_categories(["c1"]) == [listed.id]
+    assert len(await raw(mongo_db, EVENT_MAP)) == 2
+    assert await mongo_db.ensure_indexes() == [], "a second run maps nothing"
+    assert len(await raw(mongo_db, EVENT_MAP)) == 2
 
 
 async def test_the_server_runs_transactions(mongo_db: MongoDatabase) -> None:
@@ -392,9 +417,6 @@ async def test_query_bounds_between_two_milliseconds_match_the_other_stores(uow_
         await uow.markets.add(
             msgspec.structs.replace(market(1, doc_id(100)), event=MarketEventInfo(ids=[], presaleDateTime=at))
         )
-        await uow.campaigns.add(
-            campaign(2, date=CampaignDates(presaleWindowStart=at - MILLISECOND, presaleWindowEnd=at))
-        )
         await uow.commit()
     half = dt.timedelta(microseconds=500)
 
@@ -402,8 +424,6 @@ async def test_query_bounds_between_two_milliseconds_match_the_other_stores(uow_
         assert [m.id for m in await uow.markets.presales_between(at - half, at + half)] == [doc_id(1)]
         assert await uow.markets.presales_between(at + half, at + 10 * MILLISECOND) == []
         assert await uow.markets.presales_between(at - 10 * MILLISECOND, at - half) == []
-        assert await uow.campaigns.find_in_presale_window(at + half, at + MILLISECOND) == []
-        assert [c.id for c in await uow.campaigns.find_in_presale_window(at - half, at)] == [doc_id(2)]
 
 
 # --------------------------------------------------------------------------- reads

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
 from campaigns.adapters.in_memory import SequentialIdFactory
 from campaigns.adapters.sqlite_repositories import SqliteCampaignRepository
-from campaigns.adapters.sqlite_store import SqliteDatabase, SqliteOutboxStore, SqliteUnitOfWork
+from campaigns.adapters.sqlite_store import SqliteDatabase, SqliteOutboxStore, SqliteStoreReader, SqliteUnitOfWork
 from campaigns.application.errors import DependencyUnavailable
+from campaigns.domain.campaign import CampaignDates
 from campaigns.domain.errors import DomainAlreadyClaimed
 from tests.integration.contracts.builders import NOW, add_all, campaign, created, rich_campaign, stored
 from tests.streams import EVERY_EVENT
@@ -80,6 +82,57 @@ async def test_due_campaigns_are_found_through_the_index(tmp_path: Path) -> None
     # One step, and no "USE TEMP B-TREE FOR ORDER BY": the index also yields the order.
     [step] = [row[-1] for row in plan]
     assert step.startswith("SEARCH campaigns USING INDEX campaigns_due "), step
+
+
+async def _plan(db: SqliteDatabase, read: Callable[[SqliteStoreReader], Awaitable[object]]) -> list[str]:
+    """The query plan of the one statement `read` runs on the reader's connection (not the R-tree's own reads)."""
+    statements: list[str] = []
+    await db.reader.set_trace_callback(statements.append)
+    await read(SqliteStoreReader(db))
+    [query] = [statement for statement in statements if statement.startswith("SELECT") and "_node" not in statement]
+    return [row[-1] for row in await db.reader.execute_fetchall(f"EXPLAIN QUERY PLAN {query}")]
+
+
+async def test_event_map_reads_start_from_an_index(tmp_path: Path) -> None:
+    """Each read of the event-mapping read model starts from an index on what it is asked for, never a scan."""
+    db = await SqliteDatabase(tmp_path / "campaigns.db").open()
+    try:
+        in_window = await _plan(db, lambda reader: reader.event_maps.event_ids_in_window(NOW, NOW))
+        categories_in_window = await _plan(db, lambda reader: reader.event_maps.category_ids_in_window(NOW, NOW))
+        for_event = await _plan(db, lambda reader: reader.event_maps.campaign_ids_for_event("E1"))
+        by_category = await _plan(db, lambda reader: reader.event_maps.campaign_ids_with_categories(["c1"]))
+    finally:
+        await db.close()
+
+    assert in_window[0].startswith("SCAN w VIRTUAL TABLE INDEX"), in_window
+    assert categories_in_window[0].startswith("SCAN w VIRTUAL TABLE INDEX"), categories_in_window
+    assert for_event[0].startswith("SEARCH e USING PRIMARY KEY (event_id=?)"), for_event
+    assert any(step.startswith("SEARCH event_map_categories USING PRIMARY KEY") for step in by_category), by_category
+    assert not any(step.startswith("SCAN event_map") for step in [*in_window, *for_event, *by_category])
+
+
+async def test_opening_a_file_maps_the_campaigns_written_before_the_event_mapping_read_model(tmp_path: Path) -> None:
+    path = tmp_path / "campaigns.db"
+    window = CampaignDates(presaleWindowStart=NOW, presaleWindowEnd=NOW)
+    db = await SqliteDatabase(path).open()
+    try:
+        await add_all(
+            functools.partial(SqliteUnitOfWork, db, SequentialIdFactory()),
+            campaign(1, eventIds=["E1"], date=window),
+            campaign(2, categoryId="c2", date=window),
+        )
+    finally:
+        await db.close()
+
+    db = await SqliteDatabase(path).open()
+    try:
+        reader = SqliteStoreReader(db)
+        assert await reader.event_maps.event_ids_in_window(NOW, NOW) == ["E1"]
+        assert await reader.event_maps.category_ids_in_window(NOW, NOW) == ["c2"]
+        assert await db.ensure_indexes() == ["event_map (2 campaigns)"], "reported once, by the first db init"
+        assert await db.ensure_indexes() == []
+    finally:
+        await db.close()
 
 
 async def test_a_closed_store_is_reported_unavailable(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """A tiny Ticketmaster Discovery API on 127.0.0.1, speaking the documented shapes and recording requests.
 
 Each path answers from a script: queued answers are given in order, and the last one keeps being
-given. An unscripted path answers Discovery's own 404 (`errors[]` with `DIS1004`). A `hang` answer
+given. An unscripted path answers Discovery's own 404 (`errors[]` with `DIS1004`, naming the id when
+the path reads one, as Discovery does for an unknown attraction or venue id). A `hang` answer
 holds the request until the stub is stopped, so a client's read timeout fires without the test sleeping.
 """
 
@@ -9,15 +10,26 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 ATTRACTIONS = "/discovery/v2/attractions.json"
 VENUES = "/discovery/v2/venues.json"
+_BY_ID = re.compile(r"/discovery/v2/(?:attractions|venues)/(?P<id>[^/]+)\.json")
+
+
+def attraction_path(discovery_id: str) -> str:
+    return f"/discovery/v2/attractions/{discovery_id}.json"
+
+
+def venue_path(discovery_id: str) -> str:
+    return f"/discovery/v2/venues/{discovery_id}.json"
+
 
 BAD_KEY_FAULT = {"fault": {"faultstring": "Invalid ApiKey", "detail": {"errorcode": "oauth.v2.InvalidApiKey"}}}
 
@@ -69,7 +81,7 @@ LONDON = {
 }
 
 
-def not_found_body(detail: str = "Resource not found with provided criteria (locale=en-us)") -> dict[str, Any]:
+def not_found_body(detail: str) -> dict[str, Any]:
     return {
         "errors": [
             {
@@ -145,7 +157,7 @@ class StubDiscovery:
             self.requests.append(recorded)
             script = self._scripts.get(recorded.path)
             if not script:
-                return Answer.json(not_found_body(), status=404)
+                return Answer.json(not_found_body(_criteria(recorded.path)), status=404)
             return script.pop(0) if len(script) > 1 else script[0]
 
     def start(self) -> None:
@@ -156,6 +168,13 @@ class StubDiscovery:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join()
+
+
+def _criteria(path: str) -> str:
+    """What Discovery's 404 says it looked for: the locale, and the id of a by-id path."""
+    by_id = _BY_ID.fullmatch(path)
+    found_for = f"locale=en-us, id={unquote(by_id['id'])}" if by_id else "locale=en-us"
+    return f"Resource not found with provided criteria ({found_for})"
 
 
 class _Handler(BaseHTTPRequestHandler):

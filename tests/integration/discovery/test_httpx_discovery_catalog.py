@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx
 import pytest
 from stamina.instrumentation import get_on_retry_hooks, set_on_retry_hooks
 
@@ -30,9 +31,11 @@ from tests.integration.discovery.stub import (
     VENUES,
     Answer,
     StubDiscovery,
+    attraction_path,
     quota_fault,
     running_stub,
     search_envelope,
+    venue_path,
 )
 
 pytestmark = pytest.mark.integration
@@ -302,6 +305,43 @@ async def test_an_unknown_id_is_none_and_an_id_cannot_leave_its_path(
         "/discovery/v2/attractions/nope.json",
         "/discovery/v2/venues/..%2Fattractions%2FK8vZ9175T17.json",
     ]
+
+
+async def test_discovery_says_dis1004_for_an_unknown_id_and_that_is_none(
+    stub: StubDiscovery, catalog: HttpxDiscoveryCatalog
+) -> None:
+    assert await catalog.get_artist("K8vZ91700") is None
+
+    async with httpx.AsyncClient(base_url=stub.url) as raw:
+        answer = await raw.get(attraction_path("K8vZ91700"), params={"apikey": API_KEY})
+    assert answer.status_code == 404
+    [error] = answer.json()["errors"]
+    assert (error["code"], error["status"]) == ("DIS1004", "404")
+    assert error["detail"] == "Resource not found with provided criteria (locale=en-us, id=K8vZ91700)"
+
+
+@pytest.mark.parametrize(
+    ("answer", "unavailable_only", "says"),
+    [
+        pytest.param(Answer(status=503, body=b"busy"), False, "kept failing (HTTP 503) after 3 tries", id="5xx"),
+        pytest.param(HANG, True, "timed out waiting for its answer", id="timeout"),
+        pytest.param(Answer.json(BAD_KEY_FAULT, status=401), False, "CAMPAIGNS_DISCOVERY_API_KEY", id="bad key"),
+        pytest.param(Answer(body=b"[1, 2]"), False, "unexpected body", id="not an attraction"),
+    ],
+)
+@pytest.mark.parametrize("kind", ["artist", "venue"])
+async def test_a_lookup_fails_as_a_search_does(
+    stub: StubDiscovery, catalog: HttpxDiscoveryCatalog, kind: str, answer: Answer, unavailable_only: bool, says: str
+) -> None:
+    """503 (DependencyUnavailable) for what may pass, 502 (DependencyFailed) for what Discovery did wrong."""
+    stub.script(attraction_path("K1") if kind == "artist" else venue_path("K1"), answer)
+
+    with pytest.raises(DependencyUnavailable) as raised:
+        await (catalog.get_artist("K1") if kind == "artist" else catalog.get_venue("K1"))
+
+    assert isinstance(raised.value, DependencyFailed) is not unavailable_only
+    assert says in raised.value.message
+    assert API_KEY not in raised.value.message
 
 
 async def test_the_client_resource_closes_its_connections_at_shutdown(stub: StubDiscovery) -> None:

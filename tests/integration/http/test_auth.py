@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import itertools
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -82,6 +85,34 @@ async def test_token_with_a_tampered_payload_is_401(client: Client, tokens: Toke
     response = await client.get("/campaigns/list", headers=bearer(f"{head}.{forged_claims}.{signature}"))
 
     assert_problem(response, 401, "UNAUTHENTICATED")
+
+
+@pytest.mark.parametrize(
+    "respell",
+    [
+        lambda signature: signature.replace("-", "+").replace("_", "/") + "=" * (-len(signature) % 4),
+        lambda signature: signature[:40] + " " + signature[40:],
+    ],
+    ids=["standard base64", "a space inside"],
+)
+async def test_a_genuine_signature_spelt_other_than_base64url_is_401(
+    client: Client, tokens: Tokens, respell: Callable[[str], str]
+) -> None:
+    """As PyJWT refuses it: base64url strictly, whatever a lax decoder would read."""
+    for nonce in itertools.count():  # a signature with both characters base64url spells its own way
+        head, body, signature = tokens.mint({"userId": "admin", "supreme": True, "nonce": nonce}).split(".")
+        if "-" in signature and "_" in signature:
+            break
+
+    response = await client.get("/campaigns/list", headers=bearer(f"{head}.{body}.{respell(signature)}"))
+
+    assert_problem(response, 401, "UNAUTHENTICATED")
+
+
+async def test_a_header_nested_too_deeply_to_parse_is_401_not_a_crash(client: Client) -> None:
+    token = f"{base64.urlsafe_b64encode(b'[' * 2000 + b']' * 2000).rstrip(b'=').decode()}.e30.AA"
+
+    assert_problem(await client.get("/campaigns/list", headers=bearer(token)), 401, "UNAUTHENTICATED")
 
 
 async def test_expired_token_is_401(client: Client, tokens: Tokens) -> None:

@@ -1,8 +1,8 @@
-"""`GET /artists` and `GET /venues` through the real app, against a local Discovery stand-in."""
+"""`GET /artists`, `GET /venues` and their by-id reads through the real app, against a local Discovery stand-in."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,13 +14,16 @@ from campaigns.config import Settings, load_settings
 from tests.integration.discovery.stub import (
     ATTRACTIONS,
     BAD_KEY_FAULT,
+    HANG,
     JONAS,
     MORRISBURG,
     VENUES,
     Answer,
     StubDiscovery,
+    attraction_path,
     running_stub,
     search_envelope,
+    venue_path,
 )
 from tests.integration.http.conftest import app_for, settings_for
 from tests.integration.http.support import Client, Json, Tokens, assert_problem, bearer
@@ -28,6 +31,21 @@ from tests.integration.http.support import Client, Json, Tokens, assert_problem,
 pytestmark = pytest.mark.integration
 
 API_KEY = "http-test-key"
+JONAS_FORMATTED = {
+    "id": "K8vZ9175T17",
+    "name": "Jonas Brothers",
+    "discovery_id": "K8vZ9175T17",
+    "image_url": "https://img.test/jonas_16_9_big.jpg",
+}
+MORRISBURG_FORMATTED = {
+    "id": "KovZpZAFnIEA",
+    "name": "Crysler Park Marina",
+    "city": "Morrisburg",
+    "state": "ON",
+    "country": "CA",
+    "timezone": "America/Toronto",
+}
+"""The stub's JONAS and MORRISBURG as search and reads by id both answer them."""
 
 
 @pytest.fixture
@@ -43,16 +61,22 @@ def quick_retries() -> Iterator[None]:
         yield
 
 
-@pytest.fixture
-def settings(tmp_path: Path, stub: StubDiscovery) -> Settings:
-    """The app of these tests talks to the stub (overrides the package's `settings`)."""
+def discovery_settings(data_dir: Path, store_url: str | None, stub: StubDiscovery, **more: str) -> Settings:
     return load_settings(
         environ={
-            "CAMPAIGNS_DATA_DIR": str(tmp_path),
+            "CAMPAIGNS_DATA_DIR": str(data_dir),
+            "CAMPAIGNS_STORE": store_url or "",
             "CAMPAIGNS_DISCOVERY_API_KEY": API_KEY,
             "CAMPAIGNS_DISCOVERY_URL": stub.url,
+            **more,
         }
     )
+
+
+@pytest.fixture
+def settings(tmp_path: Path, store_url: str | None, stub: StubDiscovery) -> Settings:
+    """The app of these tests talks to the stub, on each profile (overrides the package's `settings`)."""
+    return discovery_settings(tmp_path, store_url, stub)
 
 
 @pytest.fixture
@@ -68,14 +92,7 @@ async def test_artists_answer_the_legacy_envelope(client: Client, stub: StubDisc
 
     assert response.status_code == 200, response.text
     assert response.json() == {
-        "artists": [
-            {
-                "id": "K8vZ9175T17",
-                "name": "Jonas Brothers",
-                "discovery_id": "K8vZ9175T17",
-                "image_url": "https://img.test/jonas_16_9_big.jpg",
-            }
-        ],
+        "artists": [JONAS_FORMATTED],
         "pagination": {"page": 0, "pageSize": 10, "total": 31},
     }
     [request] = stub.requests
@@ -92,16 +109,7 @@ async def test_venues_answer_the_legacy_envelope_for_the_page_asked(
     assert response.status_code == 200, response.text
     body: Json = response.json()
     assert body == {
-        "venues": [
-            {
-                "id": "KovZpZAFnIEA",
-                "name": "Crysler Park Marina",
-                "city": "Morrisburg",
-                "state": "ON",
-                "country": "CA",
-                "timezone": "America/Toronto",
-            }
-        ],
+        "venues": [MORRISBURG_FORMATTED],
         "pagination": {"page": 1, "pageSize": 5, "total": 6},
     }
     assert stub.requests[0].query == {"keyword": "garden", "page": "1", "size": "5", "apikey": API_KEY}
@@ -129,15 +137,15 @@ async def test_nothing_found_is_an_empty_page(client: Client, fan: dict[str, str
     assert response.json() == {"venues": [], "pagination": {"page": 0, "pageSize": 10, "total": 0}}
 
 
-@pytest.mark.parametrize("path", ["/artists", "/venues"])
-async def test_a_search_needs_a_token(client: Client, stub: StubDiscovery, path: str) -> None:
+@pytest.mark.parametrize("path", ["/artists", "/venues", "/artists/K8vZ9175T17", "/venues/KovZpZAFnIEA"])
+async def test_a_search_or_read_needs_a_token(client: Client, stub: StubDiscovery, path: str) -> None:
     response = await client.get(path, params={"q": "taylor"})
 
     assert_problem(response, 401, "UNAUTHENTICATED")
     assert stub.requests == []
 
 
-@pytest.mark.parametrize("path", ["/artists", "/venues"])
+@pytest.mark.parametrize("path", ["/artists", "/venues", "/artists/K8vZ9175T17", "/venues/KovZpZAFnIEA"])
 async def test_without_a_key_the_answer_is_503_naming_the_setting(
     tmp_path: Path, clock: FixedClock, tokens: Tokens, path: str
 ) -> None:
@@ -207,3 +215,101 @@ async def test_the_searches_are_documented(client: Client, path: str, operation_
     assert "Discovery" in operation["description"]
     assert {"400", "401", "502", "503"} <= set(operation["responses"])
     assert {p["name"] for p in operation["parameters"]} >= {"q", "page", "pageSize"}
+
+
+async def test_an_artist_is_read_by_id_as_search_formats_it_and_then_from_the_cache(
+    client: Client, stub: StubDiscovery, fan: dict[str, str]
+) -> None:
+    stub.script(attraction_path("K8vZ9175T17"), Answer.json(JONAS))
+
+    first = await client.get("/artists/K8vZ9175T17", headers=fan)
+    second = await client.get("/artists/K8vZ9175T17", headers=fan)
+
+    assert first.status_code == second.status_code == 200, first.text
+    assert first.json() == second.json() == JONAS_FORMATTED
+    assert [(r.path, r.query) for r in stub.requests] == [(attraction_path("K8vZ9175T17"), {"apikey": API_KEY})]
+
+
+async def test_a_venue_is_read_by_id_as_search_formats_it(
+    client: Client, stub: StubDiscovery, fan: dict[str, str]
+) -> None:
+    stub.script(venue_path("KovZpZAFnIEA"), Answer.json(MORRISBURG))
+
+    response = await client.get("/venues/KovZpZAFnIEA", headers=fan)
+
+    assert response.status_code == 200, response.text
+    assert response.json() == MORRISBURG_FORMATTED
+
+
+@pytest.mark.parametrize(("kind", "path_of"), [("artist", attraction_path), ("venue", venue_path)])
+async def test_an_id_discovery_does_not_know_is_a_404_and_is_not_asked_again_soon(
+    client: Client, stub: StubDiscovery, fan: dict[str, str], kind: str, path_of: Callable[[str], str]
+) -> None:
+    """The stub answers Discovery's own 404 (DIS1004) to anything unscripted."""
+    first = await client.get(f"/{kind}s/Z7nope", headers=fan)
+    second = await client.get(f"/{kind}s/Z7nope", headers=fan)
+
+    for response in (first, second):
+        body = assert_problem(response, 404, "NOT_FOUND")
+        assert body["detail"] == f"Discovery has no {kind} with the id 'Z7nope'."
+    assert [r.path for r in stub.requests] == [path_of("Z7nope")]
+
+
+async def test_an_id_that_cannot_be_discoverys_is_a_400_naming_it(
+    client: Client, stub: StubDiscovery, fan: dict[str, str]
+) -> None:
+    response = await client.get(f"/artists/{'K' * 101}", headers=fan)
+
+    assert_problem(response, 400, "INVALID_QUERY", field="discovery_id")
+    assert stub.requests == []
+
+
+async def test_discovery_failing_on_every_read_is_a_502_and_nothing_is_cached(
+    client: Client, stub: StubDiscovery, fan: dict[str, str]
+) -> None:
+    stub.script(
+        venue_path("KovZpZAFnIEA"),
+        Answer(status=500, body=b"oops"),
+        Answer(status=500, body=b"oops"),
+        Answer(status=500, body=b"oops"),
+        Answer.json(MORRISBURG),
+    )
+
+    failed = await client.get("/venues/KovZpZAFnIEA", headers=fan)
+    recovered = await client.get("/venues/KovZpZAFnIEA", headers=fan)
+
+    body = assert_problem(failed, 502, "DEPENDENCY_UNAVAILABLE")
+    assert "Discovery kept failing (HTTP 500) after 3 tries" in body["detail"]
+    assert recovered.status_code == 200, recovered.text
+    assert len(stub.requests) == 4
+
+
+async def test_discovery_timing_out_on_a_read_is_a_503_naming_the_setting(
+    tmp_path: Path, store_url: str | None, stub: StubDiscovery, clock: FixedClock, fan: dict[str, str]
+) -> None:
+    stub.script(attraction_path("K8vZ9175T17"), HANG)
+    quick = discovery_settings(tmp_path, store_url, stub, CAMPAIGNS_DISCOVERY_READ_TIMEOUT_SECONDS="0.3")
+    _, app = app_for(quick, clock)
+
+    async with AsyncTestClient(app=app) as impatient:
+        response = await impatient.get("/artists/K8vZ9175T17", headers=fan)
+
+    body = assert_problem(response, 503, "DEPENDENCY_UNAVAILABLE")
+    assert "CAMPAIGNS_DISCOVERY_READ_TIMEOUT_SECONDS" in body["detail"]
+    assert len(stub.requests) == 3
+
+
+@pytest.mark.parametrize(
+    ("path", "operation_id", "schema"),
+    [("/artists/{discovery_id}", "getArtist", "ArtistSummary"), ("/venues/{discovery_id}", "getVenue", "VenueSummary")],
+)
+async def test_the_reads_by_id_are_documented(client: Client, path: str, operation_id: str, schema: str) -> None:
+    document: Json = (await client.get("/schema/openapi.json")).json()
+
+    operation = document["paths"][path]["get"]
+    assert operation["operationId"] == operation_id
+    assert operation["tags"] == ["discovery"]
+    assert "NOT_FOUND" in operation["description"]
+    assert {"400", "401", "404", "502", "503"} <= set(operation["responses"])
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(schema)
+    assert [p["name"] for p in operation["parameters"]] == ["discovery_id"]

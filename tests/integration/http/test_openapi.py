@@ -14,9 +14,9 @@ from litestar.handlers import HTTPRouteHandler
 
 import campaigns
 from campaigns.application.use_case_errors import ERRORS_BY_USE_CASE
-from campaigns.entrypoints.http.examples import PROMOTER
 from campaigns.entrypoints.http.documentation import DocumentedProblem, route_problems
 from campaigns.entrypoints.http.errors import status_of
+from campaigns.entrypoints.http.examples import PROMOTER
 from tests.integration.http.support import Client, Json, Tokens, bearer
 from tests.integration.http.support import valid_campaign_body as campaign_body
 from tests.raised_errors import raised_by_function
@@ -63,6 +63,8 @@ EXPECTED_ERRORS: dict[tuple[str, str], set[int]] = {
     ("POST", "/events/{id}"): {400, 401, 403, 413},
     ("GET", "/artists"): {400, 401, 502, 503},
     ("GET", "/venues"): {400, 401, 502, 503},
+    ("GET", "/artists/{id}"): {400, 401, 404, 502, 503},
+    ("GET", "/venues/{id}"): {400, 401, 404, 502, 503},
 }
 """The error statuses each campaign operation can answer (spec §3-§4), which its documentation must list."""
 
@@ -317,7 +319,7 @@ async def test_an_operation_lists_the_codes_its_route_gives_and_no_others(client
 def _route_handlers(app: Any) -> list[HTTPRouteHandler]:
     """The documented handlers of the Litestar app inside the service's middlewares (each keeps it as `_app`)."""
     while not hasattr(app, "routes"):
-        app = app._app  # noqa: SLF001
+        app = app._app
     return [
         handler
         for route in app.routes

@@ -5,19 +5,24 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import msgspec
 import pytest
 import redis
 import structlog
 from redis.asyncio import Redis as AsyncRedis
 
+from campaigns.adapters.in_memory import FixedClock
 from campaigns.adapters.in_process_discovery_cache import InProcessDiscoveryCache
 from campaigns.adapters.redis_connections import RedisHealth
 from campaigns.adapters.redis_discovery_cache import RedisDiscoveryCache
 from campaigns.application.use_cases._discovery_search import cache_key
 from campaigns.config import load_settings
 from campaigns.container import build_container, opened, resolve
+from tests.integration.discovery.stub import JONAS, Answer, attraction_path, running_stub
+from tests.integration.http.support import bearer
 from tests.integration.processes import free_port
 from tests.integration.redis.servers import RedisPair
+from tests.integration.redis.service import START, service
 
 pytestmark = pytest.mark.integration
 
@@ -42,6 +47,18 @@ async def test_a_stored_answer_is_a_hit_under_its_discovery_key_with_the_ttl(
     assert await cache.get(KEY) == b'{"items":[],"total":0}'
     assert KEY.startswith("discovery:artists:taylor")
     assert 0 < primary.pttl(KEY) <= 300_000
+
+
+async def test_a_put_is_kept_for_its_shorter_ttl_never_a_longer_one(client: AsyncRedis, primary: redis.Redis) -> None:
+    cache = RedisDiscoveryCache(client, ttl_seconds=300, health=RedisHealth("test"))
+
+    await cache.put("discovery:artist:brief", b"null", ttl_seconds=30)
+    await cache.put("discovery:artist:capped", b"{}", ttl_seconds=3_000)
+    await cache.put("discovery:artist:off", b"null", ttl_seconds=0)
+
+    assert 0 < primary.pttl("discovery:artist:brief") <= 30_000
+    assert 30_000 < primary.pttl("discovery:artist:capped") <= 300_000
+    assert primary.exists("discovery:artist:off") == 0
 
 
 async def test_a_zero_ttl_stores_nothing(client: AsyncRedis, primary: redis.Redis) -> None:
@@ -74,3 +91,30 @@ async def test_the_container_caches_discovery_in_redis_when_it_is_configured(
         environ["CAMPAIGNS_REDIS_URL"] = servers.primary.url
     async with opened(build_container(load_settings(environ=environ))) as container:
         assert isinstance(await resolve(container.discovery_cache), expected)
+
+
+async def test_the_app_keeps_artists_by_id_in_redis_and_unknown_ids_briefly(
+    tmp_path: Path, servers: RedisPair, primary: redis.Redis
+) -> None:
+    with running_stub() as stub:
+        stub.script(attraction_path("K8vZ9175T17"), Answer.json(JONAS))
+        async with service(
+            tmp_path,
+            FixedClock(START),
+            redis_url=servers.primary.url,
+            discovery_api_key="redis-test-key",
+            discovery_url=stub.url,
+            discovery_not_found_ttl_seconds="20",
+        ) as app:
+            fan = bearer(app.api.tokens.nobody())
+            answers = [
+                (await app.client.get(path, headers=fan)).status_code
+                for path in ["/artists/K8vZ9175T17", "/artists/K8vZnope"] * 2
+            ]
+
+    assert answers == [200, 404, 200, 404]
+    assert [r.path for r in stub.requests] == [attraction_path("K8vZ9175T17"), attraction_path("K8vZnope")]
+    assert msgspec.json.decode(primary.get("discovery:artist:K8vZ9175T17") or b"null")["name"] == "Jonas Brothers"
+    assert 20_000 < primary.pttl("discovery:artist:K8vZ9175T17") <= 300_000
+    assert primary.get("discovery:artist:K8vZnope") == b"null"
+    assert 0 < primary.pttl("discovery:artist:K8vZnope") <= 20_000

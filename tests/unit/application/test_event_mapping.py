@@ -1,8 +1,9 @@
 """`campaign.event-mapping`: every campaign or market write commits exactly one per campaign it touches.
 
 The use cases run over the in-memory store through its unit of work, recording what each commit
-writes, so "in the same commit" is checked directly. The expected ids are computed from the
-committed tables, independently of the code under test.
+writes, so "in the same commit" is checked directly; each commit also leaves the event-mapping read
+model saying what its events say. The expected ids are computed from the committed tables,
+independently of the code under test.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from campaigns.adapters.in_memory import (
     FixedClock,
     InMemoryCampaignCache,
     InMemoryStore,
+    InMemoryStoreReader,
     InMemoryUnitOfWork,
     SequentialIdFactory,
 )
@@ -53,8 +55,13 @@ class RecordingUnitOfWork(InMemoryUnitOfWork):
         self._commits = commits
 
     async def commit(self) -> None:
-        self._commits.append(list(self.outbox.staged))
+        staged = list(self.outbox.staged)
+        self._commits.append(staged)
         await super().commit()
+        read_model = self._store.event_maps
+        assert [(m.campaign_id, read_model[m.campaign_id].event_ids) for m in staged_mappings(staged)] == mappings(
+            staged
+        ), "the read model commits with the event"
 
 
 @dataclasses.dataclass
@@ -99,8 +106,12 @@ class App:
         return mappings(self.commits[-1])
 
 
+def staged_mappings(commit: Commit) -> list[CampaignEventIdsMapped]:
+    return [e for e in commit if isinstance(e, CampaignEventIdsMapped)]
+
+
 def mappings(commit: Commit) -> list[tuple[str, list[str]]]:
-    return [(e.campaign_id, e.event_ids) for e in commit if isinstance(e, CampaignEventIdsMapped)]
+    return [(e.campaign_id, e.event_ids) for e in staged_mappings(commit)]
 
 
 def kinds(commit: Commit) -> list[str]:
@@ -208,6 +219,26 @@ async def test_faqs_terms_and_contacts_updates_each_map_once_in_their_commit() -
     )
     assert kinds(app.commits[-1]) == ["campaign.updated", "campaign.event-mapping", "contact.created"]
     assert app.last_commit_mappings() == [(campaign.id, ["c1", "m1"])]
+
+
+async def test_the_read_model_follows_status_window_and_category_changes() -> None:
+    app = App()
+    window = {"presaleWindowStart": NOW.isoformat(), "presaleWindowEnd": (NOW + dt.timedelta(days=1)).isoformat()}
+    campaign = await app.campaign(eventIds=["c1"], categoryId="cat-1", date=window)
+    reads = InMemoryStoreReader(app.store).event_maps
+    assert await reads.campaign_ids_for_event("c1") == [], "a DRAFT is not listed"
+    assert await reads.event_ids_in_window(NOW, NOW) == ["c1"]
+
+    await app.update.execute(SUPREME, campaign.id, {"status": "OPEN"})
+    assert await reads.campaign_ids_for_event("c1") == [campaign.id]
+
+    later = {"presaleWindowStart": "2027-01-01T00:00:00Z", "presaleWindowEnd": "2027-01-02T00:00:00Z"}
+    await app.update.execute(SUPREME, campaign.id, {"date": later, "categoryId": "cat-2"})
+    assert await reads.event_ids_in_window(NOW, NOW) == []
+    new_year = dt.datetime(2027, 1, 1, 12, tzinfo=dt.UTC)
+    assert await reads.category_ids_in_window(new_year, new_year) == ["cat-2"]
+    assert await reads.campaign_ids_with_categories(["cat-1"]) == []
+    assert await reads.campaign_ids_with_categories(["cat-2"]) == [campaign.id]
 
 
 # --------------------------------------------------------------------------- market writes
@@ -349,3 +380,4 @@ async def _run_operations(operations: list[tuple[str, list[str]]], picks: Any) -
             assert len(mappings(commit)) == 1, kinds(commit)
         all_mappings = [mapping for commit in app.commits for mapping in mappings(commit)]
         assert all_mappings[-1] == (campaign.id, app.covered(campaign.id))
+        assert app.store.event_maps[campaign.id].event_ids == app.covered(campaign.id)

@@ -16,6 +16,7 @@ def test_discovery_is_off_by_default_with_ticketmasters_defaults() -> None:
     assert settings.discovery_url == "https://app.ticketmaster.com"
     assert (settings.discovery_connect_timeout_seconds, settings.discovery_read_timeout_seconds) == (2.0, 5.0)
     assert settings.discovery_cache_ttl_seconds == 300.0
+    assert settings.discovery_not_found_ttl_seconds == 30.0
 
 
 def test_a_key_turns_the_api_catalog_on() -> None:
@@ -32,6 +33,7 @@ def test_a_key_turns_the_api_catalog_on() -> None:
         ({"CAMPAIGNS_DISCOVERY_READ_TIMEOUT_SECONDS": "0"}, "CAMPAIGNS_DISCOVERY_READ_TIMEOUT_SECONDS"),
         ({"CAMPAIGNS_DISCOVERY_CONNECT_TIMEOUT_SECONDS": "soon"}, "CAMPAIGNS_DISCOVERY_CONNECT_TIMEOUT_SECONDS"),
         ({"CAMPAIGNS_DISCOVERY_CACHE_TTL_SECONDS": "-1"}, "CAMPAIGNS_DISCOVERY_CACHE_TTL_SECONDS"),
+        ({"CAMPAIGNS_DISCOVERY_NOT_FOUND_TTL_SECONDS": "a bit"}, "CAMPAIGNS_DISCOVERY_NOT_FOUND_TTL_SECONDS"),
     ],
 )
 def test_a_bad_discovery_value_names_its_variable(environ: dict[str, str], named: str) -> None:

@@ -1,8 +1,10 @@
-"""The `campaign.event-mapping` every campaign or market write commits (spec §5, Kinesis data stream).
+"""The `campaign.event-mapping` every campaign or market write commits (spec §5), and the read model it mirrors.
 
 Consumers of the campaign data stream learn from it which Ticketmaster events a campaign covers:
 its own `eventIds` plus the event ids of every one of its markets. It is computed inside the unit
-of work that makes the change, after the change is staged, so it describes the state that commits.
+of work that makes the change, after the change is staged, so it describes the state that commits;
+the same mappings are written to the store's event-mapping read model in that unit of work, so
+the event reads (`/campaigns/events`, `eventIds`, `categoryIds`, `ids`) see what the event says.
 Every write of a campaign or of a market appends it, even when the ids did not move: one rule,
 no case to miss, and a consumer that lost a record is repaired by the next one.
 """
@@ -14,13 +16,8 @@ from collections.abc import Iterable
 
 from campaigns.application.ports import UnitOfWork
 from campaigns.domain.campaign import Campaign
+from campaigns.domain.event_mapping import event_mappings as event_mappings_of
 from campaigns.domain.events import CampaignEventIdsMapped
-from campaigns.domain.market import Market
-
-
-def covered_event_ids(campaign: Campaign, markets: Iterable[Market]) -> list[str]:
-    """The campaign's `eventIds` and its markets' `event.ids`: each once, sorted."""
-    return sorted({*campaign.eventIds, *(event_id for market in markets for event_id in market.event_ids)})
 
 
 async def event_mappings(
@@ -28,20 +25,18 @@ async def event_mappings(
 ) -> list[CampaignEventIdsMapped]:
     """One mapping per campaign, as written in `uow` (call it after staging the campaign and market writes).
 
-    The markets of every campaign are read at once, so a page of lifecycle transitions costs one query.
+    The markets of every campaign are read at once, so a page of lifecycle transitions costs one query;
+    the read model is written in one call too.
     """
     campaigns = list(campaigns)
-    markets: dict[str, list[Market]] = {campaign.id: [] for campaign in campaigns}
-    for market in await uow.markets.list_for_campaigns(list(markets)) if campaigns else []:
-        markets[market.campaign_id].append(market)
+    markets = await uow.markets.list_for_campaigns([campaign.id for campaign in campaigns]) if campaigns else []
+    mappings = event_mappings_of(campaigns, markets)
+    await uow.event_maps.put(mappings)
     return [
         CampaignEventIdsMapped(
-            occurred_at=now,
-            campaign_id=campaign.id,
-            domain_site=campaign.site,
-            event_ids=covered_event_ids(campaign, markets[campaign.id]),
+            occurred_at=now, campaign_id=campaign.id, domain_site=campaign.site, event_ids=mapping.event_ids
         )
-        for campaign in campaigns
+        for campaign, mapping in zip(campaigns, mappings, strict=True)
     ]
 
 

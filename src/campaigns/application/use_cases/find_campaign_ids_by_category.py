@@ -16,4 +16,4 @@ class FindCampaignIdsByCategory:
     async def execute(self, category_ids: Sequence[str]) -> list[str]:
         if not category_ids:
             return []
-        return await self._reads.campaigns.ids_with_categories(category_ids)
+        return await self._reads.event_maps.campaign_ids_with_categories(category_ids)

@@ -13,6 +13,7 @@ class FindCampaignsForEvent:
     """Campaigns linked to an event through their markets or their own `eventIds`.
 
     - Only campaigns past DRAFT/PREVIEW with a presale window qualify.
+    - Two reads whatever the data size: the ids from the event-mapping read model, then their documents at once.
     - Each is shown in its default locale.
     - A password-protected campaign is listed without its `content` to callers without read access
       (the password rule of the lookup by domain: no password, no text).
@@ -22,8 +23,8 @@ class FindCampaignsForEvent:
         self._reads = reads
 
     async def execute(self, principal: Principal, event_id: str) -> list[CampaignView]:
-        campaign_ids = await self._reads.markets.campaign_ids_for_event(event_id)
-        campaigns = await self._reads.campaigns.find_linked_to_event(event_id, campaign_ids)
+        campaign_ids = await self._reads.event_maps.campaign_ids_for_event(event_id)
+        campaigns = await self._reads.campaigns.get_many(campaign_ids) if campaign_ids else []
         views = []
         for campaign in campaigns:
             view = localized_view(campaign, None)

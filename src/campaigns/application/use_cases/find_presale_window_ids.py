@@ -18,7 +18,8 @@ class FindPresaleWindowIds:
     """Ids (event or category) of campaigns whose presale window overlaps [start, end].
 
     - Both dates are required and the range must not end before it starts.
-    - Event ids come from the campaigns' `eventIds` and their markets; each is listed once, first seen first.
+    - Event ids come from the campaigns' `eventIds` and their markets; each is listed once, sorted.
+    - One query of the event-mapping read model, whatever the number of campaigns and markets.
     """
 
     def __init__(self, *, reads: StoreReader) -> None:
@@ -36,12 +37,6 @@ class FindPresaleWindowIds:
             raise InvalidQuery(
                 [FieldError(field="presaleQueryEndDate", message="Must not be before the start.", code="INVALID_QUERY")]
             )
-        ids: list[str] = []
-        for campaign in await self._reads.campaigns.find_in_presale_window(start, end):
-            if kind is PresaleIdKind.CATEGORY_IDS:
-                ids.extend([campaign.categoryId] if campaign.categoryId else [])
-                continue
-            ids.extend(campaign.eventIds)
-            for market in await self._reads.markets.list_for_campaign(campaign.id):
-                ids.extend(market.event_ids)
-        return list(dict.fromkeys(ids))
+        if kind is PresaleIdKind.CATEGORY_IDS:
+            return await self._reads.event_maps.category_ids_in_window(start, end)
+        return await self._reads.event_maps.event_ids_in_window(start, end)

@@ -61,6 +61,8 @@ SERVICES = (
     "clone_markets",
     "search_artists",
     "search_venues",
+    "get_artist",
+    "get_venue",
 )
 
 

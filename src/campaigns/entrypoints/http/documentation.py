@@ -5,7 +5,8 @@ The problems an operation lists are those its route can give, by their stable `c
 - the errors of the use cases its handler takes (`ERRORS_BY_USE_CASE`, the one table) and of its
   guards, at the status the error mapping (errors.py) gives them;
 - what the HTTP edge adds by the route's shape: 401 to a caller without a valid token (routes
-  that need one), 400 for a query that cannot be read (routes with query parameters), 400 with
+  that need one), 400 for a query or path value that cannot be read (routes with query parameters or
+  constrained path parameters), 400 with
   the route's body code, 413, 415 and 408 (routes that take a body), and 500 to every route.
 
 Success responses also list the headers the route declares (`ETag`, `Location`), even where the
@@ -22,7 +23,7 @@ from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example, OpenAPIHeader, OpenAPIResponse, OpenAPIType, Operation, Schema
-from litestar.params import HeaderParameter
+from litestar.params import HeaderParameter, PathParameter
 
 from campaigns.application.errors import VersionMismatch
 from campaigns.application.use_case_errors import ERRORS_BY_USE_CASE
@@ -80,7 +81,7 @@ def route_problems(handler: HTTPRouteHandler) -> list[DocumentedProblem]:
     if handler.resolve_security():
         found.add(UNAUTHENTICATED)
     inputs = route_inputs(handler)
-    if inputs.query:
+    if inputs.query or _constrains_its_path(handler):
         found.add(INVALID_QUERY)
     if inputs.body is not None:
         found |= {
@@ -90,6 +91,18 @@ def route_problems(handler: HTTPRouteHandler) -> list[DocumentedProblem]:
             *documented(RequestTimedOut),
         }
     return sorted(found)
+
+
+_CONSTRAINTS = ("min_length", "max_length", "pattern", "gt", "ge", "lt", "le")
+
+
+def _constrains_its_path(handler: HTTPRouteHandler) -> bool:
+    """Whether a path parameter has a constraint a request may break (a bare `str` one takes anything)."""
+    return any(
+        isinstance(kwarg := parameter.kwarg_definition, PathParameter)
+        and any(getattr(kwarg, name) is not None for name in _CONSTRAINTS)
+        for parameter in handler.parsed_fn_signature.parameters.values()
+    )
 
 
 def problem_responses(problems: Iterable[DocumentedProblem]) -> dict[int, ResponseSpec]:
