@@ -1,6 +1,6 @@
 # Single entry point for day-to-day tasks. CI runs `scripts/test.sh` (the same checks as `lint` + the tests).
 
-.PHONY: help run test lint format bench bench-lookup bench-tick bench-password bench-store bench-relay fuzz deep-properties screenshot-schema
+.PHONY: help run test lint format bench bench-lookup bench-tick bench-password bench-store bench-relay bench-fleet bench-reads stack fuzz deep-properties screenshot-schema
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 # Every target that runs a tool installs uv first when it is missing, as the scripts do.
@@ -25,7 +25,7 @@ format: ## Format and auto-fix the whole tree
 	$(UV) run ruff format .
 	$(UV) run ruff check --fix .
 
-bench: bench-lookup bench-tick bench-password bench-store bench-relay ## Every benchmark below
+bench: bench-lookup bench-tick bench-password bench-store bench-relay bench-fleet bench-reads ## Every benchmark below
 
 bench-lookup: ## Lookup throughput and latency against bare and verify-only routes
 	bash bench/lookup.sh
@@ -41,6 +41,15 @@ bench-store: ## Tick and lookups on SQLite and the MongoDB stand-in
 
 bench-relay: ## Outbox relay throughput
 	bash bench/relay.sh
+
+bench-fleet: ## Worker scaling, lookups while bodies stall, staleness across instances
+	bash bench/fleet.sh
+
+bench-reads: ## Every read path against the bare route, at 10,000 and 100,000 stored
+	bash bench/reads.sh
+
+stack: ## The production profile on this machine (Redis, moto, MongoDB stand-in, Fastly stand-in), serving
+	bash scripts/stack.sh --serve
 
 fuzz: ## Schema-driven fuzzing of the running service (fails on any 5xx)
 	bash scripts/fuzz.sh
