@@ -24,11 +24,13 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
-from lookup import ROOT, SITE, free_port, mint_tokens, open_campaign, server, wrk
+from lookup import ROOT, SITE, Figures, free_port, mint_tokens, open_campaign, server, wrk
 
 SCALING_TARGET = 1.6
 STALENESS_TARGET_MS = 250.0
 HELD = 2000
+HELD_THROUGHPUT_TARGET = 0.5
+"""Lookups "keep answering" (spec §4): at least half the throughput they have with nothing held."""
 RENAMES = 40
 STALE_GIVE_UP_SECONDS = 5.0
 """A rename not seen everywhere by then counts as this long (the TTL, 60 s, would end it)."""
@@ -85,20 +87,20 @@ def hold_stalled_bodies(port: int, token: str, count: int) -> list[socket.socket
     return held
 
 
-def slow_bodies(env: dict[str, str], tokens_file: Path, supreme: str, seconds: int) -> tuple[float, float]:
-    """Other callers' lookup p99 with nothing held, then while HELD stalled bodies are held."""
+def slow_bodies(env: dict[str, str], tokens_file: Path, supreme: str, seconds: int) -> tuple[Figures, Figures]:
+    """Other callers' lookups with nothing held, then while HELD stalled bodies are held."""
     port = free_port()
     with server(campaigns("serve", "--port", str(port), "--workers", "2"), env, port) as base:
         lookup = f"{base}/campaigns?domain={SITE}"
-        _, _, quiet = wrk(lookup, seconds, 16, tokens_file=tokens_file)
+        quiet = wrk(lookup, seconds, 16, tokens_file=tokens_file)
         held = hold_stalled_bodies(port, supreme, HELD)
         try:
-            rps, _, loaded = wrk(lookup, seconds, 16, tokens_file=tokens_file)
+            loaded = wrk(lookup, seconds, 16, tokens_file=tokens_file)
         finally:
             for connection in held:
                 connection.close()
-    print(f"  nothing held                    p99 {quiet:8.2f} ms")
-    print(f"  {HELD} stalled bodies held       p99 {loaded:8.2f} ms   ({rps:.0f} req/s answered)")
+    print(f"  nothing held                {quiet[0]:9.0f} req/s   p50 {quiet[1]:6.2f} ms   p99 {quiet[2]:7.2f} ms")
+    print(f"  {HELD} stalled bodies held   {loaded[0]:9.0f} req/s   p50 {loaded[1]:6.2f} ms   p99 {loaded[2]:7.2f} ms")
     return quiet, loaded
 
 
@@ -148,7 +150,7 @@ def main() -> None:
         quiet, loaded = slow_bodies(env, tokens_file, supreme, args.seconds)
         print(f"\nstaleness after {RENAMES} renames: two instances x 2 workers, Redis, cache TTL 60 s")
         delays = staleness({**env, "CAMPAIGNS_REDIS_URL": redis_url, "CAMPAIGNS_CACHE_TTL_SECONDS": "60"}, supreme)
-        cuts = statistics.quantiles(delays, n=100)
+        cuts = statistics.quantiles(delays, n=100, method="inclusive")
         print(f"  p50 {cuts[49]:7.1f} ms   p90 {cuts[89]:7.1f} ms   p99 {cuts[98]:7.1f} ms   max {max(delays):7.1f} ms")
 
     def verdict(passed: bool, text: str) -> None:
@@ -158,7 +160,11 @@ def main() -> None:
     for workers in (2, 4):
         print(f"      {workers} workers: {rates[workers] / rates[1]:.2f}x one worker")
     verdict(rates[2] >= SCALING_TARGET * rates[1], f"2 workers >= {SCALING_TARGET}x one: {rates[2] / rates[1]:.2f}x")
-    verdict(loaded < 10 * max(quiet, 1.0), f"lookups answer while {HELD} bodies are held: p99 {loaded:.2f} ms")
+    verdict(
+        loaded[0] >= HELD_THROUGHPUT_TARGET * quiet[0],
+        f"other callers' lookups keep >= {HELD_THROUGHPUT_TARGET:.0%} of their throughput while {HELD} bodies are held:"
+        f" {loaded[0] / quiet[0]:.0%} (p99 {loaded[2]:.2f} ms against {quiet[2]:.2f} ms)",
+    )
     verdict(
         max(delays) < STALENESS_TARGET_MS,
         f"every worker fresh within {STALENESS_TARGET_MS:.0f} ms: max {max(delays):.1f} ms",
