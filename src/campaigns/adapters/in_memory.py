@@ -571,18 +571,22 @@ class SequentialIdFactory(IdFactory):
 
 
 class InMemoryCampaignCache(CampaignCache):
+    """Unbounded; keeps each changed campaign's version so a put of an older copy is dropped, as the port asks."""
+
     def __init__(self) -> None:
         self.by_site: dict[str, Campaign] = {}
+        self._floors: dict[str, int] = {}
 
     async def get_by_site(self, site: str) -> Campaign | None:
         return self.by_site.get(site)
 
     async def put(self, campaign: Campaign) -> None:
-        if campaign.site:
+        if campaign.site and campaign.version >= self._floors.get(campaign.id, 0):
             self.by_site[campaign.site] = campaign
 
     async def evict(self, changes: Sequence[CampaignChange]) -> None:
         for change in changes:
+            self._floors[change.id] = max(change.version, self._floors.get(change.id, 0))
             for site in change.sites:
                 self.by_site.pop(site, None)
 

@@ -35,6 +35,7 @@ from campaigns.adapters.mongo_store import (
 from campaigns.adapters.sqlite_store import SqliteOutboxStore, SqliteStoreReader, SqliteUnitOfWork, sqlite_database
 from campaigns.application.ports import OutboxStore, StoreReader, UnitOfWorkFactory
 from tests.integration.processes import TEST_MONGO_URL, fresh_database_name, mongo_stand_in
+from tests.integration.redis.servers import RedisServer, redis_server
 
 Store = tuple[UnitOfWorkFactory, OutboxStore, StoreReader]
 
@@ -94,6 +95,21 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     else:
         async with fresh_mongo_database(request) as mongo:
             yield functools.partial(MongoUnitOfWork, mongo, ids), MongoOutboxStore(mongo), MongoStoreReader(mongo)
+
+
+@pytest.fixture(scope="session")
+def redis_session_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One `redis-server` for the session, for the ports with a Redis adapter (skipped when not installed)."""
+    with redis_server(tmp_path_factory.mktemp("redis-contracts")) as server:
+        yield server
+
+
+@pytest.fixture
+def redis_url(redis_session_server: RedisServer) -> str:
+    """The session's Redis, emptied for this test."""
+    with redis_session_server.client() as client:
+        client.flushall()
+    return redis_session_server.url
 
 
 @pytest.fixture(params=MONGO_STORES)
