@@ -16,13 +16,12 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 import structlog
 from redis.asyncio import Redis as AsyncRedis
 
-from campaigns.adapters.aws_clients import AwsConnection, AwsSession, kinesis_client, sqs_client
 from campaigns.adapters.fastly_cdn_purger import FastlyCdnPurger, fastly_http_client
 from campaigns.adapters.in_memory import SequentialIdFactory
 from campaigns.adapters.json_lines_event_sink import JsonLinesEventSink
@@ -38,7 +37,7 @@ from campaigns.application.ports import EventSink, OutboxEntry, StoreReader
 from campaigns.application.read_models import public_document
 from campaigns.domain.campaign import Campaign, CampaignDomain
 from campaigns.domain.events import MarketUpdated
-from tests.integration.aws.conftest import create_queue, create_stream
+from tests.integration.aws.conftest import clients_of, create_queue, create_stream
 from tests.integration.aws.moto import (
     MotoServer,
     aws_credentials,  # noqa: F401 - the autouse fixture, for this module
@@ -59,10 +58,6 @@ from tests.integration.aws.support import (
 )
 from tests.integration.fastly.stub import API_KEY, SERVICE_ID, fastly_stub
 from tests.integration.processes import free_port
-
-if TYPE_CHECKING:
-    from types_aiobotocore_kinesis.client import KinesisClient
-    from types_aiobotocore_sqs.client import SQSClient
 
 pytestmark = pytest.mark.integration
 
@@ -107,22 +102,13 @@ def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
         yield server
 
 
-@asynccontextmanager
-async def aws_clients(endpoint_url: str) -> AsyncIterator[tuple[KinesisClient, SQSClient]]:
-    """Clients as the container opens them; short timeouts, so an unreachable endpoint fails at once."""
-    session = AwsSession()
-    connection = AwsConnection(region="us-east-1", endpoint_url=endpoint_url, connect_timeout=1.0, read_timeout=5.0)
-    async with (
-        asynccontextmanager(kinesis_client)(session, connection, enabled=True) as kinesis,
-        asynccontextmanager(sqs_client)(session, connection, enabled=True) as sqs,
-    ):
-        assert kinesis is not None
-        assert sqs is not None
-        yield kinesis, sqs
-
-
 def nowhere() -> str:
     return f"http://127.0.0.1:{free_port()}"
+
+
+def stopped_moto(tmp_path: Path) -> MotoServer:
+    """A moto server never started: its port refuses every connection."""
+    return MotoServer(tmp_path / "stopped-moto")
 
 
 async def json_lines_case(tmp_path: Path) -> AsyncIterator[SinkCase]:
@@ -138,8 +124,8 @@ async def json_lines_case(tmp_path: Path) -> AsyncIterator[SinkCase]:
     yield SinkCase(sink=JsonLinesEventSink(path), arrived=arrived, marks=event_ids, down=down)
 
 
-async def kinesis_case(moto: MotoServer) -> AsyncIterator[SinkCase]:
-    async with aws_clients(moto.url) as (kinesis, _):
+async def kinesis_case(moto: MotoServer, tmp_path: Path) -> AsyncIterator[SinkCase]:
+    async with clients_of(moto) as (kinesis, _):
         stream = await create_stream(kinesis)
 
         async def arrived() -> set[str]:
@@ -149,15 +135,15 @@ async def kinesis_case(moto: MotoServer) -> AsyncIterator[SinkCase]:
             return mapping(campaign_id, event_ids=80_000)  # over Kinesis's 1 MiB per record
 
         async def down() -> AsyncIterator[EventSink]:
-            async with aws_clients(nowhere()) as (unreachable, _):
+            async with clients_of(stopped_moto(tmp_path)) as (unreachable, _):
                 yield KinesisEventSink(unreachable, stream, retry=FAST_RETRY)
 
         sink = KinesisEventSink(kinesis, stream, retry=FAST_RETRY)
         yield SinkCase(sink=sink, arrived=arrived, marks=event_ids, refused=refused, down=down)
 
 
-async def sqs_case(moto: MotoServer, *, fifo: bool) -> AsyncIterator[SinkCase]:
-    async with aws_clients(moto.url) as (_, sqs):
+async def sqs_case(moto: MotoServer, tmp_path: Path, *, fifo: bool) -> AsyncIterator[SinkCase]:
+    async with clients_of(moto) as (_, sqs):
         queue = await create_queue(sqs, fifo=fifo)
         received: set[str] = set()
 
@@ -170,7 +156,7 @@ async def sqs_case(moto: MotoServer, *, fifo: bool) -> AsyncIterator[SinkCase]:
             return entry(MarketUpdated(occurred_at=AT, market=huge))
 
         async def down() -> AsyncIterator[EventSink]:
-            async with aws_clients(nowhere()) as (_, unreachable):
+            async with clients_of(stopped_moto(tmp_path)) as (_, unreachable):
                 yield SqsEventSink(unreachable, queue, route=DATA_PIPELINE_ROUTE, retry=FAST_RETRY)
 
         sink = SqsEventSink(sqs, queue, route=DATA_PIPELINE_ROUTE, retry=FAST_RETRY)
@@ -266,9 +252,9 @@ async def logging_cdn_case() -> AsyncIterator[SinkCase]:
 async def case(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SinkCase]:
     cases: dict[str, Callable[[], AsyncIterator[SinkCase]]] = {
         "json_lines": lambda: json_lines_case(tmp_path),
-        "kinesis": lambda: kinesis_case(request.getfixturevalue("moto")),
-        "sqs": lambda: sqs_case(request.getfixturevalue("moto"), fifo=False),
-        "sqs_fifo": lambda: sqs_case(request.getfixturevalue("moto"), fifo=True),
+        "kinesis": lambda: kinesis_case(request.getfixturevalue("moto"), tmp_path),
+        "sqs": lambda: sqs_case(request.getfixturevalue("moto"), tmp_path, fifo=False),
+        "sqs_fifo": lambda: sqs_case(request.getfixturevalue("moto"), tmp_path, fifo=True),
         "redis_documents": lambda: redis_documents_case(tmp_path, request.getfixturevalue("redis_url")),
         "fastly": fastly_case,
         "logging_cdn": logging_cdn_case,
