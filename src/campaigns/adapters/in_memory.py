@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import math
+import time
 from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -666,19 +668,28 @@ class InMemoryDiscoveryCatalog(DiscoveryCatalog):
 
 
 class InMemoryDiscoveryCache(DiscoveryCache):
-    """A dict without expiry; tests read `entries` and `ttls` to see what was stored under which key, for how long."""
+    """A dict whose puts expire as the port promises; tests read and write `entries`, and read `ttls`."""
 
-    def __init__(self) -> None:
+    def __init__(self, ttl_seconds: float = 3600.0) -> None:
+        self.ttl_seconds = ttl_seconds
         self.entries: dict[str, bytes] = {}
         self.ttls: dict[str, float | None] = {}
         """The TTL each put asked for; None: the cache's own."""
+        self._expires_at: dict[str, float] = {}
 
     async def get(self, key: str) -> bytes | None:
+        if self._expires_at.get(key, math.inf) <= time.monotonic():
+            self.entries.pop(key, None)
+            del self._expires_at[key]
         return self.entries.get(key)
 
     async def put(self, key: str, value: bytes, *, ttl_seconds: float | None = None) -> None:
-        self.entries[key] = value
         self.ttls[key] = ttl_seconds
+        ttl = self.ttl_seconds if ttl_seconds is None else min(self.ttl_seconds, ttl_seconds)
+        if ttl <= 0:
+            return
+        self.entries[key] = value
+        self._expires_at[key] = time.monotonic() + ttl
 
 
 class CountingPasswordVerifier(PasswordVerifier):

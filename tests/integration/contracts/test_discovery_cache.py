@@ -25,29 +25,16 @@ CacheOf = Callable[[float], DiscoveryCache]
 BRIEF = 0.2
 EXPIRED_WITHIN = 3.0
 
-FAKE_HAS_NO_EXPIRY = pytest.mark.xfail(
-    reason="InMemoryDiscoveryCache keeps every put forever and records the TTL asked (tests read `ttls`)",
-    strict=True,
-)
-
 
 @pytest.fixture(params=["in_memory", "in_process", "redis"])
 async def cache_of(request: pytest.FixtureRequest) -> AsyncIterator[CacheOf]:
     if request.param == "in_memory":
-        yield lambda _ttl: InMemoryDiscoveryCache()
+        yield lambda ttl: InMemoryDiscoveryCache(ttl_seconds=ttl)
     elif request.param == "in_process":
         yield lambda ttl: InProcessDiscoveryCache(ttl_seconds=ttl)
     else:
         async with AsyncRedis.from_url(request.getfixturevalue("redis_url")) as client:
             yield lambda ttl: RedisDiscoveryCache(client, ttl_seconds=ttl, health=RedisHealth("contract"))
-
-
-@pytest.fixture
-def expiring_cache_of(request: pytest.FixtureRequest, cache_of: CacheOf) -> CacheOf:
-    """`cache_of`, for the tests of the TTL, which the fake does not keep."""
-    if request.node.callspec.params["cache_of"] == "in_memory":
-        request.applymarker(FAKE_HAS_NO_EXPIRY)
-    return cache_of
 
 
 async def expired(cache: DiscoveryCache, key: str) -> bool:
@@ -84,16 +71,16 @@ async def test_a_later_put_replaces_the_answer(cache_of: CacheOf) -> None:
     assert await cache.get("discovery:venue:KovZ1") == b'{"name":"after"}'
 
 
-async def test_an_answer_expires_after_the_caches_ttl_whatever_the_put_asks(expiring_cache_of: CacheOf) -> None:
-    cache = expiring_cache_of(BRIEF)
+async def test_an_answer_expires_after_the_caches_ttl_whatever_the_put_asks(cache_of: CacheOf) -> None:
+    cache = cache_of(BRIEF)
 
     await cache.put("discovery:artist:capped", b"{}", ttl_seconds=3600)
 
     assert await expired(cache, "discovery:artist:capped")
 
 
-async def test_a_shorter_ttl_asked_by_a_put_expires_first(expiring_cache_of: CacheOf) -> None:
-    cache = expiring_cache_of(3600)
+async def test_a_shorter_ttl_asked_by_a_put_expires_first(cache_of: CacheOf) -> None:
+    cache = cache_of(3600)
 
     await cache.put("discovery:artist:brief", b"null", ttl_seconds=BRIEF)
     await cache.put("discovery:artist:kept", b"{}")
@@ -103,8 +90,8 @@ async def test_a_shorter_ttl_asked_by_a_put_expires_first(expiring_cache_of: Cac
 
 
 @pytest.mark.parametrize(("cache_ttl", "put_ttl"), [(3600, 0), (0, None)])
-async def test_a_zero_ttl_stores_nothing(expiring_cache_of: CacheOf, cache_ttl: float, put_ttl: float | None) -> None:
-    cache = expiring_cache_of(cache_ttl)
+async def test_a_zero_ttl_stores_nothing(cache_of: CacheOf, cache_ttl: float, put_ttl: float | None) -> None:
+    cache = cache_of(cache_ttl)
 
     await cache.put("discovery:artist:off", b"{}", ttl_seconds=put_ttl)
 
