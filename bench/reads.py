@@ -175,8 +175,9 @@ def main() -> None:
     parser.add_argument("--stored", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--mongo-url", help="also run on this MongoDB (bench/reads.sh starts a stand-in)")
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--mongo-only", action="store_true")
     args = parser.parse_args()
-    stores: list[tuple[str, str | None]] = [("SQLite", None)]
+    stores: list[tuple[str, str | None]] = [] if args.mongo_only else [("SQLite", None)]
     if args.mongo_url and not args.sqlite_only:
         stores.append(("MongoDB", args.mongo_url))
     for name, mongo_url in stores:
