@@ -111,6 +111,14 @@ EVENTS_LITESTAR = (
     "",
 )
 """`unknown-event` is never prepared by the matrix, so it stays a cache miss."""
+MONGO_CALLERS = ("read", "nobody")
+"""On MongoDB the caller matrices run for one reader and one other caller: what differs there is the
+store read of a miss, the same for every caller; the answers themselves are the same code's."""
+
+
+def skip_most_callers_on_mongo(lanes: Lanes, caller: str) -> None:
+    if lanes.on_mongo and caller not in MONGO_CALLERS:
+        pytest.skip(f"on MongoDB the matrix runs for {', '.join(MONGO_CALLERS)} (the store's part is theirs too)")
 
 
 @dataclass(frozen=True)
@@ -135,6 +143,7 @@ class Lanes:
     container: Container
     tokens: Tokens
     campaigns: list[Seeded]
+    on_mongo: bool
     decisions: list[bool] = field(default_factory=list)
     """Each request the fast lane looked at: whether it answered it."""
     users: Iterator[int] = field(default_factory=itertools.count)
@@ -234,7 +243,9 @@ async def lanes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_url: str 
         tokens = Tokens(DevKeyPair(settings_.dev_key_dir))
         api = Api(client, container, tokens)
         seeded = [await _seed(api, status, protected=protected) for status in STATUSES for protected in (False, True)]
-        lanes = Lanes(client=client, container=container, tokens=tokens, campaigns=seeded)
+        lanes = Lanes(
+            client=client, container=container, tokens=tokens, campaigns=seeded, on_mongo=store_url is not None
+        )
         monkeypatch.setattr(FastLane, "_prepared", _recording(FastLane._prepared, lanes.decisions))
         yield lanes
 
@@ -269,6 +280,7 @@ def _fast_lane_answers(caller: str, campaign: Seeded, *, readable_query: bool, c
 
 @pytest.mark.parametrize("caller", CALLERS)
 async def test_every_lookup_answers_alike_with_and_without_the_fast_lane(lanes: Lanes, caller: str) -> None:
+    skip_most_callers_on_mongo(lanes, caller)
     differences: list[str] = []
     wrong_lane: list[str] = []
     statuses: set[int] = set()
@@ -380,6 +392,7 @@ def _fast_lane_reads(caller: str, route: str, *, readable_query: bool, cached: b
 async def test_every_read_by_id_and_by_event_answers_alike_with_and_without_the_fast_lane(
     lanes: Lanes, caller: str
 ) -> None:
+    skip_most_callers_on_mongo(lanes, caller)
     differences: list[str] = []
     wrong_lane: list[str] = []
     statuses: set[int] = set()
