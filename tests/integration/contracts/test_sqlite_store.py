@@ -150,13 +150,17 @@ async def _plans(db: SqliteDatabase, read: Callable[[SqliteStoreReader], Awaitab
     statements: list[str] = []
     await db.reader.set_trace_callback(statements.append)
     await read(SqliteStoreReader(db))
-    await db.reader.set_trace_callback(None)
+    await db.reader.set_trace_callback(lambda _: None)
     return [
         str(row[-1])
         for statement in statements
         if statement.startswith("SELECT")
         for row in await db.reader.execute_fetchall(f"EXPLAIN QUERY PLAN {statement}")
     ]
+
+
+def _page(query: CampaignQuery) -> Callable[[SqliteStoreReader], Awaitable[object]]:
+    return lambda reader: reader.campaigns.search(query)
 
 
 async def test_list_pages_walk_an_index_and_searches_read_the_trigram_index(tmp_path: Path) -> None:
@@ -166,12 +170,9 @@ async def test_list_pages_walk_an_index_and_searches_read_the_trigram_index(tmp_
     """
     db = await SqliteDatabase(tmp_path / "campaigns.db").open()
     try:
-        pages = {
-            sort: await _plans(db, lambda reader, sort=sort: reader.campaigns.search(CampaignQuery(sort_by=sort)))
-            for sort in CampaignSort
-        }
-        searched = await _plans(db, lambda reader: reader.campaigns.search(CampaignQuery(text="rock")))
-        short = await _plans(db, lambda reader: reader.campaigns.search(CampaignQuery(text="ro")))
+        pages = {sort: await _plans(db, _page(CampaignQuery(sort_by=sort))) for sort in CampaignSort}
+        searched = await _plans(db, _page(CampaignQuery(text="rock")))
+        short = await _plans(db, _page(CampaignQuery(text="ro")))
     finally:
         await db.close()
 
