@@ -171,7 +171,7 @@ TRIGRAM = 3
 
 
 def _campaign_filters(query: CampaignQuery) -> tuple[str, list[Any]]:
-    """The WHERE clause of a list query; None-free, every value a parameter.
+    """The WHERE clause of a list query, every value a parameter.
 
     A search text of three characters or more is looked up in the trigram index, then checked as the
     substring it must be (the index only narrows); a shorter one cannot be looked up there.

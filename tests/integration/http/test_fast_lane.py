@@ -1,4 +1,4 @@
-"""The fast lane answers exactly as the Litestar routes do: the lookup by domain (ADR 0014), reads by id and by event.
+"""The fast lane answers exactly as the Litestar routes do: the lookup by domain, the reads by id and by event.
 
 Two apps over one container (one store, one cache, one metrics registry) behind one test client:
 one with the fast lane, one without, chosen per request by a test-only header. Every request goes to
@@ -302,7 +302,7 @@ def _targets(campaign: Seeded) -> list[Target]:
 def _fast_lane_answers(caller: str, campaign: Seeded, route: str, *, readable_query: bool, cached: bool) -> bool:
     """The oracle: a readable query and a prepared answer, and the route's own rule.
 
-    The lookup (spec §3, ADR 0014): a campaign shown to the caller without a password. A campaign's own
+    The lookup (spec §3): a campaign shown to the caller without a password. A campaign's own
     reads: a caller who may read it. The event read: any caller.
     """
     reader = caller in READERS

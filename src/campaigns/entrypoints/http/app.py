@@ -86,8 +86,8 @@ def create_app(
     The request context and authentication wrap the whole Litestar app rather than its routes, so
     every answer, an unrouted 404 included, is measured, logged, correlated and authenticated alike.
     Behind them, unless `fast_lane` is off, the hot cases of the lookup by domain and of the reads by
-    id and by event are answered before Litestar (entrypoints/http/fast_lane.py, ADR 0014 and its
-    sequel) with the very response the route would send.
+    id and by event are answered before Litestar (entrypoints/http/fast_lane.py) with the very
+    response the route would send.
     A body that has not arrived `body_timeout_seconds` after its request started is answered 408.
     """
     rendered = RenderedCampaigns()

@@ -1,4 +1,4 @@
-"""The fast lane of the hottest reads: their hot cases answered in front of Litestar (ADR 0014 and its sequel).
+"""The fast lane of the hottest reads: their hot cases answered in front of Litestar.
 
 `GET /campaigns?domain=<site>` from a caller who may see a cached campaign without a password is the
 service's hottest request, and the reads internal services repeat (`GET /campaigns/{id}`,
