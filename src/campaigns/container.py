@@ -359,7 +359,7 @@ class Container(containers.DeclarativeContainer):
     update_promoter = providers.Singleton(UpdatePromoter, uow=unit_of_work, clock=clock)
     delete_promoter = providers.Singleton(DeletePromoter, uow=unit_of_work, clock=clock)
     search_contacts = providers.Singleton(SearchContacts, reads=reads)
-    get_campaign = providers.Singleton(GetCampaign, reads=reads)
+    get_campaign = providers.Singleton(GetCampaign, reads=reads, prepared=cache)
     get_campaign_by_domain = providers.Singleton(
         GetCampaignByDomain,
         reads=reads,
@@ -371,24 +371,26 @@ class Container(containers.DeclarativeContainer):
         verified_ttl_seconds=settings.provided.cache_ttl_seconds,
     )
     list_campaigns = providers.Singleton(ListCampaigns, reads=reads)
-    find_campaigns_for_event = providers.Singleton(FindCampaignsForEvent, reads=reads)
+    find_campaigns_for_event = providers.Singleton(FindCampaignsForEvent, reads=reads, prepared=cache)
     find_presale_window_ids = providers.Singleton(FindPresaleWindowIds, reads=reads)
     find_campaign_ids_by_category = providers.Singleton(FindCampaignIdsByCategory, reads=reads)
     refresh_lifecycle = providers.Singleton(RefreshLifecycle, uow=unit_of_work, clock=clock, cache=lookup_cache)
     check_health = providers.Singleton(CheckHealth, reads=reads)
     list_upcoming_markets = providers.Singleton(ListUpcomingMarkets, reads=reads, clock=clock)
     list_scheduled_transitions = providers.Singleton(ListScheduledTransitions, reads=reads, clock=clock)
-    schedule_market_notifications = providers.Singleton(ScheduleMarketNotifications, uow=unit_of_work, clock=clock)
+    schedule_market_notifications = providers.Singleton(
+        ScheduleMarketNotifications, uow=unit_of_work, clock=clock, cache=lookup_cache
+    )
     list_notifiable_markets = providers.Singleton(ListNotifiableMarkets, reads=reads, clock=clock)
-    mark_markets_notified = providers.Singleton(MarkMarketsNotified, uow=unit_of_work, clock=clock)
+    mark_markets_notified = providers.Singleton(MarkMarketsNotified, uow=unit_of_work, clock=clock, cache=lookup_cache)
     list_event_statuses = providers.Singleton(ListEventStatuses, reads=reads)
     upsert_event_status = providers.Singleton(UpsertEventStatus, uow=unit_of_work)
-    list_markets = providers.Singleton(ListMarkets, reads=reads)
+    list_markets = providers.Singleton(ListMarkets, reads=reads, prepared=cache)
     get_market = providers.Singleton(GetMarket, reads=reads)
-    create_market = providers.Singleton(CreateMarket, uow=unit_of_work, clock=clock, ids=ids)
-    update_market = providers.Singleton(UpdateMarket, uow=unit_of_work, clock=clock)
-    delete_market = providers.Singleton(DeleteMarket, uow=unit_of_work, clock=clock)
-    clone_markets = providers.Singleton(CloneMarkets, uow=unit_of_work, clock=clock, ids=ids)
+    create_market = providers.Singleton(CreateMarket, uow=unit_of_work, clock=clock, ids=ids, cache=lookup_cache)
+    update_market = providers.Singleton(UpdateMarket, uow=unit_of_work, clock=clock, cache=lookup_cache)
+    delete_market = providers.Singleton(DeleteMarket, uow=unit_of_work, clock=clock, cache=lookup_cache)
+    clone_markets = providers.Singleton(CloneMarkets, uow=unit_of_work, clock=clock, ids=ids, cache=lookup_cache)
     search_artists = providers.Singleton(SearchArtists, catalog=discovery_catalog, cache=discovery_cache)
     search_venues = providers.Singleton(SearchVenues, catalog=discovery_catalog, cache=discovery_cache)
     get_artist = providers.Singleton(

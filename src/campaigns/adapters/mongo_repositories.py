@@ -845,6 +845,9 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([(DUE_MILLIS, ASCENDING)], name="next_transition_ms"),
         IndexModel([("artist.id", ASCENDING)], name="artist"),
         IndexModel([("date.created", ASCENDING)], name="created"),
+        # The list's search: an unanchored regex cannot seek in any MongoDB index, but a server scans this
+        # index's keys instead of the documents and fetches only the matches.
+        IndexModel([("searchText", ASCENDING)], name="search_text"),
     ],
     MARKETS: [
         MARKET_NAME.index(),

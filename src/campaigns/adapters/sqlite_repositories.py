@@ -166,12 +166,25 @@ def _campaign_row(campaign: Campaign) -> dict[str, Any]:
     }
 
 
+TRIGRAM = 3
+"""The shortest text the trigram index can look up; a shorter one is matched by reading every campaign's text."""
+
+
 def _campaign_filters(query: CampaignQuery) -> tuple[str, list[Any]]:
+    """The WHERE clause of a list query, every value a parameter.
+
+    A search text of three characters or more is looked up in the trigram index, then checked as the
+    substring it must be (the index only narrows); a shorter one cannot be looked up there.
+    """
     clauses: list[str] = []
     params: list[Any] = []
     if query.text:
+        text = query.text.lower()
+        if len(text) >= TRIGRAM:
+            clauses.append("rowid IN (SELECT rowid FROM campaigns_search WHERE campaigns_search MATCH ?)")
+            params.append('"' + text.replace('"', '""') + '"')
         clauses.append("instr(search_text, ?) > 0")
-        params.append(query.text.lower())
+        params.append(text)
     for column, value in (
         ("type", query.type),
         ("schema_version", query.schema_version),
@@ -259,13 +272,19 @@ class SqliteCampaignRepository(CampaignRepository):
         )
 
     async def search(self, query: CampaignQuery) -> CampaignPage:
+        """One page in the order asked for, walking that order's index; the documents of that page only are read.
+
+        The total is a count of the matches, or with no filter at all the total the triggers keep.
+        """
         where, params = _campaign_filters(query)
         direction = "DESC" if query.direction is SortDirection.DESC else "ASC"
+        order = f"ORDER BY {_SORT_COLUMNS[query.sort_by]} {direction}, id {direction}"
         # Only fixed column names and keywords are formatted in; every value is a parameter.
-        rows = await self._db.execute_fetchall(f"SELECT count(*) FROM campaigns WHERE {where}", params)  # noqa: S608
+        counted = f"SELECT count(*) FROM campaigns WHERE {where}" if params else "SELECT total FROM campaign_total"  # noqa: S608
+        rows = await self._db.execute_fetchall(counted, params)
         campaigns = await self._campaigns(
-            f"SELECT document FROM campaigns WHERE {where} "  # noqa: S608
-            f"ORDER BY {_SORT_COLUMNS[query.sort_by]} {direction}, id {direction} LIMIT ? OFFSET ?",
+            f"SELECT document FROM campaigns WHERE rowid IN "  # noqa: S608
+            f"(SELECT rowid FROM campaigns WHERE {where} {order} LIMIT ? OFFSET ?) {order}",
             [*params, query.page_size, query.page * query.page_size],
         )
         return CampaignPage(campaigns=campaigns, total=next(iter(rows))[0])
@@ -573,6 +592,19 @@ class SqliteEventMapRepository(EventMapRepository):
             "WHERE category_id IN (SELECT value FROM json_each(?)) ORDER BY campaign_id",
             (json_list(frozenset(category_ids)),),
         )
+
+
+async def index_unsearchable_campaigns(db: aiosqlite.Connection) -> int:
+    """Fill the search index and the total of a file from before them, once (their row marks them built); how many."""
+    if await db.execute_fetchall("SELECT 1 FROM campaign_total"):
+        return 0
+    await db.execute(
+        "INSERT INTO campaigns_search (rowid, search_text) SELECT rowid, search_text FROM campaigns "
+        "WHERE rowid NOT IN (SELECT rowid FROM campaigns_search)"
+    )
+    await db.execute("INSERT INTO campaign_total (id, total) SELECT 1, count(*) FROM campaigns")
+    rows = await db.execute_fetchall("SELECT total FROM campaign_total")
+    return int(next(iter(rows))[0])
 
 
 async def map_unmapped_campaigns(db: aiosqlite.Connection) -> int:

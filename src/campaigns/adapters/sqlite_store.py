@@ -33,6 +33,7 @@ from campaigns.adapters.sqlite_repositories import (
     SqliteMarketRepository,
     SqlitePromoterRepository,
     fill_market_query_columns,
+    index_unsearchable_campaigns,
     iso,
     json_list,
     map_unmapped_campaigns,
@@ -78,6 +79,29 @@ CREATE INDEX IF NOT EXISTS campaigns_presale ON campaigns (presale_start, presal
 CREATE INDEX IF NOT EXISTS campaigns_category ON campaigns (category_id);
 CREATE INDEX IF NOT EXISTS campaigns_artist ON campaigns (artist_id);
 CREATE INDEX IF NOT EXISTS campaigns_created ON campaigns (created_at);
+CREATE INDEX IF NOT EXISTS campaigns_page_created ON campaigns (created_at, id);
+CREATE INDEX IF NOT EXISTS campaigns_page_updated ON campaigns (updated_at, id);
+CREATE INDEX IF NOT EXISTS campaigns_page_name ON campaigns (name, id);
+CREATE INDEX IF NOT EXISTS campaigns_page_status ON campaigns (status, id);
+CREATE INDEX IF NOT EXISTS campaigns_page_open ON campaigns (open_at, id);
+CREATE INDEX IF NOT EXISTS campaigns_page_close ON campaigns (close_at, id);
+CREATE VIRTUAL TABLE IF NOT EXISTS campaigns_search USING fts5 (search_text, tokenize = 'trigram');
+CREATE TRIGGER IF NOT EXISTS campaigns_search_insert AFTER INSERT ON campaigns BEGIN
+    INSERT INTO campaigns_search (rowid, search_text) VALUES (new.rowid, new.search_text);
+END;
+CREATE TRIGGER IF NOT EXISTS campaigns_search_update AFTER UPDATE OF search_text ON campaigns BEGIN
+    UPDATE campaigns_search SET search_text = new.search_text WHERE rowid = old.rowid;
+END;
+CREATE TRIGGER IF NOT EXISTS campaigns_search_delete AFTER DELETE ON campaigns BEGIN
+    DELETE FROM campaigns_search WHERE rowid = old.rowid;
+END;
+CREATE TABLE IF NOT EXISTS campaign_total (id INTEGER PRIMARY KEY CHECK (id = 1), total INTEGER NOT NULL);
+CREATE TRIGGER IF NOT EXISTS campaign_total_insert AFTER INSERT ON campaigns BEGIN
+    UPDATE campaign_total SET total = total + 1 WHERE id = 1;
+END;
+CREATE TRIGGER IF NOT EXISTS campaign_total_delete AFTER DELETE ON campaigns BEGIN
+    UPDATE campaign_total SET total = total - 1 WHERE id = 1;
+END;
 
 CREATE TABLE IF NOT EXISTS event_map (
     id INTEGER PRIMARY KEY,
@@ -176,7 +200,12 @@ CREATE TABLE IF NOT EXISTS relay_lease (
 """
 """Idempotent: `open()` runs it on every start. `campaigns.domain_site` is unique over non-null values
 (SQLite allows many NULLs), which is the domain-exclusivity backstop. `CREATE TABLE IF NOT EXISTS`
-leaves a table of an older file as it was: `_add_missing_columns` runs first and brings it level."""
+leaves a table of an older file as it was: `_add_missing_columns` runs first and brings it level.
+
+The list's pages walk an index per sort order (`campaigns_page_*`, the id breaking ties); its search
+reads the trigram index `campaigns_search` (`search_text` by the campaign's rowid), and its
+unfiltered total the one-row `campaign_total`, both kept by triggers in the writing transaction and
+built for older files by `_build_read_models`."""
 
 
 async def _add_missing_columns(connection: aiosqlite.Connection) -> None:
@@ -214,19 +243,26 @@ async def _schema_names(connection: aiosqlite.Connection) -> list[str]:
     return [str(row[0]) for row in rows]
 
 
-async def _map_unmapped(connection: aiosqlite.Connection) -> list[str]:
-    """Build the event-mapping read model of campaigns written before it (or by an older process), in one transaction.
+async def _build_read_models(connection: aiosqlite.Connection) -> list[str]:
+    """Build the read models of campaigns written before them (or by an older process), in one transaction.
 
-    A no-op, reporting nothing, once every campaign has its mapping: `db init` stays idempotent.
+    The event mapping of every campaign without one; the search index and the total, when the total's
+    row is missing (its triggers did nothing before it existed; both are filled in the transaction that
+    adds it, so the row says both are whole). A no-op, reporting nothing, once built: `db init` stays
+    idempotent.
     """
     await connection.execute("BEGIN IMMEDIATE")
     try:
-        mapped = await map_unmapped_campaigns(connection)
+        built = []
+        if mapped := await map_unmapped_campaigns(connection):
+            built.append(f"event_map ({mapped} campaigns)")
+        if indexed := await index_unsearchable_campaigns(connection):
+            built.append(f"campaigns_search ({indexed} campaigns)")
         await connection.execute("COMMIT")
     except BaseException:
         await connection.execute("ROLLBACK")
         raise
-    return [f"event_map ({mapped} campaigns)"] if mapped else []
+    return built
 
 
 _EVENT = msgspec.json.Decoder(AnyEvent)
@@ -284,7 +320,7 @@ class SqliteDatabase:
             existing = set(await _schema_names(connection))
             await connection.executescript(SCHEMA)
             self._created = [name for name in await _schema_names(connection) if name not in existing]
-            self._created += await _map_unmapped(connection)
+            self._created += await _build_read_models(connection)
             reader = await aiosqlite.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
         except BaseException:
             await connection.close()
@@ -319,7 +355,7 @@ class SqliteDatabase:
             existing = set(await _schema_names(self.connection))
             await self.connection.executescript(SCHEMA)
             created = [name for name in await _schema_names(self.connection) if name not in existing]
-            created += await _map_unmapped(self.connection)
+            created += await _build_read_models(self.connection)
         created, self._created = [*self._created, *created], []
         return created
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from types import TracebackType
-from typing import Generic, Protocol, Self, TypeVar
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 import msgspec
 
@@ -425,6 +425,11 @@ class CampaignChange(msgspec.Struct, frozen=True, kw_only=True):
             id=after.id, version=after.version, sites=tuple(dict.fromkeys(s for s in (before.site, after.site) if s))
         )
 
+    @classmethod
+    def of_markets(cls, campaign_id: str) -> CampaignChange:
+        """A committed change of a campaign's markets: its own document is unchanged, so no copy of it is stale."""
+        return cls(id=campaign_id, version=0, sites=())
+
 
 class CampaignCache(Protocol):
     """Short-lived copies of campaigns for the fan-facing lookup by domain."""
@@ -435,6 +440,51 @@ class CampaignCache(Protocol):
 
     async def evict(self, changes: Sequence[CampaignChange]) -> None:
         """Called once the changes committed: no copy older than a change may be answered afterwards."""
+
+
+AnswerT = TypeVar("AnswerT")
+EncodedT = TypeVar("EncodedT")
+
+
+class PreparedRead(Generic[AnswerT]):
+    """A read's answer as it was committed, and the encodings made of it so far: they leave a cache together.
+
+    Encodings are keyed by what tells them apart (a locale view, a caller class); a few per answer
+    are kept, the oldest going first.
+    """
+
+    __slots__ = ("_encodings", "value")
+    MAX_ENCODINGS = 16
+
+    def __init__(self, value: AnswerT) -> None:
+        self.value = value
+        self._encodings: dict[Hashable, Any] = {}
+
+    def encoded(self, key: Hashable, encode: Callable[[AnswerT], EncodedT]) -> EncodedT:
+        """`encode(value)`, made once per key while the answer is kept."""
+        if (found := self._encodings.get(key)) is None:
+            if len(self._encodings) >= self.MAX_ENCODINGS:
+                del self._encodings[next(iter(self._encodings))]
+            found = self._encodings[key] = encode(self.value)
+        encoding: EncodedT = found
+        return encoding
+
+
+class PreparedReads(Protocol):
+    """Answers of the reads by id and by event, kept in this process until a commit changes what they show.
+
+    A read notes `stamp()` before it reads the store and passes it to `keep`: an answer read while a
+    change committed (here, or told by another process) is not kept, so it cannot outlive the change.
+    An answer kept for a `campaign_id` is dropped at any committed change of that campaign or of its
+    markets (`CampaignCache.evict`); one kept for no campaign follows the event mapping and is
+    dropped at every change. Entries expire with the cache TTL too.
+    """
+
+    def stamp(self) -> int: ...
+
+    def answer(self, key: Hashable) -> PreparedRead[Any] | None: ...
+
+    def keep(self, key: Hashable, answer: PreparedRead[Any], *, campaign_id: str | None, stamp: int) -> None: ...
 
 
 class PasswordVerifier(Protocol):

@@ -223,6 +223,10 @@ async def test_search_filters_and_counts(uow_factory: UnitOfWorkFactory) -> None
     assert await ids(CampaignQuery(text="rOcK")) == ([doc_id(n) for n in (1, 2, 3)], 3)
     assert await ids(CampaignQuery(text="band")) == ([doc_id(1)], 1)
     assert await ids(CampaignQuery(text="%")) == ([], 0)
+    assert await ids(CampaignQuery(text="rO")) == ([doc_id(n) for n in (1, 2, 3)], 3)  # too short for trigrams
+    assert await ids(CampaignQuery(text="k n")) == ([doc_id(1)], 1)
+    assert await ids(CampaignQuery(text='k" n')) == ([], 0)
+    assert await ids(CampaignQuery(text="ROCK-F")) == ([doc_id(2)], 1)
     assert await ids(CampaignQuery(type=CampaignType.FANLIST)) == ([doc_id(2)], 1)
     assert await ids(CampaignQuery(schema_version="1")) == ([doc_id(3)], 1)
     assert await ids(CampaignQuery(artist_id="a1")) == ([doc_id(1), doc_id(4)], 2)
@@ -232,6 +236,16 @@ async def test_search_filters_and_counts(uow_factory: UnitOfWorkFactory) -> None
         2,
     )
     assert await ids(CampaignQuery(readable_ids=frozenset())) == ([], 0)
+
+    async with uow_factory() as uow:
+        current = await uow.campaigns.get(doc_id(4))
+        assert current is not None
+        renamed = next_version(current, name="Rock Classics")
+        await uow.campaigns.update(renamed)
+        await uow.commit()
+    assert await ids(CampaignQuery(text="rock c")) == ([doc_id(4)], 1)
+    assert await ids(CampaignQuery(text="classical")) == ([], 0)
+    assert await ids(CampaignQuery()) == ([doc_id(n) for n in (1, 2, 3, 4)], 4)
 
 
 async def test_search_sorts_and_paginates(uow_factory: UnitOfWorkFactory) -> None:

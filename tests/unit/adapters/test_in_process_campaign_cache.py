@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from campaigns.adapters.in_process_campaign_cache import InProcessCampaignCache
-from campaigns.application.ports import CampaignChange
+from campaigns.application.ports import CampaignChange, PreparedRead
 from campaigns.domain.campaign import Campaign, CampaignDomain
 
 ID = "a" * 24
@@ -111,3 +111,76 @@ async def test_after_any_interleaving_no_version_older_than_the_last_change_is_a
         for any_site in ("a", "b"):
             found = await cached.get_by_site(any_site)
             assert found is None or found.version >= newest_change
+
+
+# --------------------------------------------------------------------------- prepared reads
+
+OTHER = "b" * 24
+
+
+def kept(cached: InProcessCampaignCache, key: str, *, campaign_id: str | None) -> PreparedRead[str]:
+    answer = PreparedRead(key)
+    cached.keep(key, answer, campaign_id=campaign_id, stamp=cached.stamp())
+    return answer
+
+
+async def test_a_change_drops_the_prepared_reads_of_its_campaign_and_those_following_the_event_mapping() -> None:
+    cached = cache()
+    kept(cached, "by id", campaign_id=ID)
+    kept(cached, "markets", campaign_id=ID)
+    other = kept(cached, "other by id", campaign_id=OTHER)
+    kept(cached, "by event", campaign_id=None)
+
+    await cached.evict([CampaignChange.of_markets(ID)])
+
+    assert [cached.answer(key) for key in ("by id", "markets", "by event")] == [None, None, None]
+    assert cached.answer("other by id") is other
+
+
+async def test_a_read_that_began_before_a_change_keeps_nothing() -> None:
+    cached = cache()
+    stamp = cached.stamp()
+
+    await cached.evict([CampaignChange.of_markets(OTHER)])  # committed while the read ran
+    cached.keep("by id", PreparedRead("stale"), campaign_id=ID, stamp=stamp)
+
+    assert cached.answer("by id") is None
+    assert kept(cached, "by id", campaign_id=ID) is cached.answer("by id")  # a read begun afterwards is kept
+
+
+async def test_clear_drops_every_prepared_read_and_what_was_being_read() -> None:
+    cached = cache()
+    kept(cached, "by id", campaign_id=ID)
+    stamp = cached.stamp()
+
+    cached.clear()
+    cached.keep("markets", PreparedRead("read before"), campaign_id=ID, stamp=stamp)
+
+    assert (cached.answer("by id"), cached.answer("markets")) == (None, None)
+
+
+async def test_prepared_reads_expire_with_the_ttl_and_are_bounded() -> None:
+    expired = InProcessCampaignCache(ttl_seconds=0)
+    kept(expired, "by id", campaign_id=ID)
+    assert expired.answer("by id") is None
+
+    bounded = InProcessCampaignCache(ttl_seconds=3600, max_entries=2)
+    for key in ("first", "second", "third"):
+        kept(bounded, key, campaign_id=ID)
+    assert [bounded.answer(key) is not None for key in ("first", "second", "third")] == [False, True, True]
+
+
+def test_an_answer_is_encoded_once_per_key_and_keeps_a_bounded_few() -> None:
+    answer = PreparedRead([1, 2])
+    calls: list[str] = []
+
+    def encode(key: str) -> bytes:
+        calls.append(key)
+        return key.encode()
+
+    assert answer.encoded("json", lambda _: encode("json")) == answer.encoded("json", lambda _: encode("again"))
+    assert calls == ["json"]
+    for number in range(PreparedRead.MAX_ENCODINGS):
+        answer.encoded(number, lambda _: encode("more"))
+    answer.encoded("json", lambda _: encode("json"))
+    assert calls.count("json") == 2  # the oldest went first

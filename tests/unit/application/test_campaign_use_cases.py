@@ -22,6 +22,7 @@ from campaigns.adapters.in_memory import (
     RecordingEventSink,
     SequentialIdFactory,
 )
+from campaigns.adapters.in_process_campaign_cache import InProcessCampaignCache
 from campaigns.adapters.limits_attempt_limiter import LimitsAttemptLimiter
 from campaigns.application.errors import (
     CampaignNotFound,
@@ -117,6 +118,8 @@ class App:
     clock: FixedClock
     cache: InMemoryCampaignCache
     outbox: InMemoryOutboxStore
+    prepared: InProcessCampaignCache = dataclasses.field(default_factory=lambda: InProcessCampaignCache(ttl_seconds=60))
+    """The prepared reads of the reads by id and of the markets, evicted by market writes."""
 
     def uow(self) -> UnitOfWork:
         return InMemoryUnitOfWork(self.store, self.ids)
@@ -154,23 +157,23 @@ class App:
 
     @property
     def create_market(self) -> CreateMarket:
-        return CreateMarket(uow=self.uow, clock=self.clock, ids=self.ids)
+        return CreateMarket(uow=self.uow, clock=self.clock, ids=self.ids, cache=self.prepared)
 
     @property
     def update_market(self) -> UpdateMarket:
-        return UpdateMarket(uow=self.uow, clock=self.clock)
+        return UpdateMarket(uow=self.uow, clock=self.clock, cache=self.prepared)
 
     @property
     def delete_market(self) -> DeleteMarket:
-        return DeleteMarket(uow=self.uow, clock=self.clock)
+        return DeleteMarket(uow=self.uow, clock=self.clock, cache=self.prepared)
 
     @property
     def clone_markets(self) -> CloneMarkets:
-        return CloneMarkets(uow=self.uow, clock=self.clock, ids=self.ids)
+        return CloneMarkets(uow=self.uow, clock=self.clock, ids=self.ids, cache=self.prepared)
 
     @property
     def list_markets(self) -> ListMarkets:
-        return ListMarkets(reads=self.reads)
+        return ListMarkets(reads=self.reads, prepared=self.prepared)
 
     @property
     def get_market(self) -> GetMarket:
@@ -805,8 +808,8 @@ async def test_list_and_get_markets_need_read_and_stay_within_the_campaign(app: 
     market = await app.create_market.execute(SUPREME, campaign.id, market_body())
     reader = grant(campaign.id, Action.READ)
 
-    assert await app.list_markets.execute(reader, campaign.id) == [market]
-    assert await app.list_markets.execute(SUPREME, other.id) == []
+    assert (await app.list_markets.execute(reader, campaign.id)).value == [market]
+    assert (await app.list_markets.execute(SUPREME, other.id)).value == []
     assert await app.get_market.execute(reader, campaign.id, market.id) == market
     with pytest.raises(AccessDenied):
         await app.list_markets.execute(grant(other.id, Action.ADMIN), campaign.id)

@@ -84,15 +84,19 @@ class App:
         )
 
     async def market(self, campaign_id: str, name: str, event_ids: list[str]) -> Market:
-        return await CreateMarket(uow=self.uow, clock=self.clock, ids=self.ids).execute(
+        return await CreateMarket(uow=self.uow, clock=self.clock, ids=self.ids, cache=InMemoryCampaignCache()).execute(
             SUPREME, campaign_id, market_body(name, event_ids)
         )
 
     async def update_market(self, campaign_id: str, market_id: str, body: dict[str, Any]) -> Market:
-        return await UpdateMarket(uow=self.uow, clock=self.clock).execute(SUPREME, campaign_id, market_id, body)
+        return await UpdateMarket(uow=self.uow, clock=self.clock, cache=InMemoryCampaignCache()).execute(
+            SUPREME, campaign_id, market_id, body
+        )
 
     async def delete_market(self, campaign_id: str, market_id: str) -> None:
-        await DeleteMarket(uow=self.uow, clock=self.clock).execute(SUPREME, campaign_id, market_id)
+        await DeleteMarket(uow=self.uow, clock=self.clock, cache=InMemoryCampaignCache()).execute(
+            SUPREME, campaign_id, market_id
+        )
 
     def covered(self, campaign_id: str) -> list[str]:
         """What the mapping must say, from the committed tables."""
@@ -287,7 +291,9 @@ async def test_clone_maps_the_target_once_with_the_copies_ids() -> None:
     await app.market(source.id, "Boston", ["m1"])
     await app.market(source.id, "Chicago", ["m2"])
 
-    await CloneMarkets(uow=app.uow, clock=app.clock, ids=app.ids).execute(SUPREME, target.id, source.id)
+    await CloneMarkets(uow=app.uow, clock=app.clock, ids=app.ids, cache=InMemoryCampaignCache()).execute(
+        SUPREME, target.id, source.id
+    )
 
     assert kinds(app.commits[-1]) == ["market.created", "market.created", "campaign.event-mapping"]
     assert app.last_commit_mappings() == [(target.id, ["m1", "m2", "t0"])]
@@ -302,12 +308,12 @@ async def test_notification_writes_map_each_touched_campaign_once() -> None:
     denver = await app.market(second.id, "Denver", ["m3"])
     named = [boston.id, denver.id, chicago.id]
 
-    schedule = ScheduleMarketNotifications(uow=app.uow, clock=app.clock)
+    schedule = ScheduleMarketNotifications(uow=app.uow, clock=app.clock, cache=InMemoryCampaignCache())
     await schedule.execute(SUPREME, named, NOW + dt.timedelta(days=1))
     assert kinds(app.commits[-1]) == ["market.updated"] * 3 + ["campaign.event-mapping"] * 2
     assert app.last_commit_mappings() == [(first.id, ["f0", "m1", "m2"]), (second.id, ["m3"])]
 
-    notified = MarkMarketsNotified(uow=app.uow, clock=app.clock)
+    notified = MarkMarketsNotified(uow=app.uow, clock=app.clock, cache=InMemoryCampaignCache())
     await notified.execute(SUPREME, [denver.id])
     assert kinds(app.commits[-1]) == ["market.updated", "campaign.event-mapping"]
     assert app.last_commit_mappings() == [(second.id, ["m3"])]

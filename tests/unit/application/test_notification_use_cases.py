@@ -10,6 +10,7 @@ import pytest
 
 from campaigns.adapters.in_memory import (
     FixedClock,
+    InMemoryCampaignCache,
     InMemoryOutboxStore,
     InMemoryStore,
     InMemoryStoreReader,
@@ -78,7 +79,7 @@ class App:
 
     @property
     def schedule(self) -> ScheduleMarketNotifications:
-        return ScheduleMarketNotifications(uow=self.uow, clock=self.clock)
+        return ScheduleMarketNotifications(uow=self.uow, clock=self.clock, cache=InMemoryCampaignCache())
 
     @property
     def notifiable(self) -> ListNotifiableMarkets:
@@ -86,7 +87,7 @@ class App:
 
     @property
     def notified(self) -> MarkMarketsNotified:
-        return MarkMarketsNotified(uow=self.uow, clock=self.clock)
+        return MarkMarketsNotified(uow=self.uow, clock=self.clock, cache=InMemoryCampaignCache())
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 import msgspec
 
 from campaigns.application.errors import MarketNotFound
-from campaigns.application.ports import MarketReader, UnitOfWork
+from campaigns.application.ports import CampaignCache, CampaignChange, MarketReader, UnitOfWork
 from campaigns.application.use_cases._event_mapping import market_event_mappings
 from campaigns.domain.events import MarketUpdated
 from campaigns.domain.market import Market, Notification
@@ -32,9 +32,13 @@ def with_notification(market: Market, **fields: dt.datetime) -> Market:
 
 
 async def save_changes(
-    uow: UnitOfWork, markets: Sequence[Market], change: Callable[[Market], Market], now: dt.datetime
+    uow: UnitOfWork,
+    cache: CampaignCache,
+    markets: Sequence[Market],
+    change: Callable[[Market], Market],
+    now: dt.datetime,
 ) -> list[Market]:
-    """Apply `change` to each market and commit once.
+    """Apply `change` to each market and commit once, then drop the prepared reads of their campaigns from `cache`.
 
     A changed market gets `date.updated = now` and emits `market.updated` with its full document,
     and each campaign with a changed market emits one `campaign.event-mapping` after them (its ids
@@ -53,4 +57,5 @@ async def save_changes(
         result.append(changed)
     uow.outbox.append(await market_event_mappings(uow, touched, now))
     await uow.commit()
+    await cache.evict([CampaignChange.of_markets(campaign_id) for campaign_id in dict.fromkeys(touched)])
     return result

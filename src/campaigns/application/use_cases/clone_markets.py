@@ -6,7 +6,7 @@ import datetime as dt
 
 import msgspec
 
-from campaigns.application.ports import Clock, IdFactory, UnitOfWorkFactory
+from campaigns.application.ports import CampaignCache, CampaignChange, Clock, IdFactory, UnitOfWorkFactory
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._market_writes import add_markets, require_campaign
 from campaigns.domain.campaign import RecordDates
@@ -29,8 +29,9 @@ class CloneMarkets:
       `campaign.event-mapping` (now with the copies' event ids).
     """
 
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, ids: IdFactory) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, ids: IdFactory, cache: CampaignCache) -> None:
         self._uow = uow
+        self._cache = cache
         self._clock = clock
         self._ids = ids
 
@@ -50,6 +51,7 @@ class CloneMarkets:
             copies = [self._copy(market, to_campaign_id, now) for market in sources]
             await add_markets(uow, copies, now)
             await uow.commit()
+        await self._cache.evict([CampaignChange.of_markets(to_campaign_id)])
         return copies
 
     def _copy(self, market: Market, campaign_id: str, now: dt.datetime) -> Market:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from campaigns.application.ports import Clock, IdFactory, UnitOfWorkFactory
+from campaigns.application.ports import CampaignCache, CampaignChange, Clock, IdFactory, UnitOfWorkFactory
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._market_writes import add_markets, build_market, require_campaign, writable_fields
 from campaigns.domain.documents import deep_merge
@@ -26,11 +26,13 @@ class CreateMarket:
     - The market as answered must fit in a request body (413).
     - Names are unique within a campaign, against concurrent creates too (the store settles them).
     - The market, its `market.created` event and the campaign's `campaign.event-mapping` (the
-      campaign's and its markets' event ids) are committed together.
+      campaign's and its markets' event ids) are committed together; the campaign's prepared reads
+      are then dropped (`cache`).
     """
 
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, ids: IdFactory) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, ids: IdFactory, cache: CampaignCache) -> None:
         self._uow = uow
+        self._cache = cache
         self._clock = clock
         self._ids = ids
 
@@ -44,4 +46,5 @@ class CreateMarket:
             market = build_market(deep_merge(writable_fields(body), stamps))
             await add_markets(uow, [market], now)
             await uow.commit()
+        await self._cache.evict([CampaignChange.of_markets(campaign_id)])
         return market

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from campaigns.application.ports import Clock, UnitOfWorkFactory
+from campaigns.application.ports import CampaignCache, CampaignChange, Clock, UnitOfWorkFactory
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._event_mapping import market_event_mappings
 from campaigns.application.use_cases._market_writes import load_market
@@ -19,8 +19,9 @@ class DeleteMarket:
       `campaign.event-mapping` (without this market's event ids) are committed together.
     """
 
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, cache: CampaignCache) -> None:
         self._uow = uow
+        self._cache = cache
         self._clock = clock
 
     @reruns_aborted_transactions
@@ -33,3 +34,4 @@ class DeleteMarket:
             uow.outbox.append([MarketDeleted(occurred_at=now, market=market)])
             uow.outbox.append(await market_event_mappings(uow, [campaign_id], now))
             await uow.commit()
+        await self._cache.evict([CampaignChange.of_markets(campaign_id)])

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from functools import partial
 
-from campaigns.application.ports import Clock, UnitOfWorkFactory
+from campaigns.application.ports import CampaignCache, Clock, UnitOfWorkFactory
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._market_notifications import load_markets, save_changes, with_notification
 from campaigns.domain.market import Market
@@ -26,8 +26,9 @@ class MarkMarketsNotified:
     - The answer is `{markets: [...]}`: every market named, as stored afterwards, in request order.
     """
 
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, cache: CampaignCache) -> None:
         self._uow = uow
+        self._cache = cache
         self._clock = clock
 
     @reruns_aborted_transactions
@@ -37,7 +38,7 @@ class MarkMarketsNotified:
         async with self._uow() as uow:
             markets = await load_markets(uow.markets, market_ids)
             now = self._clock.now()
-            return await save_changes(uow, markets, partial(_mark_notified, now=now), now)
+            return await save_changes(uow, self._cache, markets, partial(_mark_notified, now=now), now)
 
 
 def _mark_notified(market: Market, *, now: dt.datetime) -> Market:

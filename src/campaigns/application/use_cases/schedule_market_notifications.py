@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from functools import partial
 
-from campaigns.application.ports import Clock, UnitOfWorkFactory
+from campaigns.application.ports import CampaignCache, Clock, UnitOfWorkFactory
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._market_notifications import load_markets, save_changes, with_notification
 from campaigns.domain.market import Market
@@ -28,8 +28,9 @@ class ScheduleMarketNotifications:
     - The answer is `{markets: [...]}`: every market named, as stored afterwards, in request order.
     """
 
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, cache: CampaignCache) -> None:
         self._uow = uow
+        self._cache = cache
         self._clock = clock
 
     @reruns_aborted_transactions
@@ -43,4 +44,4 @@ class ScheduleMarketNotifications:
         async with self._uow() as uow:
             markets = await load_markets(uow.markets, market_ids)
             ensure_notification_before_presales(markets, date)
-            return await save_changes(uow, markets, partial(with_notification, date=date), now)
+            return await save_changes(uow, self._cache, markets, partial(with_notification, date=date), now)

@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 
-from campaigns.application.ports import Clock, UnitOfWorkFactory
+from campaigns.application.ports import CampaignCache, CampaignChange, Clock, UnitOfWorkFactory
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._event_mapping import market_event_mappings
 from campaigns.application.use_cases._market_writes import (
@@ -38,8 +38,9 @@ class UpdateMarket:
       update that changes nothing writes nothing.
     """
 
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, cache: CampaignCache) -> None:
         self._uow = uow
+        self._cache = cache
         self._clock = clock
 
     @reruns_aborted_transactions
@@ -63,4 +64,5 @@ class UpdateMarket:
             uow.outbox.append(events)
             uow.outbox.append(await market_event_mappings(uow, [campaign_id], now))
             await uow.commit()
+        await self._cache.evict([CampaignChange.of_markets(campaign_id)])
         return updated

@@ -20,7 +20,7 @@ from campaigns.entrypoints.http.body_deadline import BodyDeadline
 from campaigns.entrypoints.http.controllers import PUBLIC_ROUTE_HANDLERS, ROUTE_HANDLERS
 from campaigns.entrypoints.http.documentation import document_operations
 from campaigns.entrypoints.http.errors import handle_exception
-from campaigns.entrypoints.http.fast_lane import DomainLookupLane
+from campaigns.entrypoints.http.fast_lane import LOOKUP_PATH, FastLane
 from campaigns.entrypoints.http.inputs import screen_input
 from campaigns.entrypoints.http.observability import RequestContextMiddleware
 from campaigns.entrypoints.http.openapi import COMPONENTS, SCHEMA_PATH, SECURITY, OfflineSwaggerRenderPlugin
@@ -89,8 +89,9 @@ def create_app(
 
     The request context and authentication wrap the whole Litestar app rather than its routes, so
     every answer, an unrouted 404 included, is measured, logged, correlated and authenticated alike.
-    Behind them, unless `fast_lane` is off, the lookup by domain's hot case is answered before
-    Litestar (entrypoints/http/fast_lane.py, ADR 0014) with the very response the route would send.
+    Behind them, unless `fast_lane` is off, the hot cases of the lookup by domain and of the reads by
+    id and by event are answered before Litestar (entrypoints/http/fast_lane.py) with the very
+    response the route would send.
     A body that has not arrived `body_timeout_seconds` after its request started is answered 408.
     """
     rendered = RenderedCampaigns()
@@ -115,5 +116,16 @@ def create_app(
     )
     document_operations(api)
     timed = BodyDeadline(api, timeout_seconds=body_timeout_seconds)
-    routed: ASGIApp = DomainLookupLane(timed, services, rendered) if fast_lane else timed
+    routed: ASGIApp = FastLane(timed, services, rendered, _names_under(api, LOOKUP_PATH)) if fast_lane else timed
     return RequestContextMiddleware(AuthenticationMiddleware(routed, verifier), metrics, log_requests=log_requests)
+
+
+def _names_under(api: Litestar, prefix: str) -> set[str]:
+    """The fixed names of the app's routes one segment under `prefix` (`/campaigns/list`: `list`)."""
+    return {
+        route.path.removeprefix(f"{prefix}/")
+        for route in api.routes
+        if route.path.startswith(f"{prefix}/")
+        and route.path.count("/") == prefix.count("/") + 1
+        and "{" not in route.path
+    }

@@ -1,20 +1,22 @@
-"""The fast lane of the fan-facing lookup: its hot case answered in front of Litestar (ADR 0014).
+"""The fast lane of the hottest reads: their hot cases answered in front of Litestar.
 
 `GET /campaigns?domain=<site>` from a caller who may see a cached campaign without a password is the
-service's hottest request, and Litestar's routing, parameter extraction, dependency resolution and
-input screening cost more than everything the answer needs. `DomainLookupLane` sits behind the
-request context and authentication middlewares (so correlation ids, access logs, metrics and 401s
-are theirs, as for every request) and answers that case from the same prepared response the
-Litestar route sends. Anything it is not sure of goes to Litestar untouched: another path, method
-or `root_path`, a query it does not read exactly as Litestar does (any other or repeated
-parameter, an empty value, percent-encoding, `password`), a host header Litestar refuses, a cache
-miss, a campaign the caller may not see or that asks a password, or any failure while deciding.
+service's hottest request, and the reads internal services repeat (`GET /campaigns/{id}`,
+`GET /campaigns/{id}/markets`, `GET /campaigns/events?eventId=`) come next; for all of them
+Litestar's routing, parameter extraction, dependency resolution and input screening cost more than
+everything the answer needs. `FastLane` sits behind the request context and authentication
+middlewares (so correlation ids, access logs, metrics and 401s are theirs, as for every request) and
+answers those cases from the same prepared response the Litestar route sends, after the use case's
+own permission and visibility rules. Anything it is not sure of goes to Litestar untouched: another
+path, method or `root_path`, a query it does not read exactly as Litestar does (any other or
+repeated parameter, an empty value, percent-encoding, `password`), a host header Litestar refuses, a
+cache miss, a campaign the caller may not see or that asks a password, or any failure while deciding.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, NamedTuple
 
 import structlog
@@ -22,18 +24,26 @@ from litestar._asgi.utils import is_valid_host
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from campaigns.application.use_cases.find_campaigns_for_event import FindCampaignsForEvent
+from campaigns.application.use_cases.get_campaign import GetCampaign
 from campaigns.application.use_cases.get_campaign_by_domain import GetCampaignByDomain
+from campaigns.application.use_cases.list_markets import ListMarkets
 from campaigns.domain.errors import InvalidQuery
 from campaigns.domain.permissions import Principal
+from campaigns.entrypoints.http.controllers.markets import markets_response
 from campaigns.entrypoints.http.inputs import query_flag
-from campaigns.entrypoints.http.rendering import PreparedResponse, RenderedCampaigns
+from campaigns.entrypoints.http.rendering import PreparedResponse, RenderedCampaigns, events_response
 
 LOOKUP_PATH = "/campaigns"
-"""The route's path, and the `path_template` Litestar gives it (the request metrics' route label)."""
-USE_CASE = "get_campaign_by_domain"
+"""The lookup's path, and the `path_template` Litestar gives it (the request metrics' route label)."""
+EVENTS_PATH = "/campaigns/events"
+BY_ID_TEMPLATE = "/campaigns/{campaign_id}"
+MARKETS_TEMPLATE = "/campaigns/{campaign_id}/markets"
+"""The `path_template`s Litestar gives the routes by id."""
 
-_PLAIN_VALUE = re.compile(rb"[A-Za-z0-9._~-]+")
-"""Query values that every query-string parser reads alike: no percent-encoding, `+`, `;` or emptiness."""
+_PLAIN = re.compile(rb"[A-Za-z0-9._~-]+")
+"""Query values and path segments that every parser reads alike: no percent-encoding, `+`, `;` or emptiness."""
+_VIEW_NAMES = frozenset({b"locale", b"showAllLocales"})
 
 log = structlog.get_logger(__name__)
 
@@ -46,76 +56,135 @@ class LookupQuery(NamedTuple):
     all_locales: bool
 
 
+class Answer(NamedTuple):
+    template: str
+    response: PreparedResponse
+
+
+def plain_query(raw: bytes, names: Collection[bytes]) -> dict[bytes, str] | None:
+    """The parameters of a query string by name, or None when one is not in `names`, repeated, empty or not plain."""
+    found: dict[bytes, str] = {}
+    if not raw:
+        return found
+    for pair in raw.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        if name in found or name not in names or _PLAIN.fullmatch(value) is None:
+            return None
+        found[name] = value.decode("ascii")
+    return found
+
+
 def lookup_query(raw: bytes) -> LookupQuery | None:
     """`domain`, `locale` and `showAllLocales` from a query string, or None to leave it to Litestar.
 
     None for any other parameter (`password` included), a repeated one, a value that is empty or not
-    plain (see `_PLAIN_VALUE`), a `showAllLocales` that `query_flag` refuses, or no `domain`.
+    plain (see `_PLAIN`), a `showAllLocales` that `query_flag` refuses, or no `domain`.
     """
-    site: str | None = None
-    locale: str | None = None
-    all_locales = False
-    seen: set[bytes] = set()
-    for pair in raw.split(b"&"):
-        name, _, value = pair.partition(b"=")
-        if name in seen or _PLAIN_VALUE.fullmatch(value) is None:
-            return None
-        seen.add(name)
-        text = value.decode("ascii")
-        if name == b"domain":
-            site = text
-        elif name == b"locale":
-            locale = text
-        elif name == b"showAllLocales":
-            try:
-                all_locales = query_flag("showAllLocales", text)
-            except InvalidQuery:
-                return None
-        else:
-            return None
-    return None if site is None else LookupQuery(site, locale, all_locales)
+    query = plain_query(raw, {b"domain", *_VIEW_NAMES})
+    if query is None or b"domain" not in query or (view := _view(query)) is None:
+        return None
+    return LookupQuery(query[b"domain"], *view)
 
 
-class DomainLookupLane:
-    """Answer the lookup's hot case from the prepared response; pass every other request to `app` (module docs).
+def _view(query: Mapping[bytes, str]) -> tuple[str | None, bool] | None:
+    """`locale` and `showAllLocales` as the routes read them, or None for a flag `query_flag` refuses."""
+    try:
+        all_locales = b"showAllLocales" in query and query_flag("showAllLocales", query[b"showAllLocales"])
+    except InvalidQuery:
+        return None
+    return query.get(b"locale"), all_locales
 
-    `services` is the mapping the app's handlers are resolved from (filled at start-up) and `rendered`
-    the memo of prepared responses the Litestar route uses, so both lanes send the same bytes.
+
+class FastLane:
+    """Answer the hot reads' cached cases from their prepared responses; pass the rest to `app` (module docs).
+
+    `services` is the mapping the app's handlers are resolved from (filled at start-up), `rendered`
+    the memo of prepared campaign responses the Litestar routes use, so both lanes send the same
+    bytes, and `reserved` the names of Litestar's own routes under `/campaigns/` (`list`, `ids`...),
+    which are never an id.
     """
 
-    def __init__(self, app: ASGIApp, services: Mapping[str, Any], rendered: RenderedCampaigns) -> None:
+    def __init__(
+        self, app: ASGIApp, services: Mapping[str, Any], rendered: RenderedCampaigns, reserved: Collection[str]
+    ) -> None:
         self._app = app
         self._services = services
         self._rendered = rendered
+        self._reserved = frozenset(reserved)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
             scope["type"] == ScopeType.HTTP
-            and scope["path"] == LOOKUP_PATH
             and scope["method"] == "GET"
+            and scope["path"].startswith(LOOKUP_PATH)
             and not scope.get("root_path")
-            and (prepared := await self._prepared(scope)) is not None
+            and (answer := await self._prepared(scope)) is not None
         ):
-            scope["path_template"] = LOOKUP_PATH
-            await prepared(scope, receive, send)
+            scope["path_template"] = answer.template
+            await answer.response(scope, receive, send)
             return
         await self._app(scope, receive, send)
 
-    async def _prepared(self, scope: Scope) -> PreparedResponse | None:
-        """The response the route would send, when this lane can tell it for certain; else None."""
+    async def _prepared(self, scope: Scope) -> Answer | None:  # noqa: PLR0911 - one return per route
+        """The route and the response it would send, when this lane can tell them for certain; else None."""
         try:
             principal = scope.get("user")
-            use_case: GetCampaignByDomain | None = self._services.get(USE_CASE)
-            query = lookup_query(scope["query_string"])
-            if not isinstance(principal, Principal) or use_case is None or query is None or not _host_accepted(scope):
+            if not isinstance(principal, Principal) or not _host_accepted(scope):
                 return None
-            campaign = await use_case.cached(principal, query.site)
-            if campaign is None:
+            path: str = scope["path"]
+            raw: bytes = scope["query_string"]
+            if path == LOOKUP_PATH:
+                return await self._by_domain(principal, raw)
+            if path == EVENTS_PATH:
+                return self._for_event(principal, raw)
+            parts = path.split("/")  # ["", "campaigns", id] or ["", "campaigns", id, "markets"]
+            if len(parts) not in {3, 4} or parts[1] != "campaigns" or not self._may_be_id(parts[2]):
                 return None
-            return self._rendered.response(campaign, locale=query.locale, all_locales=query.all_locales)
+            if len(parts) == 3:
+                return self._by_id(principal, parts[2], raw)
+            return self._markets(principal, parts[2], raw) if parts[3] == "markets" else None
         except Exception:  # Litestar answers instead, with its own error handling
             log.warning("fast_lane_fell_through", exc_info=True)
             return None
+
+    def _may_be_id(self, segment: str) -> bool:
+        return segment not in self._reserved and _PLAIN.fullmatch(segment.encode()) is not None
+
+    async def _by_domain(self, principal: Principal, raw: bytes) -> Answer | None:
+        use_case: GetCampaignByDomain | None = self._services.get("get_campaign_by_domain")
+        if use_case is None or (query := lookup_query(raw)) is None:
+            return None
+        campaign = await use_case.cached(principal, query.site)
+        if campaign is None:
+            return None
+        return Answer(
+            LOOKUP_PATH, self._rendered.response(campaign, locale=query.locale, all_locales=query.all_locales)
+        )
+
+    def _by_id(self, principal: Principal, campaign_id: str, raw: bytes) -> Answer | None:
+        use_case: GetCampaign | None = self._services.get("get_campaign")
+        query = plain_query(raw, _VIEW_NAMES)
+        if use_case is None or query is None or (view := _view(query)) is None:
+            return None
+        campaign = use_case.cached(principal, campaign_id)
+        if campaign is None:
+            return None
+        locale, all_locales = view
+        return Answer(BY_ID_TEMPLATE, self._rendered.response(campaign, locale=locale, all_locales=all_locales))
+
+    def _markets(self, principal: Principal, campaign_id: str, raw: bytes) -> Answer | None:
+        use_case: ListMarkets | None = self._services.get("list_markets")
+        if use_case is None or raw or (markets := use_case.cached(principal, campaign_id)) is None:
+            return None
+        return Answer(MARKETS_TEMPLATE, markets_response(markets, geo_json=False))
+
+    def _for_event(self, principal: Principal, raw: bytes) -> Answer | None:
+        use_case: FindCampaignsForEvent | None = self._services.get("find_campaigns_for_event")
+        query = plain_query(raw, {b"eventId"})
+        if use_case is None or query is None or b"eventId" not in query:
+            return None
+        found = use_case.cached(query[b"eventId"])
+        return None if found is None else Answer(EVENTS_PATH, events_response(principal, found))
 
 
 def _host_accepted(scope: Scope) -> bool:

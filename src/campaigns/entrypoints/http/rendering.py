@@ -6,12 +6,15 @@ it and assembling Litestar's response object cost more than everything else on t
 
 from __future__ import annotations
 
+import msgspec
 from litestar.types import Receive, Scope, Send
 
 from campaigns.application.cdn import surrogate_keys
 from campaigns.application.read_models import encode_view, localized_view, public_document
+from campaigns.application.use_cases.find_campaigns_for_event import EventCampaigns, FindCampaignsForEvent
 from campaigns.domain.campaign import Campaign
 from campaigns.domain.locale_views import view_locale
+from campaigns.domain.permissions import Principal
 
 
 def cache_headers(campaign: Campaign) -> dict[str, str]:
@@ -35,6 +38,20 @@ class PreparedResponse:
     async def __call__(self, _scope: Scope, _receive: Receive, send: Send) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": list(self._headers)})
         await send({"type": "http.response.body", "body": self._body, "more_body": False})
+
+
+_ENCODER = msgspec.json.Encoder()
+
+
+def prepared_json(value: object) -> PreparedResponse:
+    """`value` as a 200 JSON answer with no header of its own, encoded as Litestar encodes a returned value."""
+    return PreparedResponse(_ENCODER.encode(value), {})
+
+
+def events_response(principal: Principal, found: EventCampaigns) -> PreparedResponse:
+    """`/campaigns/events` as this caller's class sees it, encoded once per class while `found` is kept."""
+    hidden = FindCampaignsForEvent.content_hidden(principal, found)
+    return found.encoded(("json", hidden), lambda _: prepared_json(FindCampaignsForEvent.views(found, hidden)))
 
 
 class RenderedCampaigns:

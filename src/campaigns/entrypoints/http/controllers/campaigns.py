@@ -9,6 +9,7 @@ from typing import Annotated
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.types import ASGIApp
 
@@ -40,7 +41,7 @@ from campaigns.entrypoints.http.controllers.common import (
     supreme_only,
 )
 from campaigns.entrypoints.http.examples import json_body
-from campaigns.entrypoints.http.rendering import cache_headers
+from campaigns.entrypoints.http.rendering import cache_headers, events_response
 from campaigns.entrypoints.metrics import Metrics
 
 
@@ -295,6 +296,9 @@ class CampaignController(Controller):
         "/events",
         operation_id="findCampaignsForEvent",
         summary="Find the campaigns linked to an event",
+        responses={
+            200: ResponseSpec(data_container=list[CampaignView], generate_examples=False, description="The campaigns."),
+        },
         description=getdoc(FindCampaignsForEvent),
     )
     async def for_event(
@@ -302,8 +306,9 @@ class CampaignController(Controller):
         request: AuthedRequest,
         find_campaigns_for_event: NamedDependency[FindCampaignsForEvent],
         event_id: Annotated[str, QueryParameter(name="eventId", min_length=1)],
-    ) -> list[CampaignView]:
-        return await find_campaigns_for_event.execute(request.user, event_id)
+    ) -> ASGIApp:
+        """Answered with a response prepared once per caller class while the answer is kept (see `get_one`)."""
+        return events_response(request.user, await find_campaigns_for_event.execute(event_id))
 
     @get(
         "/eventIds",
@@ -363,6 +368,13 @@ class CampaignController(Controller):
         locale: ViewLocale = None,
         show_all_locales: ShowAllLocales = False,
     ) -> ASGIApp:
+        """Answered with a response prepared once per campaign version and locale.
+
+        Its hottest case, like that of the markets and of the campaigns for an event, never gets here:
+        the fast lane (entrypoints/http/fast_lane.py) sends the same prepared response before Litestar.
+        A parameter, header or hook added here needs the lane checked too
+        (tests/integration/http/test_fast_lane.py compares the two).
+        """
         campaign = await get_campaign.execute(request.user, campaign_id)
         return rendered(request).response(campaign, locale=locale, all_locales=show_all_locales)
 
