@@ -16,13 +16,15 @@ class FindCampaignsForEvent:
     """Campaigns linked to an event through their markets or their own `eventIds`.
 
     - Only campaigns past DRAFT/PREVIEW with a presale window qualify.
-    - Two reads whatever the data size: the ids from the event-mapping read model, then their documents at once.
     - Each is shown in its default locale.
     - A password-protected campaign is listed without its `content` to callers without read access
       (the password rule of the lookup by domain: no password, no text).
-    - The campaigns read are kept among the prepared reads, with their encodings per caller class,
-      until the next committed change; `cached` answers from there alone, for the HTTP fast lane.
     """
+
+    # Two reads whatever the data size: the ids from the event-mapping read model, then their
+    # documents at once. The campaigns read are kept among the prepared reads, with their encodings
+    # per caller class, until the next committed change; `cached` answers from there alone, for the
+    # HTTP fast lane.
 
     def __init__(self, *, reads: StoreReader, prepared: PreparedReads) -> None:
         self._reads = reads

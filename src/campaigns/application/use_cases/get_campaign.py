@@ -12,9 +12,10 @@ class GetCampaign:
     """Read a campaign by id.
 
     - Needs `read`, `write` or `admin` on it; an ungranted id answers 403 whether it exists or not.
-    - The campaign read is kept among the prepared reads until a commit changes it; `cached`
-      answers from there alone, for the HTTP fast lane.
     """
+
+    # The campaign read is kept among the prepared reads until a commit changes it; `cached` answers
+    # from there alone, for the HTTP fast lane.
 
     def __init__(self, *, reads: StoreReader, prepared: PreparedReads) -> None:
         self._reads = reads

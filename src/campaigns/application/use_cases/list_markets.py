@@ -16,9 +16,10 @@ class ListMarkets:
     - Needs `read`, `write` or `admin` on the campaign; an ungranted id answers 403 whether it exists or not.
     - The campaign must exist (404 otherwise); a campaign without markets has an empty list.
     - Markets come in id order, which is creation order for the ids this service mints.
-    - The list read is kept among the prepared reads, with its encodings, until a commit changes the
-      campaign or its markets; `cached` answers from there alone, for the HTTP fast lane.
     """
+
+    # The list read is kept among the prepared reads, with its encodings, until a commit changes the
+    # campaign or its markets; `cached` answers from there alone, for the HTTP fast lane.
 
     def __init__(self, *, reads: StoreReader, prepared: PreparedReads) -> None:
         self._reads = reads
