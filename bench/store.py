@@ -31,7 +31,7 @@ from pymongo import AsyncMongoClient
 from tick import BAR_SECONDS, NOW, parse_sizes, seed, settle, tick, warm_up_sizes
 from tick import Run as TickRun
 
-from campaigns.adapters.in_memory import FixedClock
+from campaigns.adapters.system_clock import FixedClock
 from campaigns.config import load_settings
 from campaigns.container import Container, build_container, opened, resolve
 

@@ -26,10 +26,9 @@ from pathlib import Path
 
 import msgspec
 
-from campaigns.adapters.in_memory import FixedClock
 from campaigns.adapters.in_process_campaign_cache import InProcessCampaignCache
 from campaigns.adapters.sqlite_store import SqliteDatabase, sqlite_database
-from campaigns.adapters.system_clock import ObjectIdFactory
+from campaigns.adapters.system_clock import FixedClock, ObjectIdFactory
 from campaigns.application.ports import UnitOfWorkFactory
 from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
 from campaigns.container import sqlite_units_of_work

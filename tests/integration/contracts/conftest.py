@@ -18,13 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from campaigns.adapters.in_memory import (
-    InMemoryOutboxStore,
-    InMemoryStore,
-    InMemoryStoreReader,
-    InMemoryUnitOfWork,
-    SequentialIdFactory,
-)
 from campaigns.adapters.mongo_store import (
     MongoDatabase,
     MongoOutboxStore,
@@ -34,6 +27,13 @@ from campaigns.adapters.mongo_store import (
 )
 from campaigns.adapters.sqlite_store import SqliteOutboxStore, SqliteStoreReader, SqliteUnitOfWork, sqlite_database
 from campaigns.application.ports import OutboxStore, StoreReader, UnitOfWorkFactory
+from tests.fakes.in_memory import (
+    InMemoryOutboxStore,
+    InMemoryStore,
+    InMemoryStoreReader,
+    InMemoryUnitOfWork,
+    SequentialIdFactory,
+)
 from tests.integration.processes import TEST_MONGO_URL, fresh_database_name, mongo_stand_in
 from tests.integration.redis.servers import RedisServer, redis_server
 

@@ -8,11 +8,12 @@ from types import TracebackType
 
 import pytest
 
-from campaigns.adapters.in_memory import FixedClock, InMemoryCampaignCache
+from campaigns.adapters.system_clock import FixedClock
 from campaigns.application.ports import GuardedUpdate, StoreReader, UnitOfWork, UnitOfWorkFactory
 from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
 from campaigns.domain.campaign import CampaignDates, CampaignDomain, Status
 from campaigns.domain.errors import DomainAlreadyClaimed
+from tests.fakes.in_memory import InMemoryCampaignCache
 from tests.integration.contracts.builders import HOUR, NOW, add_all, campaign, doc_id, next_version, stored
 
 

@@ -13,7 +13,6 @@ import msgspec
 import pytest
 from redis.asyncio import Redis as AsyncRedis
 
-from campaigns.adapters.in_memory import InMemoryCampaignCache
 from campaigns.adapters.in_process_campaign_cache import InProcessCampaignCache
 from campaigns.adapters.redis_campaign_documents import RedisCampaignDocuments, domain_key
 from campaigns.adapters.redis_connections import RedisHealth
@@ -21,6 +20,7 @@ from campaigns.adapters.tiered_campaign_cache import TieredCampaignCache
 from campaigns.application.ports import CampaignCache, CampaignChange
 from campaigns.application.read_models import public_document
 from campaigns.domain.campaign import Campaign
+from tests.fakes.in_memory import InMemoryCampaignCache
 from tests.integration.contracts.builders import campaign, next_version
 
 Hold = Callable[[Campaign], Awaitable[None]]

@@ -13,11 +13,11 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 from redis.asyncio import Redis as AsyncRedis
 
-from campaigns.adapters.in_memory import InMemoryDiscoveryCache
 from campaigns.adapters.in_process_discovery_cache import InProcessDiscoveryCache
 from campaigns.adapters.redis_connections import RedisHealth
 from campaigns.adapters.redis_discovery_cache import RedisDiscoveryCache
 from campaigns.application.ports import DiscoveryCache
+from tests.fakes.in_memory import InMemoryDiscoveryCache
 
 CacheOf = Callable[[float], DiscoveryCache]
 """A cache whose own TTL is that many seconds."""

@@ -23,7 +23,6 @@ import structlog
 from redis.asyncio import Redis as AsyncRedis
 
 from campaigns.adapters.fastly_cdn_purger import FastlyCdnPurger, fastly_http_client
-from campaigns.adapters.in_memory import SequentialIdFactory
 from campaigns.adapters.json_lines_event_sink import JsonLinesEventSink
 from campaigns.adapters.kinesis_event_sink import KinesisEventSink
 from campaigns.adapters.logging_cdn_purger import LoggingCdnPurger
@@ -37,6 +36,7 @@ from campaigns.application.ports import EventSink, OutboxEntry, StoreReader
 from campaigns.application.read_models import public_document
 from campaigns.domain.campaign import Campaign, CampaignDomain
 from campaigns.domain.events import MarketUpdated
+from tests.fakes.in_memory import SequentialIdFactory
 from tests.integration.aws.conftest import clients_of, create_queue, create_stream
 from tests.integration.aws.moto import (
     MotoServer,

@@ -18,7 +18,6 @@ from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 from pymongo.read_preferences import Nearest, Primary, SecondaryPreferred
 
-from campaigns.adapters.in_memory import SequentialIdFactory
 from campaigns.adapters.mongo_repositories import (
     CAMPAIGN_SITE,
     CAMPAIGNS,
@@ -47,6 +46,7 @@ from campaigns.domain.campaign import CampaignDates, CampaignDomain, Status
 from campaigns.domain.errors import DomainAlreadyClaimed, MarketNameTaken, PromoterNameTaken
 from campaigns.domain.market import MarketEventInfo
 from campaigns.domain.promoter import Promoter
+from tests.fakes.in_memory import SequentialIdFactory
 from tests.integration.contracts.builders import (
     HOUR,
     NOW,

@@ -18,12 +18,12 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent, CommandSucceededEvent
 
 from campaigns.adapters import mongo_store
-from campaigns.adapters.in_memory import SequentialIdFactory
 from campaigns.adapters.mongo_repositories import CAMPAIGNS, OUTBOX, OUTBOX_STREAMS, Doc
 from campaigns.adapters.mongo_store import COMMIT_ATTEMPTS, MongoDatabase, MongoOutboxStore, MongoUnitOfWork
 from campaigns.application.errors import DependencyUnavailable, TransactionAborted
 from campaigns.domain.campaign import Campaign
 from campaigns.domain.events import CampaignEventIdsMapped
+from tests.fakes.in_memory import SequentialIdFactory
 from tests.integration.contracts.builders import NOW, campaign, created, doc_id, next_version, stored
 from tests.integration.mongo_faults import TRANSIENT, UNKNOWN_COMMIT, fail_commits
 from tests.streams import EVERY_EVENT

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import msgspec
 
-from campaigns.adapters.in_memory import SequentialIdFactory
 from campaigns.adapters.sqlite_store import SqliteDatabase, SqliteStoreReader, SqliteUnitOfWork
 from campaigns.domain.market import Notification
+from tests.fakes.in_memory import SequentialIdFactory
 from tests.integration.contracts.builders import DAY, HOUR, NOW, doc_id, market
 
 CAMPAIGN = doc_id(100)

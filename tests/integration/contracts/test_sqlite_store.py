@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from campaigns.adapters.in_memory import SequentialIdFactory
 from campaigns.adapters.sqlite_repositories import SqliteCampaignRepository
 from campaigns.adapters.sqlite_store import SqliteDatabase, SqliteOutboxStore, SqliteStoreReader, SqliteUnitOfWork
 from campaigns.application.errors import DependencyUnavailable
 from campaigns.application.ports import CampaignQuery, CampaignSort
 from campaigns.domain.campaign import CampaignDates
 from campaigns.domain.errors import DomainAlreadyClaimed
+from tests.fakes.in_memory import SequentialIdFactory
 from tests.integration.contracts.builders import NOW, add_all, campaign, created, doc_id, rich_campaign, stored
 from tests.streams import EVERY_EVENT
 

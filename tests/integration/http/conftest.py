@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 from litestar.types import ASGIApp
 
 from campaigns.adapters.dev_jwt_keys import DevKeyPair
-from campaigns.adapters.in_memory import FixedClock
+from campaigns.adapters.system_clock import FixedClock
 from campaigns.config import Settings, load_settings
 from campaigns.container import Container, build_container, opened, resolve
 from campaigns.main.app import create_app_from_container

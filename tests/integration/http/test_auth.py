@@ -13,7 +13,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from campaigns.adapters.dev_jwt_keys import DevKeyPair
-from campaigns.adapters.in_memory import FixedClock
+from campaigns.adapters.system_clock import FixedClock
 from campaigns.config import load_settings
 from tests.integration.http.conftest import app_for
 from tests.integration.http.support import (

@@ -28,7 +28,7 @@ from litestar.testing import AsyncTestClient
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from campaigns.adapters.dev_jwt_keys import DevKeyPair
-from campaigns.adapters.in_memory import FixedClock
+from campaigns.adapters.system_clock import FixedClock
 from campaigns.container import Container, build_container, resolve
 from campaigns.domain.permissions import Principal
 from campaigns.entrypoints.http.app import SERVICES, create_app

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
-from campaigns.adapters.in_memory import FixedClock
+from campaigns.adapters.system_clock import FixedClock
 from campaigns.domain.events import MarketUpdated
 from campaigns.domain.market import Market
 from tests.integration.http.conftest import START

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from litestar.testing import TestClient
 
 from campaigns.adapters.dev_jwt_keys import DevKeyPair
-from campaigns.adapters.in_memory import FixedClock
+from campaigns.adapters.system_clock import FixedClock
 from tests.integration.http.conftest import START, app_for, settings_for
 from tests.integration.http.support import Json, Tokens, bearer, iso, valid_campaign_body
 

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from campaigns.adapters.in_memory import FixedClock
+from campaigns.adapters.system_clock import FixedClock
 from tests.integration.http.conftest import START
 from tests.integration.http.support import Api, Client, Json, assert_problem, iso, valid_campaign_body
 

@@ -14,7 +14,7 @@ from typing import Any
 from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
-from campaigns.adapters.in_memory import FixedClock
+from campaigns.adapters.system_clock import FixedClock
 from campaigns.application.ports import StoreReader, UnitOfWorkFactory
 from campaigns.config import Settings
 from campaigns.container import resolve

@@ -20,7 +20,7 @@ from litestar.testing import TestClient
 from litestar.types import ASGIApp
 
 from campaigns.adapters.dev_jwt_keys import DevKeyPair
-from campaigns.adapters.in_memory import FixedClock
+from campaigns.adapters.system_clock import FixedClock
 from campaigns.container import Container
 from campaigns.domain.campaign import CampaignContactRef
 from campaigns.entrypoints.http.bodies import CampaignInput, FaqPlacementInput, TermsInput

@@ -10,7 +10,7 @@ from pathlib import Path
 from litestar.testing import AsyncTestClient
 
 from campaigns.adapters.dev_jwt_keys import DevKeyPair
-from campaigns.adapters.in_memory import FixedClock
+from campaigns.adapters.system_clock import FixedClock
 from campaigns.application.ports import OutboxEntry
 from campaigns.config import load_settings
 from campaigns.container import Container, build_container, resolve

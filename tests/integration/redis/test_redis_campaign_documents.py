@@ -10,13 +10,13 @@ import pytest
 import redis
 from redis.asyncio import Redis as AsyncRedis
 
-from campaigns.adapters.in_memory import InMemoryStore, InMemoryStoreReader
 from campaigns.adapters.redis_campaign_documents import RedisCampaignDocumentsSink
 from campaigns.application.errors import DependencyUnavailable
 from campaigns.application.ports import OutboxEntry
 from campaigns.application.read_models import public_document
 from campaigns.domain.campaign import Campaign, CampaignDomain
 from campaigns.domain.events import CampaignDomainReleased, CampaignUpdated
+from tests.fakes.in_memory import InMemoryStore, InMemoryStoreReader
 from tests.integration.http.support import event_types, valid_campaign_body
 from tests.integration.processes import free_port
 from tests.integration.redis.servers import RedisPair

@@ -11,10 +11,10 @@ import redis
 import structlog
 from redis.asyncio import Redis as AsyncRedis
 
-from campaigns.adapters.in_memory import FixedClock
 from campaigns.adapters.in_process_discovery_cache import InProcessDiscoveryCache
 from campaigns.adapters.redis_connections import RedisHealth
 from campaigns.adapters.redis_discovery_cache import RedisDiscoveryCache
+from campaigns.adapters.system_clock import FixedClock
 from campaigns.application.use_cases._discovery_search import cache_key
 from campaigns.config import load_settings
 from campaigns.container import build_container, opened, resolve

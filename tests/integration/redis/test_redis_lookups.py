@@ -12,8 +12,8 @@ import redis
 import structlog
 from dependency_injector import providers
 
-from campaigns.adapters.in_memory import FixedClock
 from campaigns.adapters.redis_connections import RedisHealth
+from campaigns.adapters.system_clock import FixedClock
 from campaigns.application.read_models import public_document
 from campaigns.container import Container
 from campaigns.domain.campaign import Campaign, CampaignDomain, Status

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from campaigns.adapters.in_memory import InMemoryCampaignCache
 from campaigns.adapters.tiered_campaign_cache import TieredCampaignCache
 from campaigns.application.ports import CampaignChange
 from campaigns.domain.campaign import Campaign, CampaignDomain
+from tests.fakes.in_memory import InMemoryCampaignCache
 
 
 def campaign(name: str) -> Campaign:

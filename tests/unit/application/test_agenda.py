@@ -9,20 +9,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from campaigns.adapters.in_memory import (
-    FixedClock,
-    InMemoryCampaignCache,
-    InMemoryStore,
-    InMemoryStoreReader,
-    InMemoryUnitOfWork,
-    SequentialIdFactory,
-)
+from campaigns.adapters.system_clock import FixedClock
 from campaigns.application.ports import UnitOfWork
 from campaigns.application.use_cases.list_scheduled_transitions import ListScheduledTransitions
 from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
 from campaigns.domain.campaign import Campaign, CampaignDates, CampaignDomain, Status
 from campaigns.domain.errors import InvalidQuery, SupremeUserRequired
 from campaigns.domain.permissions import Principal
+from tests.fakes.in_memory import (
+    InMemoryCampaignCache,
+    InMemoryStore,
+    InMemoryStoreReader,
+    InMemoryUnitOfWork,
+    SequentialIdFactory,
+)
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 SUPREME = Principal(user_id="ops", supreme=True)

@@ -11,19 +11,9 @@ from typing import Any, Self
 import msgspec
 import pytest
 
-from campaigns.adapters.in_memory import (
-    CountingPasswordVerifier,
-    FixedClock,
-    InMemoryCampaignCache,
-    InMemoryOutboxStore,
-    InMemoryStore,
-    InMemoryStoreReader,
-    InMemoryUnitOfWork,
-    RecordingEventSink,
-    SequentialIdFactory,
-)
 from campaigns.adapters.in_process_campaign_cache import InProcessCampaignCache
 from campaigns.adapters.limits_attempt_limiter import LimitsAttemptLimiter
+from campaigns.adapters.system_clock import FixedClock
 from campaigns.application.errors import (
     CampaignNotFound,
     DependencyUnavailable,
@@ -71,6 +61,16 @@ from campaigns.domain.events import (
 )
 from campaigns.domain.market import Market
 from campaigns.domain.permissions import Action, Principal, password_matches, principal_from_claims
+from tests.fakes.in_memory import (
+    CountingPasswordVerifier,
+    InMemoryCampaignCache,
+    InMemoryOutboxStore,
+    InMemoryStore,
+    InMemoryStoreReader,
+    InMemoryUnitOfWork,
+    RecordingEventSink,
+    SequentialIdFactory,
+)
 from tests.streams import EVERY_EVENT
 
 NOW = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.UTC)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from campaigns.adapters.in_memory import InMemoryDiscoveryCache, InMemoryDiscoveryCatalog
 from campaigns.adapters.in_process_discovery_cache import InProcessDiscoveryCache
 from campaigns.adapters.unconfigured_discovery_catalog import UnconfiguredDiscoveryCatalog
 from campaigns.application.errors import DependencyUnavailable, NotFound
@@ -13,6 +12,7 @@ from campaigns.application.ports import ArtistSummary, VenueSummary
 from campaigns.application.use_cases.get_artist import GetArtist
 from campaigns.application.use_cases.get_venue import GetVenue
 from campaigns.application.use_cases.search_artists import SearchArtists
+from tests.fakes.in_memory import InMemoryDiscoveryCache, InMemoryDiscoveryCatalog
 from tests.unit.application.test_discovery_search import FakeMonotonic
 
 NOT_FOUND_TTL = 30.0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from campaigns.adapters.in_memory import InMemoryDiscoveryCache, InMemoryDiscoveryCatalog
 from campaigns.adapters.in_process_discovery_cache import InProcessDiscoveryCache
 from campaigns.adapters.unconfigured_discovery_catalog import UnconfiguredDiscoveryCatalog
 from campaigns.application.errors import DependencyUnavailable
@@ -13,6 +12,7 @@ from campaigns.application.ports import ArtistSummary, DiscoveryPage, VenueSumma
 from campaigns.application.use_cases.search_artists import SearchArtists
 from campaigns.application.use_cases.search_venues import SearchVenues
 from campaigns.domain.errors import InvalidQuery
+from tests.fakes.in_memory import InMemoryDiscoveryCache, InMemoryDiscoveryCatalog
 
 ARTISTS = [
     ArtistSummary(id=f"K{n}", name=f"Taylor Tribute {n}", discovery_id=f"K{n}", image_url=f"https://img.test/{n}.jpg")

@@ -16,14 +16,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from campaigns.adapters.in_memory import (
-    FixedClock,
-    InMemoryCampaignCache,
-    InMemoryStore,
-    InMemoryStoreReader,
-    InMemoryUnitOfWork,
-    SequentialIdFactory,
-)
+from campaigns.adapters.system_clock import FixedClock
 from campaigns.application.ports import UnitOfWork
 from campaigns.application.use_cases.clone_markets import CloneMarkets
 from campaigns.application.use_cases.create_campaign import CreateCampaign
@@ -41,6 +34,13 @@ from campaigns.domain.campaign import Campaign, CampaignContactRef
 from campaigns.domain.events import AnyEvent, CampaignEventIdsMapped
 from campaigns.domain.market import Market
 from campaigns.domain.permissions import Principal
+from tests.fakes.in_memory import (
+    InMemoryCampaignCache,
+    InMemoryStore,
+    InMemoryStoreReader,
+    InMemoryUnitOfWork,
+    SequentialIdFactory,
+)
 
 NOW = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.UTC)
 SUPREME = Principal(user_id="root", supreme=True)

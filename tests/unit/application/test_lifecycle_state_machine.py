@@ -27,14 +27,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from campaigns.adapters.in_memory import (
-    FixedClock,
-    InMemoryCampaignCache,
-    InMemoryOutboxStore,
-    InMemoryStore,
-    InMemoryUnitOfWork,
-    SequentialIdFactory,
-)
+from campaigns.adapters.system_clock import FixedClock
 from campaigns.application.ports import OutboxEntry, UnitOfWork
 from campaigns.application.use_cases.create_campaign import CreateCampaign
 from campaigns.application.use_cases.refresh_lifecycle import AppliedTransition, RefreshLifecycle
@@ -48,6 +41,13 @@ from campaigns.domain.events import (
     CampaignUpdated,
 )
 from campaigns.domain.permissions import Action, Principal
+from tests.fakes.in_memory import (
+    InMemoryCampaignCache,
+    InMemoryOutboxStore,
+    InMemoryStore,
+    InMemoryUnitOfWork,
+    SequentialIdFactory,
+)
 from tests.oracles import ALLOWED_MANUAL_TRANSITIONS, INACTIVITY_GRACE
 from tests.streams import EVERY_EVENT
 

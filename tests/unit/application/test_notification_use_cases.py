@@ -8,15 +8,7 @@ import datetime as dt
 import msgspec
 import pytest
 
-from campaigns.adapters.in_memory import (
-    FixedClock,
-    InMemoryCampaignCache,
-    InMemoryOutboxStore,
-    InMemoryStore,
-    InMemoryStoreReader,
-    InMemoryUnitOfWork,
-    SequentialIdFactory,
-)
+from campaigns.adapters.system_clock import FixedClock
 from campaigns.application.errors import MarketNotFound
 from campaigns.application.ports import UnitOfWork
 from campaigns.application.use_cases.list_event_statuses import ListEventStatuses
@@ -31,6 +23,14 @@ from campaigns.domain.event_status import EventStatus, EventStatusDates
 from campaigns.domain.events import MarketUpdated
 from campaigns.domain.market import Market, MarketEventInfo, Notification
 from campaigns.domain.permissions import Action, Principal
+from tests.fakes.in_memory import (
+    InMemoryCampaignCache,
+    InMemoryOutboxStore,
+    InMemoryStore,
+    InMemoryStoreReader,
+    InMemoryUnitOfWork,
+    SequentialIdFactory,
+)
 from tests.streams import EVERY_EVENT
 
 NOW = dt.datetime(2026, 4, 1, 12, 0, tzinfo=dt.UTC)

@@ -14,16 +14,8 @@ from typing import Any
 
 import pytest
 
-from campaigns.adapters.in_memory import (
-    CountingPasswordVerifier,
-    FixedClock,
-    InMemoryCampaignCache,
-    InMemoryStore,
-    InMemoryStoreReader,
-    InMemoryUnitOfWork,
-    SequentialIdFactory,
-)
 from campaigns.adapters.limits_attempt_limiter import LimitsAttemptLimiter
+from campaigns.adapters.system_clock import FixedClock
 from campaigns.adapters.tiered_campaign_cache import TieredCampaignCache
 from campaigns.application.errors import CampaignNotFound, TooManyAttempts
 from campaigns.application.ports import AttemptLimiter, UnitOfWork
@@ -33,6 +25,14 @@ from campaigns.application.use_cases.update_campaign import UpdateCampaign
 from campaigns.domain.campaign import Campaign
 from campaigns.domain.errors import InvalidCampaignPassword
 from campaigns.domain.permissions import Action, Principal, password_matches
+from tests.fakes.in_memory import (
+    CountingPasswordVerifier,
+    InMemoryCampaignCache,
+    InMemoryStore,
+    InMemoryStoreReader,
+    InMemoryUnitOfWork,
+    SequentialIdFactory,
+)
 
 NOW = dt.datetime(2030, 1, 15, 12, 0, tzinfo=dt.UTC)
 TTL_SECONDS = 2.0

@@ -11,15 +11,7 @@ from typing import Any
 import stamina
 from structlog.testing import capture_logs
 
-from campaigns.adapters.in_memory import (
-    FixedClock,
-    InMemoryCampaignCache,
-    InMemoryOutboxStore,
-    InMemoryStore,
-    InMemoryUnitOfWork,
-    RecordingEventSink,
-    SequentialIdFactory,
-)
+from campaigns.adapters.system_clock import FixedClock
 from campaigns.application.errors import DependencyUnavailable
 from campaigns.application.ports import OutboxEntry, OutboxStats, Rejection
 from campaigns.application.use_cases.purge_outbox import PurgeDeliveredOutbox
@@ -29,6 +21,14 @@ from campaigns.domain.campaign import Status
 from campaigns.domain.events import CampaignCreated
 from campaigns.entrypoints.metrics import Metrics
 from campaigns.entrypoints.scheduler import Scheduler
+from tests.fakes.in_memory import (
+    InMemoryCampaignCache,
+    InMemoryOutboxStore,
+    InMemoryStore,
+    InMemoryUnitOfWork,
+    RecordingEventSink,
+    SequentialIdFactory,
+)
 
 NOW = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
 RETENTION = dt.timedelta(days=7)

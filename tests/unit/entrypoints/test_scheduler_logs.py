@@ -8,20 +8,20 @@ import functools
 
 from structlog.testing import capture_logs
 
-from campaigns.adapters.in_memory import (
-    FixedClock,
-    InMemoryCampaignCache,
-    InMemoryOutboxStore,
-    InMemoryStore,
-    InMemoryUnitOfWork,
-    SequentialIdFactory,
-)
+from campaigns.adapters.system_clock import FixedClock
 from campaigns.application.use_cases.purge_outbox import PurgeDeliveredOutbox
 from campaigns.application.use_cases.refresh_lifecycle import AppliedTransition, RefreshLifecycle, RefreshReport
 from campaigns.application.use_cases.relay_outbox import RelayOutbox
 from campaigns.domain.campaign import Status
 from campaigns.entrypoints.metrics import Metrics
 from campaigns.entrypoints.scheduler import Scheduler
+from tests.fakes.in_memory import (
+    InMemoryCampaignCache,
+    InMemoryOutboxStore,
+    InMemoryStore,
+    InMemoryUnitOfWork,
+    SequentialIdFactory,
+)
 
 NOW = dt.datetime(2030, 1, 1, 12, 0, tzinfo=dt.UTC)
 OPENED = AppliedTransition(

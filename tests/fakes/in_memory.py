@@ -28,7 +28,6 @@ from campaigns.application.ports import (
     CampaignQuery,
     CampaignRepository,
     CampaignSort,
-    Clock,
     ContactRepository,
     DiscoveryCache,
     DiscoveryCatalog,
@@ -528,31 +527,6 @@ class InMemoryOutboxStore(OutboxStore):
 
 def _by_sequence(entry: OutboxEntry) -> int:
     return entry.sequence
-
-
-CLOCK_START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-
-
-def _utc(instant: dt.datetime) -> dt.datetime:
-    if instant.tzinfo is None:
-        raise ValueError("A clock instant must be timezone-aware.")
-    return instant.astimezone(dt.UTC)
-
-
-class FixedClock(Clock):
-    """A clock that moves only when told to."""
-
-    def __init__(self, now: dt.datetime = CLOCK_START) -> None:
-        self._now = _utc(now)
-
-    def now(self) -> dt.datetime:
-        return self._now
-
-    def set(self, instant: dt.datetime) -> None:
-        self._now = _utc(instant)
-
-    def advance(self, delta: dt.timedelta) -> None:
-        self._now += delta
 
 
 class SequentialIdFactory(IdFactory):
