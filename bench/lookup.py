@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 import httpx
 
-from campaigns.adapters.dev_jwt_keys import DevKeyPair
+from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = "benchsite"

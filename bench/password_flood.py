@@ -27,7 +27,7 @@ from pathlib import Path
 
 from lookup import ROOT, free_port, open_campaign, server, wrk
 
-from campaigns.adapters.dev_jwt_keys import DevKeyPair
+from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
 
 SITE = "floodsite"
 PASSWORD = "right-password"  # noqa: S105 - the bench campaign's password

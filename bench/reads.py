@@ -27,11 +27,11 @@ import httpx
 from lookup import baseline_command, free_port, server, wrk
 from store import composed, drop_mongo_database, mongo_run_url
 
-from campaigns.adapters.dev_jwt_keys import DevKeyPair
-from campaigns.container import resolve
+from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
 from campaigns.domain.campaign import Artist, Campaign, CampaignDates, CampaignDomain, Status, StatusChange
 from campaigns.domain.event_mapping import event_mappings
 from campaigns.domain.market import Market, MarketEventInfo
+from campaigns.main.container import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)

@@ -34,10 +34,10 @@ from typing import Any
 import msgspec
 
 from campaigns.application.event_catalogue import encode
-from campaigns.application.ports import EventSink
+from campaigns.application.ports.outbox import EventSink
 from campaigns.config import load_settings
-from campaigns.container import Container, build_container, opened, resolve
 from campaigns.domain.events import CampaignEventIdsMapped
+from campaigns.main.container import Container, build_container, opened, resolve
 
 TARGET = 5_000.0
 BATCH = 500

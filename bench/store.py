@@ -31,9 +31,9 @@ from pymongo import AsyncMongoClient
 from tick import BAR_SECONDS, NOW, parse_sizes, seed, settle, tick, warm_up_sizes
 from tick import Run as TickRun
 
-from campaigns.adapters.system_clock import FixedClock
+from campaigns.adapters.local.clock import FixedClock
 from campaigns.config import load_settings
-from campaigns.container import Container, build_container, opened, resolve
+from campaigns.main.container import Container, build_container, opened, resolve
 
 LOOKUPS = 1_000
 RATIO_TARGET = 1.3

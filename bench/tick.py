@@ -26,13 +26,13 @@ from pathlib import Path
 
 import msgspec
 
-from campaigns.adapters.in_process_campaign_cache import InProcessCampaignCache
-from campaigns.adapters.sqlite_store import SqliteDatabase, sqlite_database
-from campaigns.adapters.system_clock import FixedClock, ObjectIdFactory
-from campaigns.application.ports import UnitOfWorkFactory
+from campaigns.adapters.local.campaign_cache import InProcessCampaignCache
+from campaigns.adapters.local.clock import FixedClock, ObjectIdFactory
+from campaigns.adapters.sqlite.store import SqliteDatabase, sqlite_database
+from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
-from campaigns.container import sqlite_units_of_work
 from campaigns.domain.campaign import Artist, Campaign, CampaignDates, CampaignDomain, Status, StatusChange, Tour
+from campaigns.main.container import sqlite_units_of_work
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 BATCH = 10_000

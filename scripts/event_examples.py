@@ -15,7 +15,7 @@ import datetime as dt
 import msgspec
 
 from campaigns.application.event_catalogue import encode, event_type
-from campaigns.application.ports import OutboxEntry
+from campaigns.application.outbox import OutboxEntry
 from campaigns.domain.campaign import RecordDates, Status
 from campaigns.domain.events import (
     AnyEvent,

@@ -18,41 +18,28 @@ from typing import Any, Self, TypeVar
 
 import msgspec
 
+from campaigns.application.caching import CampaignChange
+from campaigns.application.discovery import ArtistSummary, DiscoveryPage, VenueSummary
 from campaigns.application.errors import ConcurrentUpdate, DependencyUnavailable
 from campaigns.application.event_catalogue import EVENT_TYPES, event_type
-from campaigns.application.ports import (
-    ArtistSummary,
-    CampaignCache,
-    CampaignChange,
-    CampaignPage,
-    CampaignQuery,
+from campaigns.application.outbox import OutboxEntry, OutboxStats, ParkedEntry, Rejection, SinkRoute, purge_bounds
+from campaigns.application.ports.caches import CampaignCache
+from campaigns.application.ports.discovery import DiscoveryCache, DiscoveryCatalog
+from campaigns.application.ports.outbox import EventSink, OutboxStore
+from campaigns.application.ports.security import PasswordVerifier
+from campaigns.application.ports.store import (
     CampaignRepository,
-    CampaignSort,
     ContactRepository,
-    DiscoveryCache,
-    DiscoveryCatalog,
-    DiscoveryPage,
     EventMapRepository,
-    EventSink,
     EventStatusRepository,
-    GuardedUpdate,
-    IdFactory,
     MarketRepository,
     Outbox,
-    OutboxEntry,
-    OutboxStats,
-    OutboxStore,
-    ParkedEntry,
-    PasswordVerifier,
     PromoterRepository,
-    Rejection,
-    SinkRoute,
-    SortDirection,
     StoreReader,
     UnitOfWork,
-    VenueSummary,
-    purge_bounds,
 )
+from campaigns.application.ports.system import IdFactory
+from campaigns.application.queries import CampaignPage, CampaignQuery, CampaignSort, GuardedUpdate, SortDirection
 from campaigns.domain.campaign import Campaign
 from campaigns.domain.contact import Contact
 from campaigns.domain.errors import DomainAlreadyClaimed, MarketNameTaken, PromoterNameTaken

@@ -7,11 +7,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from campaigns.application.ports import OutboxStats, OutboxStore, SinkRoute
+from campaigns.application.outbox import OutboxStats, SinkRoute
+from campaigns.application.ports.outbox import OutboxStore
 from campaigns.config import load_settings
-from campaigns.container import Container, build_container, opened, resolve
 from campaigns.domain.campaign import Status
 from campaigns.domain.events import CampaignCreated
+from campaigns.main.container import Container, build_container, opened, resolve
 from tests.streams import EVERY_EVENT
 
 

@@ -20,10 +20,10 @@ import redis
 
 from campaigns.application.errors import DependencyUnavailable
 from campaigns.application.event_catalogue import encode, event_type
-from campaigns.application.ports import OutboxEntry
+from campaigns.application.outbox import OutboxEntry
 from campaigns.application.read_models import public_document
-from campaigns.container import Container, resolve
 from campaigns.domain.permissions import Principal
+from campaigns.main.container import Container, resolve
 from tests.integration.aws.conftest import create_queue, create_stream, unique
 from tests.integration.aws.moto import MotoServer
 from tests.integration.aws.support import event_id, queue_messages, stream_records

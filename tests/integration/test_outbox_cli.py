@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from campaigns.config import load_settings
-from campaigns.container import Container, build_container, opened, resolve
 from campaigns.domain.permissions import principal_from_claims
 from campaigns.main.cli import cli
+from campaigns.main.container import Container, build_container, opened, resolve
 from tests.integration.http.support import valid_campaign_body
 
 pytestmark = pytest.mark.integration

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from campaigns.application.event_catalogue import event_type
-from campaigns.application.ports import SinkRoute
+from campaigns.application.outbox import SinkRoute
 from tests.integration.aws.conftest import clients_of, composed, create_stream
 from tests.integration.aws.moto import (
     MotoServer,
@@ -40,7 +40,7 @@ from tests.integration.processes import Process, campaigns_environment, started,
 from tests.integration.redis.servers import RedisPair, redis_pair
 
 if TYPE_CHECKING:
-    from campaigns.container import Container
+    from campaigns.main.container import Container
 
 pytestmark = pytest.mark.integration
 

@@ -13,7 +13,7 @@ from typing import Any, get_args
 
 import msgspec
 
-from campaigns.application.ports import OutboxEntry
+from campaigns.application.outbox import OutboxEntry
 from campaigns.application.read_models import MarketView, market_view
 from campaigns.domain.campaign import Instant, Status
 from campaigns.domain.events import (

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess, values
 
-from campaigns.application.ports import OutboxStats
+from campaigns.application.outbox import OutboxStats
 from campaigns.application.use_cases.refresh_lifecycle import RefreshReport
 
 MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"

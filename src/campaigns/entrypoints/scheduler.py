@@ -12,7 +12,8 @@ import stamina
 import structlog
 
 from campaigns.application.errors import DependencyUnavailable
-from campaigns.application.ports import Clock, EventSink, OutboxStore
+from campaigns.application.ports.outbox import EventSink, OutboxStore
+from campaigns.application.ports.system import Clock
 from campaigns.application.use_cases.purge_outbox import PurgeDeliveredOutbox
 from campaigns.application.use_cases.refresh_lifecycle import AppliedTransition, RefreshLifecycle, RefreshReport
 from campaigns.application.use_cases.relay_outbox import RelayOutbox

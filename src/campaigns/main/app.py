@@ -11,9 +11,9 @@ from typing import Any
 from litestar import Litestar
 from litestar.types import ASGIApp
 
-from campaigns.container import Container, resolve
 from campaigns.entrypoints.http.app import SERVICES, create_app
 from campaigns.entrypoints.scheduler import Scheduler
+from campaigns.main.container import Container, resolve
 
 
 def create_app_from_container(container: Container, *, run_scheduler: bool = False) -> ASGIApp:

@@ -16,17 +16,17 @@ import msgspec
 import structlog
 import typer
 
-from campaigns.adapters.dev_jwt_keys import DevKeyPair
+from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
 from campaigns.application.errors import DependencyUnavailable, NotFound
-from campaigns.application.ports import ParkedEntry
+from campaigns.application.outbox import ParkedEntry
 from campaigns.application.use_cases.list_scheduled_transitions import Agenda
 from campaigns.application.use_cases.refresh_lifecycle import RefreshReport
 from campaigns.config import ConfigurationError, Settings, load_settings
-from campaigns.container import Container, build_container, opened, resolve
 from campaigns.domain.errors import InvalidQuery
 from campaigns.domain.permissions import Action, Principal
 from campaigns.entrypoints.logging import configure_logging
 from campaigns.main import server
+from campaigns.main.container import Container, build_container, opened, resolve
 from campaigns.main.startup import (
     NotReady,
     check_jwt_key,

@@ -19,10 +19,10 @@ from granian.server import MPServer
 from litestar.types import ASGIApp
 
 from campaigns.config import Settings
-from campaigns.container import build_container
 from campaigns.entrypoints.logging import configure_logging
 from campaigns.entrypoints.metrics import forget_process, share_across_processes
 from campaigns.main.app import create_app_from_container
+from campaigns.main.container import build_container
 
 SHUTDOWN_GRACE_SECONDS = 30
 """After SIGTERM, how long a worker may take to finish its in-flight requests (and the scheduler its tick)."""

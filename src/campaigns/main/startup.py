@@ -10,11 +10,11 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from campaigns.adapters.dev_jwt_keys import DevKeyPair, read_public_key
-from campaigns.adapters.mongo_replica_set import replica_set_mismatch
+from campaigns.adapters.local.dev_jwt_keys import DevKeyPair, read_public_key
+from campaigns.adapters.mongo.replica_set import replica_set_mismatch
 from campaigns.application.errors import DependencyUnavailable
 from campaigns.config import PREFIX, Settings
-from campaigns.container import StoreDatabase
+from campaigns.main.container import StoreDatabase
 
 SHOWN_MISSING = 5
 """How many missing index names the start-up line shows."""

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from campaigns.adapters.aws_clients import AwsConnection, AwsSession, kinesis_client, sqs_client
+from campaigns.adapters.aws.clients import AwsConnection, AwsSession, kinesis_client, sqs_client
 from campaigns.config import load_settings
-from campaigns.container import Container, build_container, opened, resolve
+from campaigns.main.container import Container, build_container, opened, resolve
 from tests.integration.aws.moto import (
     MotoServer,
     aws_credentials,  # noqa: F401 - the autouse fixture, for this package

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from campaigns.adapters.aws_delivery import RetryPolicy
-from campaigns.application.ports import OutboxEntry
+from campaigns.adapters.aws.delivery import RetryPolicy
+from campaigns.application.outbox import OutboxEntry
 from campaigns.domain.campaign import Status
 from campaigns.domain.events import (
     AnyEvent,

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from campaigns.application.event_catalogue import encode, event_type
-from campaigns.container import resolve
+from campaigns.main.container import resolve
 from tests.integration.aws.conftest import composed, create_queue, create_stream
 from tests.integration.aws.moto import MotoServer
 from tests.integration.aws.support import (

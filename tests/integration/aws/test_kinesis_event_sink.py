@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from campaigns.adapters.kinesis_event_sink import MAX_RECORD_BYTES, KinesisEventSink
+from campaigns.adapters.aws.kinesis_event_sink import MAX_RECORD_BYTES, KinesisEventSink
 from campaigns.application.errors import DependencyUnavailable
 from campaigns.application.event_catalogue import CAMPAIGN_TYPES, encode, event_type
 from tests.integration.aws.support import (
@@ -28,7 +28,7 @@ from tests.integration.aws.support import (
 if TYPE_CHECKING:
     from types_aiobotocore_kinesis.client import KinesisClient
 
-    from campaigns.application.ports import OutboxEntry
+    from campaigns.application.outbox import OutboxEntry
 
 THROTTLED = {"ErrorCode": "ProvisionedThroughputExceededException", "ErrorMessage": "Rate exceeded for shard"}
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from campaigns.adapters.kinesis_event_sink import KinesisEventSink
-from campaigns.adapters.sqs_event_sink import DATA_PIPELINE_ROUTE, SqsEventSink
+from campaigns.adapters.aws.kinesis_event_sink import KinesisEventSink
+from campaigns.adapters.aws.sqs_event_sink import DATA_PIPELINE_ROUTE, SqsEventSink
 from campaigns.application.errors import DependencyUnavailable
 from campaigns.application.event_catalogue import encode
 from tests.integration.aws.conftest import clients_of, create_queue, create_stream, unique

@@ -11,8 +11,8 @@ import pytest
 
 from campaigns.application.errors import DependencyUnavailable
 from campaigns.application.event_catalogue import event_type
-from campaigns.container import Container, resolve
 from campaigns.domain.events import CampaignEventIdsMapped
+from campaigns.main.container import Container, resolve
 from tests.integration.aws.conftest import composed, create_queue, create_stream, unique
 from tests.integration.aws.moto import MotoServer
 from tests.integration.aws.support import (
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from types_aiobotocore_kinesis.client import KinesisClient
     from types_aiobotocore_sqs.client import SQSClient
 
-    from campaigns.application.ports import EventSink
+    from campaigns.application.ports.outbox import EventSink
     from campaigns.application.use_cases.relay_outbox import RelayOutbox
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from campaigns.adapters.sqs_event_sink import (
+from campaigns.adapters.aws.sqs_event_sink import (
     DATA_PIPELINE_ROUTE,
     MAX_MESSAGE_BYTES,
     REFRESH_SELECTIONS_ROUTE,
@@ -14,7 +14,7 @@ from campaigns.adapters.sqs_event_sink import (
 )
 from campaigns.application.errors import DependencyUnavailable
 from campaigns.application.event_catalogue import MARKET_DOCUMENT_TYPES, PRESALE_TYPES, encode, event_type
-from campaigns.application.ports import SinkRoute
+from campaigns.application.outbox import SinkRoute
 from tests.integration.aws.conftest import create_queue
 from tests.integration.aws.support import (
     FAST_RETRY,
@@ -32,7 +32,7 @@ from tests.integration.aws.support import (
 if TYPE_CHECKING:
     from types_aiobotocore_sqs.client import SQSClient
 
-    from campaigns.application.ports import OutboxEntry
+    from campaigns.application.outbox import OutboxEntry
 
 
 def sink(sqs: SQSClient, queue_url: str, route: SinkRoute = DATA_PIPELINE_ROUTE) -> SqsEventSink:

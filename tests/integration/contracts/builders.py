@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 
-from campaigns.application.ports import UnitOfWorkFactory
+from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.domain.campaign import (
     Artist,
     Campaign,

@@ -18,15 +18,16 @@ from pathlib import Path
 
 import pytest
 
-from campaigns.adapters.mongo_store import (
+from campaigns.adapters.mongo.store import (
     MongoDatabase,
     MongoOutboxStore,
     MongoStoreReader,
     MongoUnitOfWork,
     mongo_client,
 )
-from campaigns.adapters.sqlite_store import SqliteOutboxStore, SqliteStoreReader, SqliteUnitOfWork, sqlite_database
-from campaigns.application.ports import OutboxStore, StoreReader, UnitOfWorkFactory
+from campaigns.adapters.sqlite.store import SqliteOutboxStore, SqliteStoreReader, SqliteUnitOfWork, sqlite_database
+from campaigns.application.ports.outbox import OutboxStore
+from campaigns.application.ports.store import StoreReader, UnitOfWorkFactory
 from tests.fakes.in_memory import (
     InMemoryOutboxStore,
     InMemoryStore,

@@ -8,8 +8,9 @@ from types import TracebackType
 
 import pytest
 
-from campaigns.adapters.system_clock import FixedClock
-from campaigns.application.ports import GuardedUpdate, StoreReader, UnitOfWork, UnitOfWorkFactory
+from campaigns.adapters.local.clock import FixedClock
+from campaigns.application.ports.store import StoreReader, UnitOfWork, UnitOfWorkFactory
+from campaigns.application.queries import GuardedUpdate
 from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
 from campaigns.domain.campaign import CampaignDates, CampaignDomain, Status
 from campaigns.domain.errors import DomainAlreadyClaimed

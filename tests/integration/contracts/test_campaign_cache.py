@@ -13,11 +13,12 @@ import msgspec
 import pytest
 from redis.asyncio import Redis as AsyncRedis
 
-from campaigns.adapters.in_process_campaign_cache import InProcessCampaignCache
-from campaigns.adapters.redis_campaign_documents import RedisCampaignDocuments, domain_key
-from campaigns.adapters.redis_connections import RedisHealth
-from campaigns.adapters.tiered_campaign_cache import TieredCampaignCache
-from campaigns.application.ports import CampaignCache, CampaignChange
+from campaigns.adapters.local.campaign_cache import InProcessCampaignCache
+from campaigns.adapters.local.tiered_campaign_cache import TieredCampaignCache
+from campaigns.adapters.redis.campaign_documents import RedisCampaignDocuments, domain_key
+from campaigns.adapters.redis.connections import RedisHealth
+from campaigns.application.caching import CampaignChange
+from campaigns.application.ports.caches import CampaignCache
 from campaigns.application.read_models import public_document
 from campaigns.domain.campaign import Campaign
 from tests.fakes.in_memory import InMemoryCampaignCache

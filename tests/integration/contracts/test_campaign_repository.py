@@ -10,7 +10,8 @@ import pytest
 from msgspec import UNSET
 
 from campaigns.application.errors import ConcurrentUpdate
-from campaigns.application.ports import CampaignQuery, CampaignSort, SortDirection, UnitOfWorkFactory
+from campaigns.application.ports.store import UnitOfWorkFactory
+from campaigns.application.queries import CampaignQuery, CampaignSort, SortDirection
 from campaigns.domain.campaign import Artist, CampaignDates, CampaignDomain, CampaignType, SchemaInfo, Status
 from campaigns.domain.errors import DomainAlreadyClaimed
 from campaigns.domain.lifecycle import INACTIVITY_GRACE

@@ -13,10 +13,10 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 from redis.asyncio import Redis as AsyncRedis
 
-from campaigns.adapters.in_process_discovery_cache import InProcessDiscoveryCache
-from campaigns.adapters.redis_connections import RedisHealth
-from campaigns.adapters.redis_discovery_cache import RedisDiscoveryCache
-from campaigns.application.ports import DiscoveryCache
+from campaigns.adapters.local.discovery_cache import InProcessDiscoveryCache
+from campaigns.adapters.redis.connections import RedisHealth
+from campaigns.adapters.redis.discovery_cache import RedisDiscoveryCache
+from campaigns.application.ports.discovery import DiscoveryCache
 from tests.fakes.in_memory import InMemoryDiscoveryCache
 
 CacheOf = Callable[[float], DiscoveryCache]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from campaigns.application.ports import StoreReader, UnitOfWorkFactory
+from campaigns.application.ports.store import StoreReader, UnitOfWorkFactory
 from campaigns.domain.campaign import CampaignDates, Status
 from campaigns.domain.event_mapping import EventMapping, event_mappings
 from tests.integration.contracts.builders import DAY, HOUR, NOW, add_all, campaign, doc_id, market

@@ -22,17 +22,19 @@ import pytest
 import structlog
 from redis.asyncio import Redis as AsyncRedis
 
-from campaigns.adapters.fastly_cdn_purger import FastlyCdnPurger, fastly_http_client
-from campaigns.adapters.json_lines_event_sink import JsonLinesEventSink
-from campaigns.adapters.kinesis_event_sink import KinesisEventSink
-from campaigns.adapters.logging_cdn_purger import LoggingCdnPurger
-from campaigns.adapters.redis_campaign_documents import RedisCampaignDocumentsSink, domain_key, id_key
-from campaigns.adapters.sqlite_store import SqliteStoreReader, SqliteUnitOfWork, sqlite_database
-from campaigns.adapters.sqs_event_sink import DATA_PIPELINE_ROUTE, SqsEventSink
+from campaigns.adapters.aws.kinesis_event_sink import KinesisEventSink
+from campaigns.adapters.aws.sqs_event_sink import DATA_PIPELINE_ROUTE, SqsEventSink
+from campaigns.adapters.fastly.cdn_purger import FastlyCdnPurger, fastly_http_client
+from campaigns.adapters.local.json_lines_event_sink import JsonLinesEventSink
+from campaigns.adapters.local.logging_cdn_purger import LoggingCdnPurger
+from campaigns.adapters.redis.campaign_documents import RedisCampaignDocumentsSink, domain_key, id_key
+from campaigns.adapters.sqlite.store import SqliteStoreReader, SqliteUnitOfWork, sqlite_database
 from campaigns.application.cdn import batch_purge_keys
 from campaigns.application.errors import DependencyUnavailable
 from campaigns.application.event_catalogue import EVENT_TYPES, event_type
-from campaigns.application.ports import EventSink, OutboxEntry, StoreReader
+from campaigns.application.outbox import OutboxEntry
+from campaigns.application.ports.outbox import EventSink
+from campaigns.application.ports.store import StoreReader
 from campaigns.application.read_models import public_document
 from campaigns.domain.campaign import Campaign, CampaignDomain
 from campaigns.domain.events import MarketUpdated

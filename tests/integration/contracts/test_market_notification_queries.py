@@ -6,7 +6,7 @@ import datetime as dt
 
 import msgspec
 
-from campaigns.application.ports import StoreReader, UnitOfWorkFactory
+from campaigns.application.ports.store import StoreReader, UnitOfWorkFactory
 from campaigns.domain.market import Market, MarketEventInfo, Notification
 from tests.integration.contracts.builders import DAY, HOUR, NOW, doc_id, market
 

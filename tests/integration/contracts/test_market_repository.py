@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from campaigns.application.ports import UnitOfWorkFactory
+from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.domain.errors import MarketNameTaken
 from campaigns.domain.market import GeoPoint, MarketEventInfo, Notification, Venue
 from tests.integration.contracts.builders import NOW, doc_id, market

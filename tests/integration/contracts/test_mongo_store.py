@@ -18,7 +18,7 @@ from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 from pymongo.read_preferences import Nearest, Primary, SecondaryPreferred
 
-from campaigns.adapters.mongo_repositories import (
+from campaigns.adapters.mongo.repositories import (
     CAMPAIGN_SITE,
     CAMPAIGNS,
     COUNTERS,
@@ -33,7 +33,7 @@ from campaigns.adapters.mongo_repositories import (
     UniqueKey,
     unique_key_errors,
 )
-from campaigns.adapters.mongo_store import (
+from campaigns.adapters.mongo.store import (
     MongoDatabase,
     MongoOutboxStore,
     MongoStoreReader,
@@ -41,7 +41,7 @@ from campaigns.adapters.mongo_store import (
     mongo_client,
 )
 from campaigns.application.errors import ConcurrentUpdate, DependencyUnavailable
-from campaigns.application.ports import UnitOfWorkFactory
+from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.domain.campaign import CampaignDates, CampaignDomain, Status
 from campaigns.domain.errors import DomainAlreadyClaimed, MarketNameTaken, PromoterNameTaken
 from campaigns.domain.market import MarketEventInfo

@@ -17,9 +17,9 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent, CommandSucceededEvent
 
-from campaigns.adapters import mongo_store
-from campaigns.adapters.mongo_repositories import CAMPAIGNS, OUTBOX, OUTBOX_STREAMS, Doc
-from campaigns.adapters.mongo_store import COMMIT_ATTEMPTS, MongoDatabase, MongoOutboxStore, MongoUnitOfWork
+from campaigns.adapters.mongo import store as mongo_store
+from campaigns.adapters.mongo.repositories import CAMPAIGNS, OUTBOX, OUTBOX_STREAMS, Doc
+from campaigns.adapters.mongo.store import COMMIT_ATTEMPTS, MongoDatabase, MongoOutboxStore, MongoUnitOfWork
 from campaigns.application.errors import DependencyUnavailable, TransactionAborted
 from campaigns.domain.campaign import Campaign
 from campaigns.domain.events import CampaignEventIdsMapped

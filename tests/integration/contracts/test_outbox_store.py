@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from campaigns.application.ports import OutboxEntry, OutboxStats, OutboxStore, SinkRoute, UnitOfWorkFactory
+from campaigns.application.outbox import OutboxEntry, OutboxStats, SinkRoute
+from campaigns.application.ports.outbox import OutboxStore
+from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.domain.campaign import Status
 from campaigns.domain.events import AnyEvent, CampaignCreated, PromoterCreated
 from tests.integration.contracts.builders import HOUR, NOW, doc_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from campaigns.application.ports import StoreReader, UnitOfWorkFactory
+from campaigns.application.ports.store import StoreReader, UnitOfWorkFactory
 from campaigns.domain.contact import Contact
 from campaigns.domain.errors import PromoterNameTaken
 from campaigns.domain.event_status import EventStatus, EventStatusDates

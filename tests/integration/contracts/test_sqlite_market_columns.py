@@ -7,7 +7,7 @@ from pathlib import Path
 
 import msgspec
 
-from campaigns.adapters.sqlite_store import SqliteDatabase, SqliteStoreReader, SqliteUnitOfWork
+from campaigns.adapters.sqlite.store import SqliteDatabase, SqliteStoreReader, SqliteUnitOfWork
 from campaigns.domain.market import Notification
 from tests.fakes.in_memory import SequentialIdFactory
 from tests.integration.contracts.builders import DAY, HOUR, NOW, doc_id, market

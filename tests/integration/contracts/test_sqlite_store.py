@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from campaigns.adapters.sqlite_repositories import SqliteCampaignRepository
-from campaigns.adapters.sqlite_store import SqliteDatabase, SqliteOutboxStore, SqliteStoreReader, SqliteUnitOfWork
+from campaigns.adapters.sqlite.repositories import SqliteCampaignRepository
+from campaigns.adapters.sqlite.store import SqliteDatabase, SqliteOutboxStore, SqliteStoreReader, SqliteUnitOfWork
 from campaigns.application.errors import DependencyUnavailable
-from campaigns.application.ports import CampaignQuery, CampaignSort
+from campaigns.application.queries import CampaignQuery, CampaignSort
 from campaigns.domain.campaign import CampaignDates
 from campaigns.domain.errors import DomainAlreadyClaimed
 from tests.fakes.in_memory import SequentialIdFactory

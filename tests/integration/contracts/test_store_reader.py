@@ -6,7 +6,8 @@ import sqlite3
 
 import pytest
 
-from campaigns.application.ports import CampaignQuery, StoreReader, UnitOfWorkFactory
+from campaigns.application.ports.store import StoreReader, UnitOfWorkFactory
+from campaigns.application.queries import CampaignQuery
 from tests.integration.contracts.builders import add_all, campaign, doc_id, market
 
 

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from campaigns.application.ports import OutboxStore, UnitOfWorkFactory
+from campaigns.application.ports.outbox import OutboxStore
+from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.domain.errors import DomainAlreadyClaimed
 from tests.integration.contracts.builders import add_all, campaign, created, doc_id, stored
 from tests.streams import EVERY_EVENT

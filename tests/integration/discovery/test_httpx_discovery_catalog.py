@@ -12,14 +12,14 @@ import httpx
 import pytest
 from stamina.instrumentation import get_on_retry_hooks, set_on_retry_hooks
 
-from campaigns.adapters.httpx_discovery_catalog import (
+from campaigns.adapters.discovery.httpx_catalog import (
     HttpxDiscoveryCatalog,
     RetryPolicy,
     discovery_http_client,
     retry_after_seconds,
 )
+from campaigns.application.discovery import ArtistSummary, DiscoveryPage, VenueSummary
 from campaigns.application.errors import DependencyFailed, DependencyUnavailable
-from campaigns.application.ports import ArtistSummary, DiscoveryPage, VenueSummary
 from tests.integration.discovery.stub import (
     ATTRACTIONS,
     BAD_KEY_FAULT,

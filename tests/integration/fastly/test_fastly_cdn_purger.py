@@ -9,10 +9,10 @@ import httpx
 import pytest
 import structlog
 
-from campaigns.adapters.fastly_cdn_purger import MAX_KEYS_PER_PURGE, FastlyCdnPurger, fastly_http_client
-from campaigns.adapters.logging_cdn_purger import LoggingCdnPurger
+from campaigns.adapters.fastly.cdn_purger import MAX_KEYS_PER_PURGE, FastlyCdnPurger, fastly_http_client
+from campaigns.adapters.local.logging_cdn_purger import LoggingCdnPurger
 from campaigns.application.errors import DependencyUnavailable
-from campaigns.application.ports import OutboxEntry
+from campaigns.application.outbox import OutboxEntry
 from campaigns.domain.campaign import Status
 from campaigns.domain.events import (
     AnyEvent,

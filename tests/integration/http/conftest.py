@@ -10,11 +10,11 @@ import pytest
 from litestar.testing import AsyncTestClient
 from litestar.types import ASGIApp
 
-from campaigns.adapters.dev_jwt_keys import DevKeyPair
-from campaigns.adapters.system_clock import FixedClock
+from campaigns.adapters.local.clock import FixedClock
+from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
 from campaigns.config import Settings, load_settings
-from campaigns.container import Container, build_container, opened, resolve
 from campaigns.main.app import create_app_from_container
+from campaigns.main.container import Container, build_container, opened, resolve
 from tests.integration.http.support import Api, Client, Json, Tokens, bearer
 from tests.integration.http.support import valid_campaign_body as build_valid_campaign_body
 

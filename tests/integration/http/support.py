@@ -19,11 +19,12 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from litestar.testing import AsyncTestClient, TestClient
 from litestar.types import ASGIApp
 
-from campaigns.adapters.dev_jwt_keys import DevKeyPair
-from campaigns.adapters.json_lines_event_sink import JsonLinesEventSink
-from campaigns.application.ports import OutboxEntry, OutboxStore
+from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
+from campaigns.adapters.local.json_lines_event_sink import JsonLinesEventSink
+from campaigns.application.outbox import OutboxEntry
+from campaigns.application.ports.outbox import OutboxStore
 from campaigns.application.use_cases.relay_outbox import RelayOutbox
-from campaigns.container import Container
+from campaigns.main.container import Container
 
 PROBLEM_TYPE = "application/problem+json"
 CORRELATION_HEADER = "x-titan-correlation-id"

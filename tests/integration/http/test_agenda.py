@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from campaigns.adapters.system_clock import FixedClock
+from campaigns.adapters.local.clock import FixedClock
 from campaigns.domain.lifecycle import INACTIVITY_GRACE
 from tests.integration.http.conftest import START
 from tests.integration.http.support import Api, Client, Json, Tokens, assert_problem, bearer, iso, valid_campaign_body

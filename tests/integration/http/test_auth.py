@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from litestar.testing import AsyncTestClient
 
-from campaigns.adapters.dev_jwt_keys import DevKeyPair
-from campaigns.adapters.system_clock import FixedClock
+from campaigns.adapters.local.clock import FixedClock
+from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
 from campaigns.config import load_settings
 from tests.integration.http.conftest import app_for
 from tests.integration.http.support import (

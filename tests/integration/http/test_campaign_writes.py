@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from campaigns.adapters.system_clock import FixedClock
+from campaigns.adapters.local.clock import FixedClock
 from tests.integration.http.conftest import START
 from tests.integration.http.support import (
     FAQ_ID,

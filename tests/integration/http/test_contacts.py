@@ -15,9 +15,9 @@ import httpx
 import pytest
 from bson import ObjectId
 
-from campaigns.adapters.mongo_store import MongoDatabase
-from campaigns.adapters.sqlite_store import SqliteDatabase
-from campaigns.container import resolve
+from campaigns.adapters.mongo.store import MongoDatabase
+from campaigns.adapters.sqlite.store import SqliteDatabase
+from campaigns.main.container import resolve
 from tests.integration.http.support import (
     Api,
     Client,

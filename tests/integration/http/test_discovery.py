@@ -9,7 +9,7 @@ import pytest
 import stamina
 from litestar.testing import AsyncTestClient
 
-from campaigns.adapters.system_clock import FixedClock
+from campaigns.adapters.local.clock import FixedClock
 from campaigns.config import Settings, load_settings
 from tests.integration.discovery.stub import (
     ATTRACTIONS,

@@ -27,14 +27,14 @@ from hypothesis import strategies as st
 from litestar.testing import AsyncTestClient
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from campaigns.adapters.dev_jwt_keys import DevKeyPair
-from campaigns.adapters.system_clock import FixedClock
-from campaigns.container import Container, build_container, resolve
+from campaigns.adapters.local.clock import FixedClock
+from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
 from campaigns.domain.permissions import Principal
 from campaigns.entrypoints.http.app import SERVICES, create_app
 from campaigns.entrypoints.http.fast_lane import Answer as LaneAnswer
 from campaigns.entrypoints.http.fast_lane import FastLane
 from campaigns.main.app import create_app_from_container
+from campaigns.main.container import Container, build_container, resolve
 from tests.integration.http.conftest import START, settings_for
 from tests.integration.http.support import (
     CORRELATION_HEADER,

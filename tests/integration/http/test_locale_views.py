@@ -12,9 +12,9 @@ from typing import Any, cast
 import msgspec
 import pytest
 
-from campaigns.application.ports import UnitOfWorkFactory
-from campaigns.container import Container
+from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.domain.campaign import Campaign
+from campaigns.main.container import Container
 from tests.integration.http.support import FAQ_ID, Api, Client, Json, assert_problem, bearer, valid_campaign_body
 
 pytestmark = pytest.mark.integration

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from campaigns.adapters.system_clock import FixedClock
+from campaigns.adapters.local.clock import FixedClock
 from campaigns.domain.events import CampaignEventIdsMapped, MarketCreated, MarketDeleted, MarketPresaleChanged
 from tests.integration.http.conftest import START
 from tests.integration.http.support import (

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
-from campaigns.adapters.system_clock import FixedClock
+from campaigns.adapters.local.clock import FixedClock
 from campaigns.domain.events import MarketUpdated
 from campaigns.domain.market import Market
 from tests.integration.http.conftest import START

@@ -18,8 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from litestar.testing import TestClient
 
-from campaigns.adapters.dev_jwt_keys import DevKeyPair
-from campaigns.adapters.system_clock import FixedClock
+from campaigns.adapters.local.clock import FixedClock
+from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
 from tests.integration.http.conftest import START, app_for, settings_for
 from tests.integration.http.support import Json, Tokens, bearer, iso, valid_campaign_body
 

@@ -14,12 +14,12 @@ from typing import Any
 from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
-from campaigns.adapters.system_clock import FixedClock
-from campaigns.application.ports import StoreReader, UnitOfWorkFactory
+from campaigns.adapters.local.clock import FixedClock
+from campaigns.application.ports.store import StoreReader, UnitOfWorkFactory
 from campaigns.config import Settings
-from campaigns.container import resolve
 from campaigns.domain.campaign import CampaignDates, Status
 from campaigns.domain.event_mapping import event_mappings
+from campaigns.main.container import resolve
 from tests.integration.contracts.builders import campaign, doc_id, market
 from tests.integration.http.conftest import app_for
 

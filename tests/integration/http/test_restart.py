@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from litestar.testing import AsyncTestClient
 
-from campaigns.adapters.system_clock import FixedClock
+from campaigns.adapters.local.clock import FixedClock
 from campaigns.config import Settings
 from tests.integration.http.conftest import START, app_for, settings_for
 from tests.integration.http.support import Api, Tokens, event_types, relay_outbox, valid_campaign_body

@@ -19,15 +19,15 @@ import pytest
 from litestar.testing import TestClient
 from litestar.types import ASGIApp
 
-from campaigns.adapters.dev_jwt_keys import DevKeyPair
-from campaigns.adapters.system_clock import FixedClock
-from campaigns.container import Container
+from campaigns.adapters.local.clock import FixedClock
+from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
 from campaigns.domain.campaign import CampaignContactRef
 from campaigns.entrypoints.http.bodies import CampaignInput, FaqPlacementInput, TermsInput
 from campaigns.entrypoints.http.controllers.events import EventStatusInput
 from campaigns.entrypoints.http.controllers.markets import CloneMarketsInput, MarketInput
 from campaigns.entrypoints.http.controllers.notifications import MarkNotifiedInput, ScheduleNotificationInput
 from campaigns.entrypoints.http.controllers.promoters import PromoterInput
+from campaigns.main.container import Container
 from tests.integration.http.conftest import START, app_for, indexed_mongo_url, settings_for
 from tests.integration.http.support import (
     FAQ_ID,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from campaigns.adapters.system_clock import FixedClock
+from campaigns.adapters.local.clock import FixedClock
 from tests.integration.redis.servers import RedisPair, redis_pair
 from tests.integration.redis.service import START, Service, service
 

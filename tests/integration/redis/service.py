@@ -9,12 +9,12 @@ from pathlib import Path
 
 from litestar.testing import AsyncTestClient
 
-from campaigns.adapters.dev_jwt_keys import DevKeyPair
-from campaigns.adapters.system_clock import FixedClock
-from campaigns.application.ports import OutboxEntry
+from campaigns.adapters.local.clock import FixedClock
+from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
+from campaigns.application.outbox import OutboxEntry
 from campaigns.config import load_settings
-from campaigns.container import Container, build_container, resolve
 from campaigns.main.app import create_app_from_container
+from campaigns.main.container import Container, build_container, resolve
 from tests.integration.http.support import Api, Client, Tokens
 
 START = dt.datetime(2030, 1, 15, 12, tzinfo=dt.UTC)

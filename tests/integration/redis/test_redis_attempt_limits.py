@@ -16,9 +16,9 @@ import structlog
 import time_machine
 from redis.asyncio import Redis as AsyncRedis
 
-from campaigns.adapters.limits_attempt_limiter import LimitsAttemptLimiter
-from campaigns.adapters.redis_connections import RedisHealth
-from campaigns.adapters.system_clock import FixedClock
+from campaigns.adapters.local.clock import FixedClock
+from campaigns.adapters.redis.attempt_limiter import LimitsAttemptLimiter
+from campaigns.adapters.redis.connections import RedisHealth
 from tests.integration.http.support import bearer, valid_campaign_body
 from tests.integration.redis.servers import RedisPair, RedisServer, redis_server
 from tests.integration.redis.service import START, Service, service

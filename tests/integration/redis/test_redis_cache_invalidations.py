@@ -12,11 +12,11 @@ import pytest
 import structlog
 from redis.asyncio import Redis
 
-from campaigns.adapters.in_process_campaign_cache import InProcessCampaignCache
-from campaigns.adapters.redis_cache_invalidations import CHANNEL, CacheInvalidationListener, invalidation_message
-from campaigns.adapters.redis_campaign_documents import RedisCampaignDocuments
-from campaigns.adapters.redis_connections import REDIS_ERRORS, RedisHealth
-from campaigns.application.ports import CampaignChange
+from campaigns.adapters.local.campaign_cache import InProcessCampaignCache
+from campaigns.adapters.redis.cache_invalidations import CHANNEL, CacheInvalidationListener, invalidation_message
+from campaigns.adapters.redis.campaign_documents import RedisCampaignDocuments
+from campaigns.adapters.redis.connections import REDIS_ERRORS, RedisHealth
+from campaigns.application.caching import CampaignChange
 from campaigns.domain.campaign import Campaign, CampaignDomain, Status
 from tests.integration.redis.servers import RedisPair, RedisServer, redis_server
 
@@ -34,7 +34,7 @@ def campaign(version: int, site: str = "fresh") -> Campaign:
 
 
 def client(url: str) -> Redis:
-    """Timeouts as the service's own clients have them (adapters/redis_connections.py)."""
+    """Timeouts as the service's own clients have them (adapters/redis/connections.py)."""
     return Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=1.0)
 
 

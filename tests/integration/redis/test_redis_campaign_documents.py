@@ -10,9 +10,9 @@ import pytest
 import redis
 from redis.asyncio import Redis as AsyncRedis
 
-from campaigns.adapters.redis_campaign_documents import RedisCampaignDocumentsSink
+from campaigns.adapters.redis.campaign_documents import RedisCampaignDocumentsSink
 from campaigns.application.errors import DependencyUnavailable
-from campaigns.application.ports import OutboxEntry
+from campaigns.application.outbox import OutboxEntry
 from campaigns.application.read_models import public_document
 from campaigns.domain.campaign import Campaign, CampaignDomain
 from campaigns.domain.events import CampaignDomainReleased, CampaignUpdated

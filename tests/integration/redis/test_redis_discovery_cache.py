@@ -11,13 +11,13 @@ import redis
 import structlog
 from redis.asyncio import Redis as AsyncRedis
 
-from campaigns.adapters.in_process_discovery_cache import InProcessDiscoveryCache
-from campaigns.adapters.redis_connections import RedisHealth
-from campaigns.adapters.redis_discovery_cache import RedisDiscoveryCache
-from campaigns.adapters.system_clock import FixedClock
+from campaigns.adapters.local.clock import FixedClock
+from campaigns.adapters.local.discovery_cache import InProcessDiscoveryCache
+from campaigns.adapters.redis.connections import RedisHealth
+from campaigns.adapters.redis.discovery_cache import RedisDiscoveryCache
 from campaigns.application.use_cases._discovery_search import cache_key
 from campaigns.config import load_settings
-from campaigns.container import build_container, opened, resolve
+from campaigns.main.container import build_container, opened, resolve
 from tests.integration.discovery.stub import JONAS, Answer, attraction_path, running_stub
 from tests.integration.http.support import bearer
 from tests.integration.processes import free_port

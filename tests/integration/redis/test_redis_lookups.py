@@ -12,11 +12,11 @@ import redis
 import structlog
 from dependency_injector import providers
 
-from campaigns.adapters.redis_connections import RedisHealth
-from campaigns.adapters.system_clock import FixedClock
+from campaigns.adapters.local.clock import FixedClock
+from campaigns.adapters.redis.connections import RedisHealth
 from campaigns.application.read_models import public_document
-from campaigns.container import Container
 from campaigns.domain.campaign import Campaign, CampaignDomain, Status
+from campaigns.main.container import Container
 from tests.integration.http.support import bearer, valid_campaign_body
 from tests.integration.redis.servers import RedisPair, RedisServer, redis_server
 from tests.integration.redis.service import START, Service, service

@@ -8,8 +8,8 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from campaigns.adapters.aws_delivery import BatchOutcome, Record, batches, to_resend
-from campaigns.application.ports import OutboxEntry
+from campaigns.adapters.aws.delivery import BatchOutcome, Record, batches, to_resend
+from campaigns.application.outbox import OutboxEntry
 from campaigns.domain.events import CampaignEventIdsMapped
 
 AT = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from campaigns.adapters.in_process_campaign_cache import InProcessCampaignCache
-from campaigns.application.ports import CampaignChange, PreparedRead
+from campaigns.adapters.local.campaign_cache import InProcessCampaignCache
+from campaigns.application.caching import CampaignChange, PreparedRead
 from campaigns.domain.campaign import Campaign, CampaignDomain
 
 ID = "a" * 24

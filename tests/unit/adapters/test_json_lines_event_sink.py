@@ -6,9 +6,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from campaigns.adapters.json_lines_event_sink import JsonLinesEventSink
+from campaigns.adapters.local.json_lines_event_sink import JsonLinesEventSink
 from campaigns.application.event_catalogue import encode
-from campaigns.application.ports import OutboxEntry
+from campaigns.application.outbox import OutboxEntry
 from campaigns.domain.campaign import Status
 from campaigns.domain.events import CampaignCreated
 

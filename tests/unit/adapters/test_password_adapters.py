@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from campaigns.adapters import thread_pool_password_verifier
-from campaigns.adapters.thread_pool_password_verifier import ThreadPoolPasswordVerifier
+from campaigns.adapters.local import password_verifier as thread_pool_password_verifier
+from campaigns.adapters.local.password_verifier import ThreadPoolPasswordVerifier
 from campaigns.domain.permissions import hash_password, password_matches
 
 STORED = hash_password("letmein", bytes(16), iterations=1_000)

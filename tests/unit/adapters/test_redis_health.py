@@ -6,7 +6,7 @@ import pytest
 import structlog
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from campaigns.adapters.redis_connections import UNAVAILABLE, RedisHealth
+from campaigns.adapters.redis.connections import UNAVAILABLE, RedisHealth
 
 
 class Clock:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from campaigns.adapters.tiered_campaign_cache import TieredCampaignCache
-from campaigns.application.ports import CampaignChange
+from campaigns.adapters.local.tiered_campaign_cache import TieredCampaignCache
+from campaigns.application.caching import CampaignChange
 from campaigns.domain.campaign import Campaign, CampaignDomain
 from tests.fakes.in_memory import InMemoryCampaignCache
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from campaigns.adapters.system_clock import FixedClock
-from campaigns.application.ports import UnitOfWork
+from campaigns.adapters.local.clock import FixedClock
+from campaigns.application.ports.store import UnitOfWork
 from campaigns.application.use_cases.list_scheduled_transitions import ListScheduledTransitions
 from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
 from campaigns.domain.campaign import Campaign, CampaignDates, CampaignDomain, Status

@@ -11,9 +11,9 @@ from typing import Any, Self
 import msgspec
 import pytest
 
-from campaigns.adapters.in_process_campaign_cache import InProcessCampaignCache
-from campaigns.adapters.limits_attempt_limiter import LimitsAttemptLimiter
-from campaigns.adapters.system_clock import FixedClock
+from campaigns.adapters.local.campaign_cache import InProcessCampaignCache
+from campaigns.adapters.local.clock import FixedClock
+from campaigns.adapters.redis.attempt_limiter import LimitsAttemptLimiter
 from campaigns.application.errors import (
     CampaignNotFound,
     DependencyUnavailable,
@@ -22,7 +22,10 @@ from campaigns.application.errors import (
     VersionMismatch,
 )
 from campaigns.application.event_catalogue import MARKET_DOCUMENT_TYPES, event_type
-from campaigns.application.ports import CampaignQuery, EventSink, OutboxEntry, OutboxStats, Rejection, UnitOfWork
+from campaigns.application.outbox import OutboxEntry, OutboxStats, Rejection
+from campaigns.application.ports.outbox import EventSink
+from campaigns.application.ports.store import UnitOfWork
+from campaigns.application.queries import CampaignQuery
 from campaigns.application.use_cases import refresh_lifecycle
 from campaigns.application.use_cases.clone_markets import CloneMarkets
 from campaigns.application.use_cases.create_campaign import CreateCampaign

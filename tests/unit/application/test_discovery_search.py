@@ -5,10 +5,10 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from campaigns.adapters.in_process_discovery_cache import InProcessDiscoveryCache
-from campaigns.adapters.unconfigured_discovery_catalog import UnconfiguredDiscoveryCatalog
+from campaigns.adapters.discovery.unconfigured_catalog import UnconfiguredDiscoveryCatalog
+from campaigns.adapters.local.discovery_cache import InProcessDiscoveryCache
+from campaigns.application.discovery import ArtistSummary, DiscoveryPage, VenueSummary
 from campaigns.application.errors import DependencyUnavailable
-from campaigns.application.ports import ArtistSummary, DiscoveryPage, VenueSummary
 from campaigns.application.use_cases.search_artists import SearchArtists
 from campaigns.application.use_cases.search_venues import SearchVenues
 from campaigns.domain.errors import InvalidQuery

@@ -25,7 +25,7 @@ from campaigns.application.event_catalogue import (
     encode,
     event_type,
 )
-from campaigns.application.ports import OutboxEntry
+from campaigns.application.outbox import OutboxEntry
 from campaigns.domain.campaign import RecordDates, Status
 from campaigns.domain.events import (
     AnyEvent,

@@ -16,8 +16,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from campaigns.adapters.system_clock import FixedClock
-from campaigns.application.ports import UnitOfWork
+from campaigns.adapters.local.clock import FixedClock
+from campaigns.application.ports.store import UnitOfWork
 from campaigns.application.use_cases.clone_markets import CloneMarkets
 from campaigns.application.use_cases.create_campaign import CreateCampaign
 from campaigns.application.use_cases.create_market import CreateMarket

@@ -27,8 +27,9 @@ from hypothesis.stateful import (
     rule,
 )
 
-from campaigns.adapters.system_clock import FixedClock
-from campaigns.application.ports import OutboxEntry, UnitOfWork
+from campaigns.adapters.local.clock import FixedClock
+from campaigns.application.outbox import OutboxEntry
+from campaigns.application.ports.store import UnitOfWork
 from campaigns.application.use_cases.create_campaign import CreateCampaign
 from campaigns.application.use_cases.refresh_lifecycle import AppliedTransition, RefreshLifecycle
 from campaigns.application.use_cases.update_campaign import UpdateCampaign

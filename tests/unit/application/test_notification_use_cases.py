@@ -8,9 +8,9 @@ import datetime as dt
 import msgspec
 import pytest
 
-from campaigns.adapters.system_clock import FixedClock
+from campaigns.adapters.local.clock import FixedClock
 from campaigns.application.errors import MarketNotFound
-from campaigns.application.ports import UnitOfWork
+from campaigns.application.ports.store import UnitOfWork
 from campaigns.application.use_cases.list_event_statuses import ListEventStatuses
 from campaigns.application.use_cases.list_notifiable_markets import ListNotifiableMarkets
 from campaigns.application.use_cases.list_upcoming_markets import ListUpcomingMarkets

@@ -14,11 +14,12 @@ from typing import Any
 
 import pytest
 
-from campaigns.adapters.limits_attempt_limiter import LimitsAttemptLimiter
-from campaigns.adapters.system_clock import FixedClock
-from campaigns.adapters.tiered_campaign_cache import TieredCampaignCache
+from campaigns.adapters.local.clock import FixedClock
+from campaigns.adapters.local.tiered_campaign_cache import TieredCampaignCache
+from campaigns.adapters.redis.attempt_limiter import LimitsAttemptLimiter
 from campaigns.application.errors import CampaignNotFound, TooManyAttempts
-from campaigns.application.ports import AttemptLimiter, UnitOfWork
+from campaigns.application.ports.security import AttemptLimiter
+from campaigns.application.ports.store import UnitOfWork
 from campaigns.application.use_cases.create_campaign import CreateCampaign
 from campaigns.application.use_cases.get_campaign_by_domain import DomainLookup, GetCampaignByDomain
 from campaigns.application.use_cases.update_campaign import UpdateCampaign

@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 from litestar.types import Receive, Scope, Send
 
-from campaigns.adapters.dev_jwt_keys import DevKeyPair
+from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
 from campaigns.domain.permissions import Principal
 from campaigns.entrypoints.http.auth import AuthenticationMiddleware, TokenVerifier
 from campaigns.entrypoints.http.observability import RequestContextMiddleware

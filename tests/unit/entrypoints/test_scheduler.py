@@ -11,9 +11,9 @@ from typing import Any
 import stamina
 from structlog.testing import capture_logs
 
-from campaigns.adapters.system_clock import FixedClock
+from campaigns.adapters.local.clock import FixedClock
 from campaigns.application.errors import DependencyUnavailable
-from campaigns.application.ports import OutboxEntry, OutboxStats, Rejection
+from campaigns.application.outbox import OutboxEntry, OutboxStats, Rejection
 from campaigns.application.use_cases.purge_outbox import PurgeDeliveredOutbox
 from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
 from campaigns.application.use_cases.relay_outbox import RelayOutbox

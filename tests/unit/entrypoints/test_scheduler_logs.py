@@ -8,7 +8,7 @@ import functools
 
 from structlog.testing import capture_logs
 
-from campaigns.adapters.system_clock import FixedClock
+from campaigns.adapters.local.clock import FixedClock
 from campaigns.application.use_cases.purge_outbox import PurgeDeliveredOutbox
 from campaigns.application.use_cases.refresh_lifecycle import AppliedTransition, RefreshLifecycle, RefreshReport
 from campaigns.application.use_cases.relay_outbox import RelayOutbox

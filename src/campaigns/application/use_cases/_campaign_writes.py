@@ -7,7 +7,8 @@ from typing import Any
 
 import msgspec
 
-from campaigns.application.ports import IdFactory, UnitOfWork
+from campaigns.application.ports.store import UnitOfWork
+from campaigns.application.ports.system import IdFactory
 from campaigns.application.read_models import public_document
 from campaigns.application.use_cases._time_zones import iana_timezones
 from campaigns.domain.campaign import MUTABLE_FIELDS, OPAQUE_FIELDS, OPAQUE_OBJECT_FIELDS, Campaign, Status

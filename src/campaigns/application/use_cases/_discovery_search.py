@@ -7,8 +7,9 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import msgspec
 
+from campaigns.application.discovery import DiscoveryPage, SummaryT
 from campaigns.application.errors import NotFound
-from campaigns.application.ports import DiscoveryCache, DiscoveryPage, SummaryT
+from campaigns.application.ports.discovery import DiscoveryCache
 from campaigns.domain.errors import FieldError, InvalidQuery
 
 DEEPEST_RESULT = 1_000

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from campaigns.application.ports import UnitOfWork
+from campaigns.application.ports.store import UnitOfWork
 from campaigns.domain.campaign import Campaign
 from campaigns.domain.event_mapping import event_mappings as event_mappings_of
 from campaigns.domain.events import CampaignEventIdsMapped

@@ -7,8 +7,10 @@ from collections.abc import Callable, Sequence
 
 import msgspec
 
+from campaigns.application.caching import CampaignChange
 from campaigns.application.errors import MarketNotFound
-from campaigns.application.ports import CampaignCache, CampaignChange, MarketReader, UnitOfWork
+from campaigns.application.ports.caches import CampaignCache
+from campaigns.application.ports.store import MarketReader, UnitOfWork
 from campaigns.application.use_cases._event_mapping import market_event_mappings
 from campaigns.domain.events import MarketUpdated
 from campaigns.domain.market import Market, Notification

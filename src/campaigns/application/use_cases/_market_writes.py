@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from campaigns.application.errors import CampaignNotFound, MarketNotFound
-from campaigns.application.ports import CampaignReader, MarketReader, UnitOfWork
+from campaigns.application.ports.store import CampaignReader, MarketReader, UnitOfWork
 from campaigns.application.read_models import market_document
 from campaigns.application.use_cases._event_mapping import market_event_mappings
 from campaigns.application.use_cases._time_zones import iana_timezones

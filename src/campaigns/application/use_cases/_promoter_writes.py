@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from campaigns.application.errors import PromoterNotFound
-from campaigns.application.ports import UnitOfWork
+from campaigns.application.ports.store import UnitOfWork
 from campaigns.domain.documents import convert_document
 from campaigns.domain.errors import InvalidPromoter
 from campaigns.domain.locales import canonical_promoter_locales

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from campaigns.application.ports import StoreReader
+from campaigns.application.ports.store import StoreReader
 
 
 class CheckHealth:

@@ -6,7 +6,10 @@ import datetime as dt
 
 import msgspec
 
-from campaigns.application.ports import CampaignCache, CampaignChange, Clock, IdFactory, UnitOfWorkFactory
+from campaigns.application.caching import CampaignChange
+from campaigns.application.ports.caches import CampaignCache
+from campaigns.application.ports.store import UnitOfWorkFactory
+from campaigns.application.ports.system import Clock, IdFactory
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._market_writes import add_markets, require_campaign
 from campaigns.domain.campaign import RecordDates

@@ -7,7 +7,8 @@ from typing import Any
 
 import msgspec
 
-from campaigns.application.ports import Clock, IdFactory, UnitOfWorkFactory
+from campaigns.application.ports.store import UnitOfWorkFactory
+from campaigns.application.ports.system import Clock, IdFactory
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._campaign_writes import (
     build_campaign,

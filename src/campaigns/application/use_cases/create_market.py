@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from campaigns.application.ports import CampaignCache, CampaignChange, Clock, IdFactory, UnitOfWorkFactory
+from campaigns.application.caching import CampaignChange
+from campaigns.application.ports.caches import CampaignCache
+from campaigns.application.ports.store import UnitOfWorkFactory
+from campaigns.application.ports.system import Clock, IdFactory
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._market_writes import add_markets, build_market, require_campaign, writable_fields
 from campaigns.domain.documents import deep_merge

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from campaigns.application.ports import Clock, IdFactory, UnitOfWorkFactory
+from campaigns.application.ports.store import UnitOfWorkFactory
+from campaigns.application.ports.system import Clock, IdFactory
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._promoter_writes import build_promoter, client_fields
 from campaigns.domain.events import PromoterCreated

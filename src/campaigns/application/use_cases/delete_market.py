@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from campaigns.application.ports import CampaignCache, CampaignChange, Clock, UnitOfWorkFactory
+from campaigns.application.caching import CampaignChange
+from campaigns.application.ports.caches import CampaignCache
+from campaigns.application.ports.store import UnitOfWorkFactory
+from campaigns.application.ports.system import Clock
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._event_mapping import market_event_mappings
 from campaigns.application.use_cases._market_writes import load_market

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from campaigns.application.ports import Clock, UnitOfWorkFactory
+from campaigns.application.ports.store import UnitOfWorkFactory
+from campaigns.application.ports.system import Clock
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._promoter_writes import load_promoter
 from campaigns.domain.events import PromoterDeleted

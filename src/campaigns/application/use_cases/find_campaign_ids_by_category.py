@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from campaigns.application.ports import StoreReader
+from campaigns.application.ports.store import StoreReader
 
 
 class FindCampaignIdsByCategory:

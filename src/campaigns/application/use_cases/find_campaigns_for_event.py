@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import msgspec
 
-from campaigns.application.ports import PreparedRead, PreparedReads, StoreReader
+from campaigns.application.caching import PreparedRead
+from campaigns.application.ports.caches import PreparedReads
+from campaigns.application.ports.store import StoreReader
 from campaigns.application.read_models import CampaignView, localized_view
 from campaigns.domain.campaign import Campaign
 from campaigns.domain.permissions import Principal, password_hash_to_match

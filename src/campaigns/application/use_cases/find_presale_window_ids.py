@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from campaigns.application.ports import StoreReader
+from campaigns.application.ports.store import StoreReader
 from campaigns.domain.errors import FieldError, InvalidQuery
 
 

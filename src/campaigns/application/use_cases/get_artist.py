@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from campaigns.application.ports import ArtistSummary, DiscoveryCache, DiscoveryCatalog
+from campaigns.application.discovery import ArtistSummary
+from campaigns.application.ports.discovery import DiscoveryCache, DiscoveryCatalog
 from campaigns.application.use_cases._discovery_search import CachedDiscoveryLookup
 
 

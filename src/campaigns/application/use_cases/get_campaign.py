@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from campaigns.application.caching import PreparedRead
 from campaigns.application.errors import CampaignNotFound
-from campaigns.application.ports import PreparedRead, PreparedReads, StoreReader
+from campaigns.application.ports.caches import PreparedReads
+from campaigns.application.ports.store import StoreReader
 from campaigns.domain.campaign import Campaign
 from campaigns.domain.permissions import Operation, Principal
 

@@ -9,7 +9,10 @@ import hashlib
 import msgspec
 
 from campaigns.application.errors import CampaignNotFound, TooManyAttempts
-from campaigns.application.ports import AttemptLimiter, CampaignCache, Clock, PasswordVerifier, StoreReader
+from campaigns.application.ports.caches import CampaignCache
+from campaigns.application.ports.security import AttemptLimiter, PasswordVerifier
+from campaigns.application.ports.store import StoreReader
+from campaigns.application.ports.system import Clock
 from campaigns.domain.campaign import Campaign
 from campaigns.domain.errors import InvalidCampaignPassword
 from campaigns.domain.permissions import Principal, password_hash_to_match, visible_by_domain

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from campaigns.application.ports import StoreReader
+from campaigns.application.ports.store import StoreReader
 from campaigns.application.use_cases._market_writes import find_market
 from campaigns.domain.market import Market
 from campaigns.domain.permissions import Operation, Principal

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import msgspec
 
-from campaigns.application.ports import CampaignPage, CampaignQuery, StoreReader
+from campaigns.application.ports.store import StoreReader
+from campaigns.application.queries import CampaignPage, CampaignQuery
 from campaigns.domain.permissions import Principal
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from campaigns.application.ports import StoreReader
+from campaigns.application.ports.store import StoreReader
 from campaigns.domain.event_status import EventStatus
 from campaigns.domain.permissions import Principal
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from campaigns.application.ports import PreparedRead, PreparedReads, StoreReader
+from campaigns.application.caching import PreparedRead
+from campaigns.application.ports.caches import PreparedReads
+from campaigns.application.ports.store import StoreReader
 from campaigns.application.use_cases._market_writes import require_campaign
 from campaigns.domain.market import Market
 from campaigns.domain.permissions import Operation, Principal

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from campaigns.application.ports import Clock, StoreReader
+from campaigns.application.ports.store import StoreReader
+from campaigns.application.ports.system import Clock
 from campaigns.domain.market import Market
 from campaigns.domain.permissions import Principal
 

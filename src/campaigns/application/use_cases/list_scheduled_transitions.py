@@ -6,7 +6,8 @@ import datetime as dt
 
 import msgspec
 
-from campaigns.application.ports import Clock, StoreReader
+from campaigns.application.ports.store import StoreReader
+from campaigns.application.ports.system import Clock
 from campaigns.domain.campaign import Status
 from campaigns.domain.lifecycle import next_transition_at, upcoming_transitions
 from campaigns.domain.permissions import Principal

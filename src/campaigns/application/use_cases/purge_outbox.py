@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from campaigns.application.ports import Clock, EventSink, OutboxStore
+from campaigns.application.ports.outbox import EventSink, OutboxStore
+from campaigns.application.ports.system import Clock
 
 
 class PurgeDeliveredOutbox:

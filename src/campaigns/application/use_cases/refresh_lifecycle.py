@@ -6,8 +6,12 @@ import datetime as dt
 
 import msgspec
 
+from campaigns.application.caching import CampaignChange
 from campaigns.application.errors import ConcurrentUpdate
-from campaigns.application.ports import CampaignCache, CampaignChange, Clock, GuardedUpdate, UnitOfWorkFactory
+from campaigns.application.ports.caches import CampaignCache
+from campaigns.application.ports.store import UnitOfWorkFactory
+from campaigns.application.ports.system import Clock
+from campaigns.application.queries import GuardedUpdate
 from campaigns.application.use_cases._event_mapping import event_mappings
 from campaigns.domain.campaign import Campaign, Status
 from campaigns.domain.lifecycle import Transition, apply_due_transitions, next_transition_at

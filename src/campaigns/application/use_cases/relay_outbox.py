@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 import msgspec
 
-from campaigns.application.ports import Clock, EventSink, OutboxStore
+from campaigns.application.ports.outbox import EventSink, OutboxStore
+from campaigns.application.ports.system import Clock
 
 BATCH_SIZE = 500
 LEASE = dt.timedelta(seconds=5)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from campaigns.application.errors import NotFound
-from campaigns.application.ports import EventSink, OutboxStore
+from campaigns.application.ports.outbox import EventSink, OutboxStore
 
 BATCH_SIZE = 500
 

@@ -6,7 +6,9 @@ import datetime as dt
 from collections.abc import Sequence
 from functools import partial
 
-from campaigns.application.ports import CampaignCache, Clock, UnitOfWorkFactory
+from campaigns.application.ports.caches import CampaignCache
+from campaigns.application.ports.store import UnitOfWorkFactory
+from campaigns.application.ports.system import Clock
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._market_notifications import load_markets, save_changes, with_notification
 from campaigns.domain.market import Market

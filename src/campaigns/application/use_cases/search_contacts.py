@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from campaigns.application.ports import StoreReader
+from campaigns.application.ports.store import StoreReader
 from campaigns.domain.contact import Contact
 from campaigns.domain.permissions import Principal
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from campaigns.application.ports import DiscoveryCache, DiscoveryCatalog, DiscoveryPage, VenueSummary
+from campaigns.application.discovery import DiscoveryPage, VenueSummary
+from campaigns.application.ports.discovery import DiscoveryCache, DiscoveryCatalog
 from campaigns.application.use_cases._discovery_search import CachedDiscoverySearch
 
 

@@ -7,15 +7,11 @@ from typing import Any
 
 import msgspec
 
+from campaigns.application.caching import CampaignChange
 from campaigns.application.errors import CampaignNotFound, VersionMismatch
-from campaigns.application.ports import (
-    CampaignCache,
-    CampaignChange,
-    Clock,
-    IdFactory,
-    UnitOfWork,
-    UnitOfWorkFactory,
-)
+from campaigns.application.ports.caches import CampaignCache
+from campaigns.application.ports.store import UnitOfWork, UnitOfWorkFactory
+from campaigns.application.ports.system import Clock, IdFactory
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._campaign_writes import (
     ensure_servable,

@@ -7,7 +7,8 @@ from typing import Any
 
 import msgspec
 
-from campaigns.application.ports import Clock, IdFactory, UnitOfWork
+from campaigns.application.ports.store import UnitOfWork
+from campaigns.application.ports.system import Clock, IdFactory
 from campaigns.application.use_cases.update_campaign import UpdateCampaign
 from campaigns.domain.campaign import Campaign, CampaignContactRef
 from campaigns.domain.contact import Contact

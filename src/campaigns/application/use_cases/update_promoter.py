@@ -7,7 +7,8 @@ from typing import Any
 
 import msgspec
 
-from campaigns.application.ports import Clock, UnitOfWorkFactory
+from campaigns.application.ports.store import UnitOfWorkFactory
+from campaigns.application.ports.system import Clock
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._promoter_writes import build_promoter, client_fields, load_promoter
 from campaigns.domain.documents import deep_merge

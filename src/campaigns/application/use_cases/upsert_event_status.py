@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from campaigns.application.ports import UnitOfWorkFactory
+from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.domain.event_status import EventStatus, EventStatusDates
 from campaigns.domain.permissions import Principal

@@ -13,7 +13,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.types import ASGIApp
 
-from campaigns.application.ports import CampaignPage, CampaignQuery, CampaignSort, SortDirection
+from campaigns.application.queries import CampaignPage, CampaignQuery, CampaignSort, SortDirection
 from campaigns.application.read_models import CampaignView, campaign_view, localized_view
 from campaigns.application.use_cases.create_campaign import CreateCampaign
 from campaigns.application.use_cases.find_campaign_ids_by_category import FindCampaignIdsByCategory

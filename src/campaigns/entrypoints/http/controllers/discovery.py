@@ -10,7 +10,7 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 
-from campaigns.application.ports import ArtistSummary, DiscoveryPage, VenueSummary
+from campaigns.application.discovery import ArtistSummary, DiscoveryPage, VenueSummary
 from campaigns.application.use_cases.get_artist import GetArtist
 from campaigns.application.use_cases.get_venue import GetVenue
 from campaigns.application.use_cases.search_artists import SearchArtists

@@ -1,0 +1,1 @@
+"""Event sinks on AWS: Kinesis and SQS through aioboto3, sharing one batch delivery."""

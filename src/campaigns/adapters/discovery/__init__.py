@@ -1,0 +1,1 @@
+"""Ticketmaster's Discovery API, and its stand-in when none is configured."""

@@ -1,0 +1,1 @@
+"""The Fastly CDN: purges by surrogate key."""

@@ -1,0 +1,1 @@
+"""Redis: the campaign documents sink, the shared caches, cache invalidation and the attempt limit."""

@@ -1,0 +1,1 @@
+"""The embedded profile: the store on SQLite (aiosqlite), one file, no server."""
