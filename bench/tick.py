@@ -28,7 +28,7 @@ import msgspec
 
 from campaigns.adapters.local.campaign_cache import InProcessCampaignCache
 from campaigns.adapters.local.clock import FixedClock, ObjectIdFactory
-from campaigns.adapters.sqlite.store import SqliteDatabase, sqlite_database
+from campaigns.adapters.sqlite.database import SqliteDatabase, sqlite_database
 from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
 from campaigns.domain.campaign import Artist, Campaign, CampaignDates, CampaignDomain, Status, StatusChange, Tour

@@ -22,7 +22,15 @@ from campaigns.application.caching import CampaignChange
 from campaigns.application.discovery import ArtistSummary, DiscoveryPage, VenueSummary
 from campaigns.application.errors import ConcurrentUpdate, DependencyUnavailable
 from campaigns.application.event_catalogue import EVENT_TYPES, event_type
-from campaigns.application.outbox import OutboxEntry, OutboxStats, ParkedEntry, Rejection, SinkRoute, purge_bounds
+from campaigns.application.outbox import (
+    OutboxEntry,
+    OutboxStats,
+    ParkedEntry,
+    Rejection,
+    SinkRoute,
+    StagedOutbox,
+    purge_bounds,
+)
 from campaigns.application.ports.caches import CampaignCache
 from campaigns.application.ports.discovery import DiscoveryCache, DiscoveryCatalog
 from campaigns.application.ports.outbox import EventSink, OutboxStore
@@ -33,7 +41,6 @@ from campaigns.application.ports.store import (
     EventMapRepository,
     EventStatusRepository,
     MarketRepository,
-    Outbox,
     PromoterRepository,
     StoreReader,
     UnitOfWork,
@@ -45,7 +52,6 @@ from campaigns.domain.contact import Contact
 from campaigns.domain.errors import DomainAlreadyClaimed, MarketNameTaken, PromoterNameTaken
 from campaigns.domain.event_mapping import EventMapping
 from campaigns.domain.event_status import EventStatus
-from campaigns.domain.events import AnyEvent
 from campaigns.domain.lifecycle import next_transition_at
 from campaigns.domain.market import Market
 from campaigns.domain.permissions import password_matches
@@ -360,14 +366,6 @@ class InMemoryStoreReader(StoreReader):
         self.event_maps = InMemoryEventMapRepository(store)
 
 
-class InMemoryOutbox(Outbox):
-    def __init__(self) -> None:
-        self.staged: list[AnyEvent] = []
-
-    def append(self, events: Sequence[AnyEvent]) -> None:
-        self.staged.extend(events)
-
-
 class InMemoryUnitOfWork(UnitOfWork):
     """Works on a private copy of the store, taken on enter and published whole on commit."""
 
@@ -381,7 +379,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.contacts = InMemoryContactRepository(self._work)
         self.event_statuses = InMemoryEventStatusRepository(self._work)
         self.event_maps = InMemoryEventMapRepository(self._work)
-        self.outbox = InMemoryOutbox()
+        self.outbox = StagedOutbox()
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()

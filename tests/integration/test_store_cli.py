@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from campaigns.adapters.sqlite.store import SCHEMA_NAMES
+from campaigns.adapters.sqlite.schema import SCHEMA_NAMES
 from campaigns.main.cli import cli
 
 pytestmark = pytest.mark.integration

@@ -58,3 +58,13 @@ class ParkedEntry(msgspec.Struct, frozen=True, kw_only=True):
 class Rejection(msgspec.Struct, frozen=True, kw_only=True):
     entry_id: str
     reason: str
+
+
+class StagedOutbox:
+    """A unit of work's outbox: the events its use case appended, which the store writes with its commit."""
+
+    def __init__(self) -> None:
+        self.staged: list[AnyEvent] = []
+
+    def append(self, events: Sequence[AnyEvent]) -> None:
+        self.staged.extend(events)

@@ -23,6 +23,15 @@ class CampaignSort(enum.StrEnum):
     CLOSE = "date.close"
 
 
+class CampaignFilter(enum.StrEnum):
+    """A field the list matches exactly, named by its path in the campaign document (as `CampaignSort` is)."""
+
+    TYPE = "type"
+    SCHEMA_VERSION = "schema.version"
+    ARTIST = "artist.id"
+    STATUS = "status"
+
+
 class CampaignQuery(msgspec.Struct, frozen=True, kw_only=True):
     """Filters of the campaign list; `readable_ids` None means no restriction (supreme)."""
 
@@ -36,6 +45,19 @@ class CampaignQuery(msgspec.Struct, frozen=True, kw_only=True):
     direction: SortDirection = SortDirection.DESC
     page: int = 0
     page_size: int = 10
+
+    def exact_filters(self) -> dict[CampaignFilter, str]:
+        """The fields set among the exact-match filters, each with the value a campaign must hold there (as text).
+
+        One list for every store, so a filter added here reaches all of them.
+        """
+        wanted = {
+            CampaignFilter.TYPE: self.type,
+            CampaignFilter.SCHEMA_VERSION: self.schema_version,
+            CampaignFilter.ARTIST: self.artist_id,
+            CampaignFilter.STATUS: self.status,
+        }
+        return {field: str(value) for field, value in wanted.items() if value is not None}
 
 
 class CampaignPage(msgspec.Struct, frozen=True, kw_only=True):

@@ -29,25 +29,19 @@ from campaigns.adapters.local.json_lines_event_sink import JsonLinesEventSink
 from campaigns.adapters.local.logging_cdn_purger import LoggingCdnPurger
 from campaigns.adapters.local.password_verifier import ThreadPoolPasswordVerifier
 from campaigns.adapters.local.tiered_campaign_cache import TieredCampaignCache
-from campaigns.adapters.mongo.store import (
-    MongoDatabase,
-    MongoOutboxStore,
-    MongoStoreReader,
-    MongoUnitOfWork,
-    mongo_client,
-)
+from campaigns.adapters.mongo.database import MongoDatabase, mongo_client
+from campaigns.adapters.mongo.outbox import MongoOutboxStore
+from campaigns.adapters.mongo.reader import MongoStoreReader
+from campaigns.adapters.mongo.unit_of_work import MongoUnitOfWork
 from campaigns.adapters.redis.attempt_limiter import LimitsAttemptLimiter
 from campaigns.adapters.redis.cache_invalidations import CacheInvalidationListener
 from campaigns.adapters.redis.campaign_documents import RedisCampaignDocuments, RedisCampaignDocumentsSink
 from campaigns.adapters.redis.connections import RedisHealth, redis_client
 from campaigns.adapters.redis.discovery_cache import RedisDiscoveryCache
-from campaigns.adapters.sqlite.store import (
-    SqliteDatabase,
-    SqliteOutboxStore,
-    SqliteStoreReader,
-    SqliteUnitOfWork,
-    sqlite_database,
-)
+from campaigns.adapters.sqlite.database import SqliteDatabase, sqlite_database
+from campaigns.adapters.sqlite.outbox import SqliteOutboxStore
+from campaigns.adapters.sqlite.reader import SqliteStoreReader
+from campaigns.adapters.sqlite.unit_of_work import SqliteUnitOfWork
 from campaigns.application.ports.outbox import EventSink, OutboxStore
 from campaigns.application.ports.store import StoreReader, UnitOfWorkFactory
 from campaigns.application.ports.system import IdFactory

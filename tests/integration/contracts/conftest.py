@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from campaigns.adapters.mongo.store import (
-    MongoDatabase,
-    MongoOutboxStore,
-    MongoStoreReader,
-    MongoUnitOfWork,
-    mongo_client,
-)
-from campaigns.adapters.sqlite.store import SqliteOutboxStore, SqliteStoreReader, SqliteUnitOfWork, sqlite_database
+from campaigns.adapters.mongo.database import MongoDatabase, mongo_client
+from campaigns.adapters.mongo.outbox import MongoOutboxStore
+from campaigns.adapters.mongo.reader import MongoStoreReader
+from campaigns.adapters.mongo.unit_of_work import MongoUnitOfWork
+from campaigns.adapters.sqlite.database import sqlite_database
+from campaigns.adapters.sqlite.outbox import SqliteOutboxStore
+from campaigns.adapters.sqlite.reader import SqliteStoreReader
+from campaigns.adapters.sqlite.unit_of_work import SqliteUnitOfWork
 from campaigns.application.ports.outbox import OutboxStore
 from campaigns.application.ports.store import StoreReader, UnitOfWorkFactory
 from tests.fakes.in_memory import (

@@ -28,7 +28,9 @@ from campaigns.adapters.fastly.cdn_purger import FastlyCdnPurger, fastly_http_cl
 from campaigns.adapters.local.json_lines_event_sink import JsonLinesEventSink
 from campaigns.adapters.local.logging_cdn_purger import LoggingCdnPurger
 from campaigns.adapters.redis.campaign_documents import RedisCampaignDocumentsSink, domain_key, id_key
-from campaigns.adapters.sqlite.store import SqliteStoreReader, SqliteUnitOfWork, sqlite_database
+from campaigns.adapters.sqlite.database import sqlite_database
+from campaigns.adapters.sqlite.reader import SqliteStoreReader
+from campaigns.adapters.sqlite.unit_of_work import SqliteUnitOfWork
 from campaigns.application.cdn import batch_purge_keys
 from campaigns.application.errors import DependencyUnavailable
 from campaigns.application.event_catalogue import EVENT_TYPES, event_type

@@ -18,28 +18,16 @@ from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError
 from pymongo.read_preferences import Nearest, Primary, SecondaryPreferred
 
-from campaigns.adapters.mongo.repositories import (
-    CAMPAIGN_SITE,
-    CAMPAIGNS,
-    COUNTERS,
-    EPOCH,
-    EVENT_MAP,
-    INDEXES,
-    MARKET_NAME,
-    OUTBOX,
-    OUTBOX_STREAMS,
-    PROMOTER_NAME,
-    MongoCollection,
-    UniqueKey,
-    unique_key_errors,
-)
-from campaigns.adapters.mongo.store import (
-    MongoDatabase,
-    MongoOutboxStore,
-    MongoStoreReader,
-    MongoUnitOfWork,
-    mongo_client,
-)
+from campaigns.adapters.mongo.campaigns import CAMPAIGN_SITE
+from campaigns.adapters.mongo.collection import MongoCollection, UniqueKey, unique_key_errors
+from campaigns.adapters.mongo.database import MongoDatabase, mongo_client
+from campaigns.adapters.mongo.documents import CAMPAIGNS, COUNTERS, EPOCH, EVENT_MAP, OUTBOX, OUTBOX_STREAMS
+from campaigns.adapters.mongo.markets import MARKET_NAME
+from campaigns.adapters.mongo.outbox import MongoOutboxStore
+from campaigns.adapters.mongo.promoters import PROMOTER_NAME
+from campaigns.adapters.mongo.reader import MongoStoreReader
+from campaigns.adapters.mongo.schema import INDEXES
+from campaigns.adapters.mongo.unit_of_work import MongoUnitOfWork
 from campaigns.application.errors import ConcurrentUpdate, DependencyUnavailable
 from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.domain.campaign import CampaignDates, CampaignDomain, Status

@@ -17,9 +17,11 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent, CommandSucceededEvent
 
-from campaigns.adapters.mongo import store as mongo_store
-from campaigns.adapters.mongo.repositories import CAMPAIGNS, OUTBOX, OUTBOX_STREAMS, Doc
-from campaigns.adapters.mongo.store import COMMIT_ATTEMPTS, MongoDatabase, MongoOutboxStore, MongoUnitOfWork
+from campaigns.adapters.mongo import unit_of_work as mongo_unit_of_work
+from campaigns.adapters.mongo.database import MongoDatabase
+from campaigns.adapters.mongo.documents import CAMPAIGNS, OUTBOX, OUTBOX_STREAMS, Doc
+from campaigns.adapters.mongo.outbox import MongoOutboxStore
+from campaigns.adapters.mongo.unit_of_work import COMMIT_ATTEMPTS, MongoUnitOfWork
 from campaigns.application.errors import DependencyUnavailable, TransactionAborted
 from campaigns.domain.campaign import Campaign
 from campaigns.domain.events import CampaignEventIdsMapped
@@ -118,13 +120,13 @@ async def test_units_of_work_of_two_instances_on_different_campaigns_commit_whil
 ) -> None:
     """Each holds its transaction open, everything written, until the other has written too; then both commit."""
     both_written = asyncio.Barrier(2)
-    commit = mongo_store._commit
+    commit = mongo_unit_of_work._commit
 
     async def commit_once_both_wrote(session: AsyncClientSession) -> None:
         await both_written.wait()
         await commit(session)
 
-    monkeypatch.setattr(mongo_store, "_commit", commit_once_both_wrote)
+    monkeypatch.setattr(mongo_unit_of_work, "_commit", commit_once_both_wrote)
     instances = [MongoDatabase(mongo_db.client, mongo_db.name) for _ in range(2)]
 
     await asyncio.gather(*(create(db, campaign(n)) for n, db in enumerate(instances, start=1)))

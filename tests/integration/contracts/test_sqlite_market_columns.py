@@ -7,7 +7,9 @@ from pathlib import Path
 
 import msgspec
 
-from campaigns.adapters.sqlite.store import SqliteDatabase, SqliteStoreReader, SqliteUnitOfWork
+from campaigns.adapters.sqlite.database import SqliteDatabase
+from campaigns.adapters.sqlite.reader import SqliteStoreReader
+from campaigns.adapters.sqlite.unit_of_work import SqliteUnitOfWork
 from campaigns.domain.market import Notification
 from tests.fakes.in_memory import SequentialIdFactory
 from tests.integration.contracts.builders import DAY, HOUR, NOW, doc_id, market

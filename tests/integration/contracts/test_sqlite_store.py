@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from campaigns.adapters.sqlite.repositories import SqliteCampaignRepository
-from campaigns.adapters.sqlite.store import SqliteDatabase, SqliteOutboxStore, SqliteStoreReader, SqliteUnitOfWork
+from campaigns.adapters.sqlite.campaigns import SqliteCampaignRepository
+from campaigns.adapters.sqlite.database import SqliteDatabase
+from campaigns.adapters.sqlite.outbox import SqliteOutboxStore
+from campaigns.adapters.sqlite.reader import SqliteStoreReader
+from campaigns.adapters.sqlite.unit_of_work import SqliteUnitOfWork
 from campaigns.application.errors import DependencyUnavailable
 from campaigns.application.queries import CampaignQuery, CampaignSort
 from campaigns.domain.campaign import CampaignDates

@@ -15,8 +15,8 @@ import httpx
 import pytest
 from bson import ObjectId
 
-from campaigns.adapters.mongo.store import MongoDatabase
-from campaigns.adapters.sqlite.store import SqliteDatabase
+from campaigns.adapters.mongo.database import MongoDatabase
+from campaigns.adapters.sqlite.database import SqliteDatabase
 from campaigns.main.container import resolve
 from tests.integration.http.support import (
     Api,
