@@ -15,7 +15,7 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from campaigns.adapters.sqlite.sql import constraint_errors, execute_write, iso, iso_or_null, json_list
+from campaigns.adapters.sqlite.sql import Documents, constraint_errors, execute_write, iso, iso_or_null, json_list
 from campaigns.application.errors import ConcurrentUpdate, DependencyUnavailable
 from campaigns.application.ports.store import CampaignRepository
 from campaigns.application.queries import (
@@ -141,20 +141,14 @@ def _campaign_filters(query: CampaignQuery) -> tuple[str, list[Any]]:
     return " AND ".join(clauses) or "1", params
 
 
-class SqliteCampaignRepository(CampaignRepository):
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._db = connection
-
-    async def _campaigns(self, sql: str, params: Sequence[Any]) -> list[Campaign]:
-        return [_CAMPAIGN.decode(row[0]) for row in await self._db.execute_fetchall(sql, params)]
+class SqliteCampaignRepository(Documents[Campaign], CampaignRepository):
+    _decoder = _CAMPAIGN
 
     async def get(self, campaign_id: str) -> Campaign | None:
-        found = await self._campaigns("SELECT document FROM campaigns WHERE id = ?", (campaign_id,))
-        return found[0] if found else None
+        return await self._document("SELECT document FROM campaigns WHERE id = ?", (campaign_id,))
 
     async def get_by_site(self, site: str) -> Campaign | None:
-        found = await self._campaigns("SELECT document FROM campaigns WHERE domain_site = ?", (site,))
-        return found[0] if found else None
+        return await self._document("SELECT document FROM campaigns WHERE domain_site = ?", (site,))
 
     async def add(self, campaign: Campaign) -> None:
         with constraint_errors():
@@ -206,7 +200,7 @@ class SqliteCampaignRepository(CampaignRepository):
     async def find_due(self, now: dt.datetime, *, after: tuple[dt.datetime, str] | None, limit: int) -> list[Campaign]:
         # '' sorts before every instant and id, so the first page needs no separate query.
         after_at, after_id = (iso(after[0]), after[1]) if after else ("", "")
-        return await self._campaigns(
+        return await self._documents(
             "SELECT document FROM campaigns WHERE next_transition_at <= ? AND (next_transition_at, id) > (?, ?) "
             "ORDER BY next_transition_at, id LIMIT ?",
             (iso(now), after_at, after_id, limit),
@@ -223,7 +217,7 @@ class SqliteCampaignRepository(CampaignRepository):
         # Only fixed column names and keywords are formatted in; every value is a parameter.
         counted = f"SELECT count(*) FROM campaigns WHERE {where}" if params else "SELECT total FROM campaign_total"  # noqa: S608
         rows = await self._db.execute_fetchall(counted, params)
-        campaigns = await self._campaigns(
+        campaigns = await self._documents(
             f"SELECT document FROM campaigns WHERE rowid IN "  # noqa: S608
             f"(SELECT rowid FROM campaigns WHERE {where} {order} LIMIT ? OFFSET ?) {order}",
             [*params, query.page_size, query.page * query.page_size],
@@ -231,7 +225,7 @@ class SqliteCampaignRepository(CampaignRepository):
         return CampaignPage(campaigns=campaigns, total=next(iter(rows))[0])
 
     async def get_many(self, campaign_ids: Sequence[str]) -> list[Campaign]:
-        return await self._campaigns(
+        return await self._documents(
             "SELECT document FROM campaigns WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
             (json_list(frozenset(campaign_ids)),),
         )

@@ -4,29 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-import aiosqlite
 import msgspec
 
-from campaigns.adapters.sqlite.sql import execute_write, iso_or_null
+from campaigns.adapters.sqlite.sql import Documents, execute_write, iso_or_null
 from campaigns.application.ports.store import EventStatusRepository
 from campaigns.domain.event_status import EventStatus
 
-_EVENT_STATUS = msgspec.json.Decoder(EventStatus)
 
-
-class SqliteEventStatusRepository(EventStatusRepository):
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._db = connection
+class SqliteEventStatusRepository(Documents[EventStatus], EventStatusRepository):
+    _decoder = msgspec.json.Decoder(EventStatus)
 
     async def find(self, status: str | None, until: dt.datetime | None) -> list[EventStatus]:
         # Only the filters given become conditions, so the planner can use the (status, end_at) index.
         filters = {"status = ?": status, "end_at <= ?": iso_or_null(until)}
         where = " AND ".join(clause for clause, value in filters.items() if value is not None) or "1"
-        rows = await self._db.execute_fetchall(
+        return await self._documents(
             f"SELECT document FROM event_statuses WHERE {where} ORDER BY id",  # noqa: S608 - fixed clauses only
             [value for value in filters.values() if value is not None],
         )
-        return [_EVENT_STATUS.decode(row[0]) for row in rows]
 
     async def upsert(self, record: EventStatus) -> None:
         await execute_write(

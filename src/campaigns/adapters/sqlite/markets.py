@@ -9,7 +9,7 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from campaigns.adapters.sqlite.sql import constraint_errors, execute_write, iso, iso_or_null, json_list
+from campaigns.adapters.sqlite.sql import Documents, constraint_errors, execute_write, iso, iso_or_null, json_list
 from campaigns.application.ports.store import MarketRepository
 from campaigns.domain.market import Market
 
@@ -49,22 +49,17 @@ async def fill_market_query_columns(db: aiosqlite.Connection) -> None:
     await db.executemany(_UPDATE_MARKET, [_market_row(_MARKET.decode(row[0])) for row in rows])
 
 
-class SqliteMarketRepository(MarketRepository):
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._db = connection
-
-    async def _markets(self, sql: str, params: Sequence[Any]) -> list[Market]:
-        return [_MARKET.decode(row[0]) for row in await self._db.execute_fetchall(sql, params)]
+class SqliteMarketRepository(Documents[Market], MarketRepository):
+    _decoder = _MARKET
 
     async def get(self, market_id: str) -> Market | None:
-        found = await self._markets("SELECT document FROM markets WHERE id = ?", (market_id,))
-        return found[0] if found else None
+        return await self._document("SELECT document FROM markets WHERE id = ?", (market_id,))
 
     async def list_for_campaign(self, campaign_id: str) -> list[Market]:
-        return await self._markets("SELECT document FROM markets WHERE campaign_id = ? ORDER BY id", (campaign_id,))
+        return await self._documents("SELECT document FROM markets WHERE campaign_id = ? ORDER BY id", (campaign_id,))
 
     async def list_for_campaigns(self, campaign_ids: Sequence[str]) -> list[Market]:
-        return await self._markets(
+        return await self._documents(
             "SELECT document FROM markets WHERE campaign_id IN (SELECT value FROM json_each(?)) "
             "ORDER BY campaign_id, id",
             (json_list(campaign_ids),),
@@ -79,19 +74,19 @@ class SqliteMarketRepository(MarketRepository):
             await execute_write(self._db, _UPDATE_MARKET, _market_row(market))
 
     async def get_many(self, market_ids: Sequence[str]) -> list[Market]:
-        return await self._markets(
+        return await self._documents(
             "SELECT document FROM markets WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
             (json_list(frozenset(market_ids)),),
         )
 
     async def presales_between(self, start: dt.datetime, end: dt.datetime) -> list[Market]:
-        return await self._markets(
+        return await self._documents(
             "SELECT document FROM markets WHERE presale_at BETWEEN ? AND ? ORDER BY presale_at, id",
             (iso(start), iso(end)),
         )
 
     async def notifiable(self, now: dt.datetime) -> list[Market]:
-        return await self._markets(
+        return await self._documents(
             "SELECT document FROM markets WHERE notification_date <= ? AND notified_at IS NULL "
             "ORDER BY notification_date, id",
             (iso(now),),

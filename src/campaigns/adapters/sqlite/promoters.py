@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-import aiosqlite
 import msgspec
 
-from campaigns.adapters.sqlite.sql import constraint_errors, execute_write
+from campaigns.adapters.sqlite.sql import Documents, constraint_errors, execute_write
 from campaigns.application.ports.store import PromoterRepository
 from campaigns.domain.promoter import Promoter
 
-_PROMOTER = msgspec.json.Decoder(Promoter)
 
-
-class SqlitePromoterRepository(PromoterRepository):
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._db = connection
-
-    async def _promoters(self, sql: str, params: Sequence[Any]) -> list[Promoter]:
-        return [_PROMOTER.decode(row[0]) for row in await self._db.execute_fetchall(sql, params)]
+class SqlitePromoterRepository(Documents[Promoter], PromoterRepository):
+    _decoder = msgspec.json.Decoder(Promoter)
 
     async def get(self, promoter_id: str) -> Promoter | None:
-        found = await self._promoters("SELECT document FROM promoters WHERE id = ?", (promoter_id,))
-        return found[0] if found else None
+        return await self._document("SELECT document FROM promoters WHERE id = ?", (promoter_id,))
 
     async def list_all(self) -> list[Promoter]:
-        return await self._promoters("SELECT document FROM promoters ORDER BY name, id", ())
+        return await self._documents("SELECT document FROM promoters ORDER BY name, id", ())
 
     async def add(self, promoter: Promoter) -> None:
         with constraint_errors():

@@ -9,12 +9,14 @@ import contextlib
 import datetime as dt
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import aiosqlite
 import msgspec
 
 from campaigns.domain.errors import CampaignError, DomainAlreadyClaimed, MarketNameTaken, PromoterNameTaken
+
+T = TypeVar("T")
 
 _INTEGRITY_TO_ERROR: dict[str, Callable[[], CampaignError]] = {
     "campaigns.domain_site": DomainAlreadyClaimed,
@@ -54,3 +56,20 @@ def constraint_errors() -> Iterator[None]:
         if error is None:
             raise
         raise error() from exc
+
+
+class Documents(Generic[T]):
+    """What every repository of whole documents does on its connection: decode the documents a query selects."""
+
+    _decoder: msgspec.json.Decoder[T]
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._db = connection
+
+    async def _documents(self, sql: str, params: Sequence[Any]) -> list[T]:
+        """The documents in the first column of the rows `sql` selects, in their order."""
+        return [self._decoder.decode(row[0]) for row in await self._db.execute_fetchall(sql, params)]
+
+    async def _document(self, sql: str, params: Sequence[Any]) -> T | None:
+        found = await self._documents(sql, params)
+        return found[0] if found else None
