@@ -326,6 +326,24 @@ def test_a_body_that_never_arrives_is_answered_408_and_the_connection_closed(tmp
     assert (problem["status"], problem["code"]) == (408, "REQUEST_TIMEOUT")
 
 
+def test_a_client_that_leaves_mid_body_is_counted_499_and_logged_as_no_error(tmp_path: Path) -> None:
+    with _serving(tmp_path, http_body_timeout_seconds="30") as raw:
+        server = Server(raw, tmp_path / "data")
+        token = _mint_supreme_token(server.data_dir)
+        with _connect(server) as connection:
+            connection.sendall(_stalled_post(token) + b'{"name": "half')
+        with httpx.Client(base_url=server.base_url, timeout=ANSWERED_WITHIN) as http:
+            deadline = time.monotonic() + ANSWERED_WITHIN
+            while 'route="/campaigns",status="499"' not in (scraped := http.get("/metrics").text):
+                assert time.monotonic() < deadline, "the abandoned request was never counted"
+                time.sleep(0.05)
+            campaigns = http.get("/campaigns/list", headers=bearer(token)).json()
+
+    assert 'route="/campaigns",status="500"' not in scraped
+    assert campaigns["pagination"]["total"] == 0
+    assert "unhandled_error" not in (tmp_path / "serve.log").read_text()
+
+
 def _still_unanswered(connection: socket.socket) -> bool:
     """Whether the server has sent nothing on `connection` yet (nor closed it); nothing is consumed."""
     connection.setblocking(False)

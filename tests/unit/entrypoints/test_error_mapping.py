@@ -24,7 +24,7 @@ from campaigns.domain.errors import (
     SupremeUserRequired,
     ValidationFailed,
 )
-from campaigns.entrypoints.http.body_deadline import RequestTimedOut
+from campaigns.entrypoints.http.body_deadline import ClientClosedRequest, RequestTimedOut
 from campaigns.entrypoints.http.errors import headers_for, problem_for
 
 
@@ -44,6 +44,7 @@ from campaigns.entrypoints.http.errors import headers_for, problem_for
         (VersionMismatch(), 412, "VERSION_MISMATCH"),
         (ConcurrentUpdate(), 412, "VERSION_MISMATCH"),
         (RequestTimedOut(), 408, "REQUEST_TIMEOUT"),
+        (ClientClosedRequest(), 499, "CLIENT_CLOSED_REQUEST"),
         (TooManyAttempts(42), 429, "TOO_MANY_ATTEMPTS"),
         (DependencyUnavailable(), 503, "DEPENDENCY_UNAVAILABLE"),
     ],

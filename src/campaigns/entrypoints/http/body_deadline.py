@@ -1,4 +1,8 @@
-"""A deadline on request bodies, so a client that never finishes its body holds nothing for long (spec §4)."""
+"""Request bodies that do not arrive whole: past a deadline (408), or because the client left (499).
+
+A client that never finishes its body holds nothing for long (spec §4); one that leaves mid-body is
+told apart from a failure of the service.
+"""
 
 from __future__ import annotations
 
@@ -20,13 +24,24 @@ class RequestTimedOut(CampaignError):
     default_message = "The request body did not arrive in time; send it again, whole."
 
 
+class ClientClosedRequest(CampaignError):
+    """The client disconnected before its body arrived whole: nobody reads the answer, and nothing failed here.
+
+    Answered with nginx's 499, so access logs and `/metrics` count it apart from the service's own errors.
+    """
+
+    code = "CLIENT_CLOSED_REQUEST"
+    default_message = "The client closed the connection before sending its whole body."
+
+
 class BodyDeadline:
     """Every read of a request's body must end within `timeout_seconds` of the request's start.
 
     Past the deadline the pending read is cancelled and raises RequestTimedOut, which the app's
     error handling answers 408; the server then closes the connection (its body was never read
     whole), freeing the request's task and granian's per-connection permit. Reads after the last
-    body chunk (waiting for a disconnect) are not timed.
+    body chunk (waiting for a disconnect) are not timed. A disconnect before the last chunk raises
+    ClientClosedRequest (Litestar would call it an internal error).
     """
 
     def __init__(self, app: ASGIApp, *, timeout_seconds: float) -> None:
@@ -49,6 +64,8 @@ class BodyDeadline:
                     message = await receive()
             except TimeoutError:
                 raise RequestTimedOut from None
+            if message["type"] == "http.disconnect":
+                raise ClientClosedRequest
             whole = message["type"] != "http.request" or not message.get("more_body", False)
             return message
 

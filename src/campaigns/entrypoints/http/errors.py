@@ -33,7 +33,7 @@ from campaigns.domain.errors import (
     ValidationFailed,
     field_path,
 )
-from campaigns.entrypoints.http.body_deadline import RequestTimedOut
+from campaigns.entrypoints.http.body_deadline import ClientClosedRequest, RequestTimedOut
 from campaigns.entrypoints.http.problems import PROBLEM_CONTENT_TYPE, FieldProblem, Problem, problem
 
 log = structlog.get_logger(__name__)
@@ -51,6 +51,7 @@ STATUS_BY_ERROR: Mapping[type[CampaignError], int] = {
     VersionMismatch: 412,
     DocumentTooLarge: 413,
     RequestTimedOut: 408,
+    ClientClosedRequest: 499,
     TooManyAttempts: 429,
     DependencyUnavailable: 503,
     DependencyFailed: 502,
