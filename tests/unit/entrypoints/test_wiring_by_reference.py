@@ -74,7 +74,7 @@ async def _lookup(
 
 
 def test_the_lane_calls_the_use_case_by_the_name_its_handler_gives_it() -> None:
-    lane_route = LaneRoute(_lookup, "/campaigns", frozenset({"domain", "all"}), GetCampaignByDomain)
+    lane_route = LaneRoute(_lookup, "/campaigns", frozenset({b"domain", b"all"}), GetCampaignByDomain)
 
     assert service_name(_api(_lookup), lane_route) == "lookup"
 
@@ -82,12 +82,12 @@ def test_the_lane_calls_the_use_case_by_the_name_its_handler_gives_it() -> None:
 @pytest.mark.parametrize(
     ("lane_route", "named"),
     [
-        (LaneRoute(_lookup, "/campaigns/{domain}", frozenset({"domain"}), GetCampaignByDomain), "not routed at"),
+        (LaneRoute(_lookup, "/campaigns/{domain}", frozenset({b"domain"}), GetCampaignByDomain), "not routed at"),
         (
-            LaneRoute(_lookup, "/campaigns", frozenset({"domain", "showAllLocales"}), GetCampaignByDomain),
+            LaneRoute(_lookup, "/campaigns", frozenset({b"domain", b"showAllLocales"}), GetCampaignByDomain),
             "showAllLocales",
         ),
-        (LaneRoute(_lookup, "/campaigns", frozenset({"domain"}), GetCampaign), "asks for 0 GetCampaign"),
+        (LaneRoute(_lookup, "/campaigns", frozenset({b"domain"}), GetCampaign), "asks for 0 GetCampaign"),
     ],
     ids=["path", "query parameter", "use case"],
 )

@@ -54,6 +54,9 @@ MARKETS_TEMPLATE = "/campaigns/{campaign_id}/markets"
 _PLAIN = re.compile(rb"[A-Za-z0-9._~-]+")
 """Query values and path segments that every parser reads alike: no percent-encoding, `+`, `;` or emptiness."""
 _VIEW_NAMES = frozenset({b"locale", b"showAllLocales"})
+_LOOKUP_NAMES = frozenset({b"domain", *_VIEW_NAMES})
+_EVENT_NAMES = frozenset({b"eventId"})
+"""The query parameters the lane reads, per route (any other one leaves the request to Litestar)."""
 
 log = structlog.get_logger(__name__)
 
@@ -63,16 +66,14 @@ class LaneRoute(NamedTuple):
 
     handler: HTTPRouteHandler
     template: str
-    reads: frozenset[str]
+    reads: frozenset[bytes]
     use_case: type
 
 
-BY_DOMAIN = LaneRoute(
-    CampaignController.by_domain, LOOKUP_PATH, frozenset({"domain", "locale", "showAllLocales"}), GetCampaignByDomain
-)
-BY_ID = LaneRoute(CampaignController.get_one, BY_ID_TEMPLATE, frozenset({"locale", "showAllLocales"}), GetCampaign)
+BY_DOMAIN = LaneRoute(CampaignController.by_domain, LOOKUP_PATH, _LOOKUP_NAMES, GetCampaignByDomain)
+BY_ID = LaneRoute(CampaignController.get_one, BY_ID_TEMPLATE, _VIEW_NAMES, GetCampaign)
 MARKETS = LaneRoute(MarketController.list_markets, MARKETS_TEMPLATE, frozenset(), ListMarkets)
-FOR_EVENT = LaneRoute(CampaignController.for_event, EVENTS_PATH, frozenset({"eventId"}), FindCampaignsForEvent)
+FOR_EVENT = LaneRoute(CampaignController.for_event, EVENTS_PATH, _EVENT_NAMES, FindCampaignsForEvent)
 LANE_ROUTES = (BY_DOMAIN, BY_ID, MARKETS, FOR_EVENT)
 
 
@@ -97,7 +98,7 @@ def service_name(api: Litestar, lane_route: LaneRoute) -> str:
     )
     if handler is None:
         raise ImproperlyConfiguredException(f"{named} is not routed at {lane_route.template}")
-    if missing := lane_route.reads - set(route_inputs(handler).query):
+    if missing := {name.decode() for name in lane_route.reads} - set(route_inputs(handler).query):
         raise ImproperlyConfiguredException(f"{named} has no query parameter {', '.join(sorted(missing))}")
     names = [
         name
@@ -141,7 +142,7 @@ def lookup_query(raw: bytes) -> LookupQuery | None:
     None for any other parameter (`password` included), a repeated one, a value that is empty or not
     plain (see `_PLAIN`), a `showAllLocales` that `query_flag` refuses, or no `domain`.
     """
-    query = plain_query(raw, {b"domain", *_VIEW_NAMES})
+    query = plain_query(raw, _LOOKUP_NAMES)
     if query is None or b"domain" not in query or (view := _view(query)) is None:
         return None
     return LookupQuery(query[b"domain"], *view)
@@ -252,7 +253,7 @@ class FastLane:
 
     def _for_event(self, principal: Principal, raw: bytes) -> Answer | None:
         use_case: FindCampaignsForEvent | None = self._services.get(self._for_event_service)
-        query = plain_query(raw, {b"eventId"})
+        query = plain_query(raw, _EVENT_NAMES)
         if use_case is None or query is None or b"eventId" not in query:
             return None
         found = use_case.cached(query[b"eventId"])
