@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from dependency_injector import containers, providers
+from redis.asyncio import Redis
 
 from campaigns.adapters.discovery.httpx_catalog import HttpxDiscoveryCatalog, discovery_http_client
 from campaigns.adapters.discovery.unconfigured_catalog import UnconfiguredDiscoveryCatalog
@@ -22,7 +21,7 @@ def discovery_mode(settings: Settings) -> str:
 
 class Discovery(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
-    redis: providers.Dependency[Any] = providers.Dependency()
+    redis: providers.Dependency[Redis | None] = providers.Dependency()
     """The Redis primary, or None without Redis."""
 
     client = providers.Resource(

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from dependency_injector import containers, providers
+from redis.asyncio import Redis
 
 from campaigns.adapters.local.dev_jwt_keys import DevKeyPair, read_public_key
 from campaigns.adapters.local.password_verifier import ThreadPoolPasswordVerifier
@@ -23,7 +22,7 @@ def jwt_public_key(settings: Settings) -> str:
 
 class Security(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
-    redis: providers.Dependency[Any] = providers.Dependency()
+    redis: providers.Dependency[Redis | None] = providers.Dependency()
     """The Redis primary, or None without Redis."""
 
     token_verifier = providers.Singleton(

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from dependency_injector import providers
-
-T = TypeVar("T")
-
-NOTHING: providers.Provider[None] = providers.Object(None)
-"""The stand-in of an adapter that has none: the port is simply not served (a sink not delivered to)."""
 
 
 def configured(setting: object) -> str:
@@ -17,10 +12,12 @@ def configured(setting: object) -> str:
 
 
 def when_set(
-    setting: providers.Provider[Any], adapter: providers.Provider[T], otherwise: providers.Provider[Any] = NOTHING
+    setting: providers.Provider[Any], adapter: providers.Provider[Any], otherwise: providers.Provider[Any] | None = None
 ) -> providers.Selector[Any]:
     """`adapter` while `setting` (which names its destination, or says it is wanted) is set, else `otherwise`.
 
+    Without `otherwise`, None: the port is not served (a sink not delivered to, no listener run).
     Only the chosen provider is ever called, so an unset destination opens and builds nothing.
     """
-    return providers.Selector(providers.Callable(configured, setting), on=adapter, off=otherwise)
+    stand_in = providers.Object(None) if otherwise is None else otherwise
+    return providers.Selector(providers.Callable(configured, setting), on=adapter, off=stand_in)

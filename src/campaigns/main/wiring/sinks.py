@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from dependency_injector import containers, providers
+from redis.asyncio import Redis
 
 from campaigns.adapters.aws import clients as aws_clients
 from campaigns.adapters.aws.clients import AwsConnection, AwsSession
@@ -45,7 +44,7 @@ def configured_sinks(*sinks: EventSink | None) -> list[EventSink]:
 
 class Sinks(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
-    redis: providers.Dependency[Any] = providers.Dependency()
+    redis: providers.Dependency[Redis | None] = providers.Dependency()
     """The Redis primary, or None without Redis."""
     reads: providers.Dependency[StoreReader] = providers.Dependency()
 
