@@ -83,7 +83,7 @@ def markets(number: int) -> list[Market]:
 async def seed(store_url: str, data_dir: Path, stored: int) -> None:
     started = time.perf_counter()
     async with composed(store_url, data_dir) as container:
-        uow = await resolve(container.unit_of_work)
+        uow = await resolve(container.store.unit_of_work)
         for first in range(0, stored, BATCH):
             batch = [campaign(n, stored) for n in range(first, min(first + BATCH, stored))]
             batch_markets = [m for c in batch for m in markets(int(c.id, 16))]

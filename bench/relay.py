@@ -69,14 +69,14 @@ class Run(msgspec.Struct, frozen=True, kw_only=True):
 async def composed(data_dir: Path, environ: dict[str, str]) -> AsyncIterator[Container]:
     settings = load_settings(environ={"CAMPAIGNS_DATA_DIR": str(data_dir), **environ})
     async with opened(build_container(settings)) as container:
-        await (await resolve(container.database)).ensure_indexes()
+        await (await resolve(container.store.database)).ensure_indexes()
         yield container
 
 
 async def seed(container: Container, events: int) -> None:
     """`events` campaign events, committed `SEED_PER_COMMIT` at a time, as the use cases write them."""
     campaigns = [uuid.uuid4().hex[:24] for _ in range(CAMPAIGNS)]
-    units = await resolve(container.unit_of_work)
+    units = await resolve(container.store.unit_of_work)
     for start in range(0, events, SEED_PER_COMMIT):
         async with units() as uow:
             uow.outbox.append(
@@ -106,12 +106,12 @@ async def measure(name: str, environ: dict[str, str], events: int, *, path: str 
         async with composed(Path(tmp), environ) as container:
             client: Any = None
             if stream is not None:
-                client = await resolve(container.kinesis_client)
+                client = await resolve(container.events.kinesis_client)
                 await client.create_stream(StreamName=stream, ShardCount=SHARDS)
             await seed(container, events)
-            relay = await resolve(container.relay_outbox)
+            relay = await resolve(container.jobs.relay_outbox)
             sink = chosen(relay.sinks, name)
-            backlog = await (await resolve(container.outbox)).pending(sink.route, events)
+            backlog = await (await resolve(container.store.outbox)).pending(sink.route, events)
             started = time.perf_counter()
             if path == "relay":
                 delivered = (await relay.execute(sink)).delivered

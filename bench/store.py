@@ -63,7 +63,7 @@ async def composed(store_url: str, data_dir: Path) -> AsyncIterator[Container]:
     )
     container.clock.override(FixedClock(NOW))
     async with opened(container):
-        await (await resolve(container.database)).ensure_indexes()
+        await (await resolve(container.store.database)).ensure_indexes()
         yield container
 
 
@@ -73,11 +73,11 @@ async def seed_store(container: Container, stored: int, due: int) -> None:
     def progress(done: int) -> None:
         print(f"  seeded {done:,}/{stored:,} ({time.perf_counter() - started:.0f}s)", file=sys.stderr)
 
-    await seed(await resolve(container.unit_of_work), stored, due, progress)
+    await seed(await resolve(container.store.unit_of_work), stored, due, progress)
 
 
 async def lookups(container: Container, stored: int) -> tuple[list[float], int]:
-    reads = await resolve(container.reads)
+    reads = await resolve(container.store.reads)
     count = min(LOOKUPS, stored)
     numbers = [i * stored // count for i in range(count)]  # spread evenly over the whole store
     timings: list[float] = []
@@ -100,7 +100,7 @@ async def run(name: str, store_url: str, stored: int, due: int) -> Run:
         settle()
         # Reopened, so the tick starts on fresh connections as a restarted service would.
         async with composed(store_url, Path(tmp)) as container:
-            refresh = await resolve(container.refresh_lifecycle)
+            refresh = await resolve(container.use_cases.refresh_lifecycle)
             tick_seconds, applied = await tick(refresh)
             again_seconds, again_applied = await tick(refresh)
             lookup_seconds, found = await lookups(container, stored)

@@ -32,7 +32,7 @@ from campaigns.adapters.sqlite.database import SqliteDatabase, sqlite_database
 from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
 from campaigns.domain.campaign import Artist, Campaign, CampaignDates, CampaignDomain, Status, StatusChange, Tour
-from campaigns.main.container import sqlite_units_of_work
+from campaigns.main.wiring.stores import sqlite_units_of_work
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 BATCH = 10_000

@@ -28,7 +28,7 @@ def commit_entries(data_dir: Path, count: int, *, first: int = 0) -> list[str]:
 
     async def main() -> list[str]:
         async with opened(_store_of(data_dir)) as container:
-            uow_factory = await resolve(container.unit_of_work)
+            uow_factory = await resolve(container.store.unit_of_work)
             now = (await resolve(container.clock)).now()
             for start in range(first, first + count, 1_000):
                 async with uow_factory() as uow:
@@ -39,7 +39,7 @@ def commit_entries(data_dir: Path, count: int, *, first: int = 0) -> list[str]:
                         ]
                     )
                     await uow.commit()
-            outbox = await resolve(container.outbox)
+            outbox = await resolve(container.store.outbox)
             return [entry.id for entry in await outbox.pending(EVERY_EVENT, first + count)]
 
     return asyncio.run(main())
@@ -62,7 +62,7 @@ def watching(data_dir: Path) -> Iterator[Callable[[SinkRoute], OutboxStats]]:
 
 async def _opened(container: Container) -> OutboxStore:
     await container.init_resources()  # type: ignore[misc]
-    return await resolve(container.outbox)
+    return await resolve(container.store.outbox)
 
 
 async def _closed(container: Container) -> None:

@@ -184,7 +184,7 @@ class Service:
 
     @classmethod
     async def of(cls, container: Container) -> Service:
-        return cls(container, await resolve(container.relay_outbox))
+        return cls(container, await resolve(container.jobs.relay_outbox))
 
     async def every_change(self, tag: str) -> Phase:
         """Two new campaigns taken through every change a sink carries; the phase they make.
@@ -193,10 +193,13 @@ class Service:
         opens; `<tag>-b` gets a market that is deleted, then opens, closes and is deactivated
         (its domain released).
         """
-        create, update = await resolve(self.container.create_campaign), await resolve(self.container.update_campaign)
-        create_market = await resolve(self.container.create_market)
-        update_market = await resolve(self.container.update_market)
-        delete_market = await resolve(self.container.delete_market)
+        create, update = (
+            await resolve(self.container.use_cases.create_campaign),
+            await resolve(self.container.use_cases.update_campaign),
+        )
+        create_market = await resolve(self.container.use_cases.create_market)
+        update_market = await resolve(self.container.use_cases.update_market)
+        delete_market = await resolve(self.container.use_cases.delete_market)
         first = await create.execute(SUPREME, valid_campaign_body(f"{tag}-a"))
         second = await create.execute(SUPREME, valid_campaign_body(f"{tag}-b"))
         market = await create_market.execute(SUPREME, first.id, market_body(f"{tag} Boston", PRESALE, ["E1"]))
@@ -218,7 +221,7 @@ class Service:
         )
 
     async def _new_entries(self) -> list[OutboxEntry]:
-        outbox = await resolve(self.container.outbox)
+        outbox = await resolve(self.container.store.outbox)
         entries = [entry for entry in await outbox.pending(EVERY_EVENT, 100_000) if entry.sequence > self._committed]
         self._committed = max((entry.sequence for entry in entries), default=self._committed)
         return entries
@@ -236,7 +239,7 @@ class Service:
         return unavailable
 
     async def backlogs(self) -> dict[str, int]:
-        outbox = await resolve(self.container.outbox)
+        outbox = await resolve(self.container.store.outbox)
         return {sink.route.name: (await outbox.stats(sink.route)).backlog for sink in self.relay.sinks}
 
 
@@ -304,7 +307,7 @@ class Received:
 
     async def check_documents(self, client: redis.Redis, phase: Phase) -> None:
         """Each campaign the phase changed is stored as the API serves it now; the sites it left hold nothing."""
-        reads = await resolve(self._service.container.reads)
+        reads = await resolve(self._service.container.store.reads)
         for campaign_id in phase.campaign_ids:
             campaign = await reads.campaigns.get(campaign_id)
             assert campaign is not None

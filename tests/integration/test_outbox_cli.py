@@ -46,16 +46,16 @@ def run(*args: str) -> str:
 async def create_and_park(container: Container) -> None:
     """Two campaigns created; the sink rejected the first one's first event for good and has the rest."""
     for site in ("parked-site", "pending-site"):
-        await (await resolve(container.create_campaign)).execute(SUPREME, valid_campaign_body(site))
-    outbox = await resolve(container.outbox)
-    [sink] = [sink for sink in await resolve(container.sinks) if sink.route.name == "json-lines"]
+        await (await resolve(container.use_cases.create_campaign)).execute(SUPREME, valid_campaign_body(site))
+    outbox = await resolve(container.store.outbox)
+    [sink] = [sink for sink in await resolve(container.events.sinks) if sink.route.name == "json-lines"]
     first, *rest = await outbox.pending(sink.route, 100)
     await outbox.park(sink.route.name, first, error="rejected by the sink", at=first.event.occurred_at)
     await outbox.acknowledge(sink.route.name, [first, *rest])
 
 
 async def relay(container: Container) -> int:
-    relay = await resolve(container.relay_outbox)
+    relay = await resolve(container.jobs.relay_outbox)
     return sum([(await relay.execute(sink)).delivered for sink in relay.sinks])
 
 

@@ -94,7 +94,7 @@ async def _running(settings: Settings, *, in_service: bool = True) -> AsyncItera
     async with AsyncExitStack() as stack:
         try:
             container = await stack.enter_async_context(opened(build_container(settings)))
-            await check_store(await resolve(container.database), settings, in_service=in_service)
+            await check_store(await resolve(container.store.database), settings, in_service=in_service)
         except DependencyUnavailable as error:
             raise unavailable(settings, error) from error
         yield container
@@ -155,7 +155,7 @@ def serve(
 
     async def sink_names(container: Container) -> list[str]:
         """Opening checks the store; it closes again before the workers start, each opening its own."""
-        return [sink.route.name for sink in await resolve(container.sinks)]
+        return [sink.route.name for sink in await resolve(container.events.sinks)]
 
     sinks = _run(settings, sink_names)
     listen = f"http://{address}:{settings.port}" if ":" not in address else f"http://[{address}]:{settings.port}"
@@ -188,7 +188,7 @@ def scheduler() -> None:
     _ready(lambda: prepare_data_dir(settings))
 
     async def job(container: Container) -> None:
-        loops = await resolve(container.scheduler)
+        loops = await resolve(container.jobs.scheduler)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, loops.stop)
@@ -202,7 +202,7 @@ def refresh(dry_run: Annotated[bool, typer.Option("--dry-run", help="Report with
     """Apply every due transition once and print what changed, as JSON."""
 
     async def job(container: Container) -> RefreshReport:
-        return await (await resolve(container.refresh_lifecycle)).execute(dry_run=dry_run)
+        return await (await resolve(container.use_cases.refresh_lifecycle)).execute(dry_run=dry_run)
 
     report = _run(_settings(), job, read_only=dry_run)
     typer.echo(msgspec.json.format(msgspec.json.encode(report)).decode())
@@ -220,7 +220,7 @@ def schedule(
 
     async def job(container: Container) -> Agenda:
         now = (await resolve(container.clock)).now()
-        agenda = await resolve(container.list_scheduled_transitions)
+        agenda = await resolve(container.use_cases.list_scheduled_transitions)
         return await agenda.execute(OPERATOR, now, now + ahead)
 
     try:
@@ -285,7 +285,7 @@ def db_init() -> None:
     """Create the store's tables and indexes and print their names (idempotent)."""
 
     async def job(container: Container) -> list[str]:
-        return await (await resolve(container.database)).ensure_indexes()
+        return await (await resolve(container.store.database)).ensure_indexes()
 
     settings = _settings()
     # Only that the store answers: this is what gives it its indexes (a standalone server can be
@@ -318,8 +318,8 @@ def outbox_status() -> None:
     """Print each sink's backlog and the parked entries with their error, as JSON."""
 
     async def job(container: Container) -> OutboxStatus:
-        outbox = await resolve(container.outbox)
-        sinks = await resolve(container.sinks)
+        outbox = await resolve(container.store.outbox)
+        sinks = await resolve(container.events.sinks)
         return OutboxStatus(
             sinks=[
                 SinkStatus(sink=sink.route.name, **msgspec.structs.asdict(await outbox.stats(sink.route)))
@@ -339,7 +339,7 @@ def outbox_requeue(sink: Annotated[str | None, _SINK_OPTION] = None) -> None:
     async def job(container: Container) -> int:
         if sink is not None:
             await _known_sink(container, sink)
-        return await (await resolve(container.outbox)).requeue_parked(sink)
+        return await (await resolve(container.store.outbox)).requeue_parked(sink)
 
     typer.echo(f"requeued: {_run(_settings(), job)}")
 
@@ -361,7 +361,7 @@ def outbox_replay(
 
     async def job(container: Container) -> int:
         await _known_sink(container, sink)
-        return await (await resolve(container.replay_outbox)).execute(sink, instant)
+        return await (await resolve(container.jobs.replay_outbox)).execute(sink, instant)
 
     try:
         replayed = _run(_settings(), job)
@@ -384,14 +384,14 @@ def outbox_purge(
     retention = _lifetime(older_than, "--older-than") if older_than is not None else None
 
     async def job(container: Container) -> int:
-        return await (await resolve(container.purge_outbox)).execute(retention)
+        return await (await resolve(container.jobs.purge_outbox)).execute(retention)
 
     typer.echo(f"purged: {_run(_settings(), job)}")
 
 
 async def _known_sink(container: Container, name: str) -> None:
     """Refuse a sink this configuration does not have, naming the ones it does (exit code 2)."""
-    names = [sink.route.name for sink in await resolve(container.sinks)]
+    names = [sink.route.name for sink in await resolve(container.events.sinks)]
     if name not in names:
         raise typer.BadParameter(
             f"{name!r} is not a sink of this configuration; its sinks: {', '.join(names)}", param_hint="--sink"

@@ -63,7 +63,8 @@ class _NumberedWorkers(MPServer):
     granian 2.8 has a public hook for neither: it passes the loader no worker number, and tells no
     one when a worker exits. Every worker it starts, first or replacement, comes through
     `_spawn_worker` with its number: a replacement keeps its predecessor's number (so a respawned
-    worker 1 runs the scheduler again), and its predecessor is gone or about to be.
+    worker 1 runs the scheduler again), and its predecessor is gone or about to be. The ADR on
+    private framework APIs lists this one; its test fails on a granian that starts workers otherwise.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -14,7 +14,7 @@ from campaigns.adapters.local.dev_jwt_keys import DevKeyPair, read_public_key
 from campaigns.adapters.mongo.replica_set import replica_set_mismatch
 from campaigns.application.errors import DependencyUnavailable
 from campaigns.config import PREFIX, Settings
-from campaigns.main.container import StoreDatabase
+from campaigns.main.wiring.stores import StoreDatabase
 
 SHOWN_MISSING = 5
 """How many missing index names the start-up line shows."""

@@ -90,5 +90,5 @@ async def composed(data_dir: Path, server: MotoServer, **variables: str) -> Asyn
     environ = {f"CAMPAIGNS_{name.upper()}": value for name, value in variables.items()}
     settings = load_settings({"CAMPAIGNS_DATA_DIR": str(data_dir), "CAMPAIGNS_AWS_ENDPOINT_URL": server.url, **environ})
     async with opened(build_container(settings)) as container:
-        await (await resolve(container.database)).ensure_indexes()
+        await (await resolve(container.store.database)).ensure_indexes()
         yield container

@@ -39,7 +39,7 @@ async def test_every_change_type_reaches_the_sink_of_its_route(
         data_pipeline_queue_url=pipeline,
         refresh_selections_queue_url=selections,
     ) as container:
-        configured = await resolve(container.sinks)
+        configured = await resolve(container.events.sinks)
         sinks = [sink for sink in configured if sink.route.name in AWS_SINKS]
         assert [sink.route.name for sink in sinks] == AWS_SINKS
         assert "json-lines" not in {sink.route.name for sink in configured}

@@ -52,11 +52,11 @@ async def test_an_oversize_record_is_parked_for_kinesis_alone_and_a_missing_stre
     campaign = new_id()
     huge = CampaignEventIdsMapped(occurred_at=AT, campaign_id=campaign, event_ids=[f"E{n:012d}" for n in range(80_000)])
     events = [*campaign_events(campaign)[:2], huge, *campaign_events(campaign)[2:], *market_events(campaign)]
-    async with (await resolve(container.unit_of_work))() as uow:
+    async with (await resolve(container.store.unit_of_work))() as uow:
         uow.outbox.append(events)
         await uow.commit()
-    relay = await resolve(container.relay_outbox)
-    outbox = await resolve(container.outbox)
+    relay = await resolve(container.jobs.relay_outbox)
+    outbox = await resolve(container.store.outbox)
     to_stream, to_pipeline = sink_named(relay, "kinesis"), sink_named(relay, "data-pipeline")
 
     with pytest.raises(DependencyUnavailable, match="ResourceNotFoundException"):  # the stream is not there yet

@@ -43,7 +43,7 @@ def app_for(settings: Settings, clock: FixedClock) -> tuple[Container, ASGIApp]:
 async def indexed_mongo_url(url: str) -> str:
     """`url` once its database has the indexes `campaigns db init` creates (the production start-up needs them)."""
     async with opened(build_container(settings_for(Path(), url))) as container:
-        await (await resolve(container.database)).ensure_indexes()
+        await (await resolve(container.store.database)).ensure_indexes()
     return url
 
 

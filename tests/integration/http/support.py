@@ -173,7 +173,7 @@ def assert_problem(response: httpx.Response, status: int, code: str, *, field: s
 
 
 async def outbox_store(container: Container) -> OutboxStore:
-    store: Any = container.outbox()
+    store: Any = container.store.outbox()
     if inspect.isawaitable(store):  # the store depends on the async SQLite resource
         store = await store
     return cast(OutboxStore, store)
@@ -184,7 +184,7 @@ async def _pending(container: Container) -> list[OutboxEntry]:
 
 
 async def _relay(container: Container) -> int:
-    relay: Any = container.relay_outbox()
+    relay: Any = container.jobs.relay_outbox()
     if inspect.isawaitable(relay):
         relay = await relay
     reports = [await cast(RelayOutbox, relay).execute(sink) for sink in cast(RelayOutbox, relay).sinks]

@@ -271,7 +271,7 @@ def with_keywords(contact: Json) -> Json:
 
 
 async def _stored(api: Api, table: str, document_id: str) -> Json:
-    database = await resolve(api.container.database)
+    database = await resolve(api.container.store.database)
     if isinstance(database, SqliteDatabase):
         rows = await database.reader.execute_fetchall(f"SELECT document FROM {table} WHERE id = ?", (document_id,))  # noqa: S608 - a fixed table name
         document: Json = json.loads(next(iter(rows))[0])
@@ -283,7 +283,7 @@ async def _stored(api: Api, table: str, document_id: str) -> Json:
 
 
 async def _store(api: Api, table: str, document_id: str, document: Json) -> None:
-    database = await resolve(api.container.database)
+    database = await resolve(api.container.store.database)
     if isinstance(database, SqliteDatabase):
         await database.connection.execute(
             f"UPDATE {table} SET document = ? WHERE id = ?",  # noqa: S608 - a fixed table name

@@ -30,11 +30,12 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from campaigns.adapters.local.clock import FixedClock
 from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
 from campaigns.domain.permissions import Principal
-from campaigns.entrypoints.http.app import SERVICES, create_app
+from campaigns.entrypoints.http.app import create_app
 from campaigns.entrypoints.http.fast_lane import Answer as LaneAnswer
 from campaigns.entrypoints.http.fast_lane import FastLane
 from campaigns.main.app import create_app_from_container
 from campaigns.main.container import Container, build_container, resolve
+from campaigns.main.wiring.use_cases import services_of
 from tests.integration.http.conftest import START, settings_for
 from tests.integration.http.support import (
     CORRELATION_HEADER,
@@ -166,20 +167,20 @@ class Lanes:
 
     async def set_cache(self, *, cached: bool) -> None:
         """Every seeded campaign, its markets and the event's campaigns in the in-process cache, or none of them."""
-        self.container.cache().clear()
+        self.container.caches.cache().clear()
         if cached:
             # on the app's own event loop: a MongoDB client is bound to the loop it was opened on
             self.client.blocking_portal.call(self._prepare)
 
     async def _prepare(self) -> None:
-        by_domain = await resolve(self.container.get_campaign_by_domain)
-        by_id = await resolve(self.container.get_campaign)
-        markets = await resolve(self.container.list_markets)
+        by_domain = await resolve(self.container.use_cases.get_campaign_by_domain)
+        by_id = await resolve(self.container.use_cases.get_campaign)
+        markets = await resolve(self.container.use_cases.list_markets)
         for campaign in self.campaigns:
             await by_domain.find(campaign.site)
             await by_id.execute(SUPREME, campaign.id)
             await markets.execute(SUPREME, campaign.id)
-        await (await resolve(self.container.find_campaigns_for_event)).execute(EVENT)
+        await (await resolve(self.container.use_cases.find_campaigns_for_event)).execute(EVENT)
 
     async def both(self, request: Request, *, cached: bool) -> tuple[Answer, Answer, bool]:
         """The fast-lane app's answer, the Litestar app's, and whether the fast lane gave the first itself."""
@@ -260,11 +261,14 @@ async def lanes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_url: str 
     app: ASGIApp = by_lane
     async with AsyncTestClient(app=app) as client:
         # the app without the fast lane, over the services the first one resolved at start-up
-        services = {name: await resolve(getattr(container, name)) for name in (*SERVICES, "metrics")}
+        use_cases = services_of(container.use_cases)
+        services = {name: await resolve(provider) for name, provider in use_cases.items()}
+        services["metrics"] = container.metrics()
         apps["litestar"] = create_app(
             services=services,
+            service_names=use_cases,
             metrics=services["metrics"],
-            verifier=container.token_verifier(),
+            verifier=container.security.token_verifier(),
             body_timeout_seconds=settings_.http_body_timeout_seconds,
             fast_lane=False,
         )

@@ -75,7 +75,7 @@ async def test_an_unknown_or_absent_locale_shows_the_default_one(api: Api, clien
 
 async def _store_as_is(container: Container, document: Json) -> None:
     """A document written straight to the store, unvalidated, as data migrated from the legacy may be."""
-    factory: Any = container.unit_of_work()
+    factory: Any = container.store.unit_of_work()
     if inspect.isawaitable(factory):  # the store depends on the async SQLite resource
         factory = await factory
     async with cast(UnitOfWorkFactory, factory)() as uow:

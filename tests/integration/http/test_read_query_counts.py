@@ -106,16 +106,16 @@ async def test_each_read_route_reads_the_store_as_often_with_1000_campaigns_as_w
 ) -> None:
     container, app = app_for(settings, clock)
     store_reads = container.store.overridden[-1]().reads  # the profile's own reader, wrapped below
-    container.reads.override(providers.Singleton(CountingReader, store_reads))
+    container.store.reads.override(providers.Singleton(CountingReader, store_reads))
     calls: dict[int, dict[str, list[str]]] = {}
     sizes: dict[int, dict[str, int]] = {}
     async with AsyncTestClient(app=app) as client:
-        counting = client.blocking_portal.call(resolve, container.reads)
+        counting = client.blocking_portal.call(resolve, container.store.reads)
         assert isinstance(counting, CountingReader)
-        uow_factory = client.blocking_portal.call(resolve, container.unit_of_work)
+        uow_factory = client.blocking_portal.call(resolve, container.store.unit_of_work)
         for stored, numbers in ((10, range(1, 11)), (1_000, range(11, 1_001))):
             client.blocking_portal.call(load, uow_factory, numbers)  # on the app's own event loop
-            container.cache().clear()  # loaded past the use cases, which evict what a commit changes
+            container.caches.cache().clear()  # loaded past the use cases, which evict what a commit changes
             calls[stored], sizes[stored] = {}, {}
             for route, (path, params) in ROUTES.items():
                 counting.calls.clear()

@@ -32,8 +32,8 @@ class Service:
         return self.client.blocking_portal.call(self._deliver, sink)
 
     async def _deliver(self, name: str) -> list[OutboxEntry]:
-        sink = next(s for s in await resolve(self.container.sinks) if s.route.name == name)
-        outbox = await resolve(self.container.outbox)
+        sink = next(s for s in await resolve(self.container.events.sinks) if s.route.name == name)
+        outbox = await resolve(self.container.store.outbox)
         entries = await outbox.pending(sink.route, 1000)
         assert await sink.deliver(entries) == []
         await outbox.acknowledge(name, entries)

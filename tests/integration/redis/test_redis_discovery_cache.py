@@ -90,7 +90,7 @@ async def test_the_container_caches_discovery_in_redis_when_it_is_configured(
     if configured:
         environ["CAMPAIGNS_REDIS_URL"] = servers.primary.url
     async with opened(build_container(load_settings(environ=environ))) as container:
-        assert isinstance(await resolve(container.discovery_cache), expected)
+        assert isinstance(await resolve(container.discovery.cache), expected)
 
 
 async def test_the_app_keeps_artists_by_id_in_redis_and_unknown_ids_briefly(

@@ -136,7 +136,7 @@ def lone_server(tmp_path: Path) -> Iterator[RedisServer]:
 
 def retry_at_once(container: Container) -> None:
     """Ask Redis again on every lookup (the default waits a second after a failure)."""
-    container.lookup_redis_health.override(providers.Object(RedisHealth("campaign documents", retry_seconds=0)))
+    container.caches.lookup_redis_health.override(providers.Object(RedisHealth("campaign documents", retry_seconds=0)))
 
 
 async def test_with_redis_down_lookups_come_from_the_store_counted_and_recover(

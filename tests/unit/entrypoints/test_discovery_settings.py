@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from campaigns.config import ConfigurationError, load_settings
-from campaigns.main.container import discovery_mode
+from campaigns.main.wiring.discovery import discovery_mode
 
 
 def test_discovery_is_off_by_default_with_ticketmasters_defaults() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from importlib.metadata import version
 from typing import Any
@@ -27,44 +27,6 @@ from campaigns.entrypoints.http.openapi import COMPONENTS, SCHEMA_PATH, SECURITY
 from campaigns.entrypoints.http.rendering import RenderedCampaigns
 from campaigns.entrypoints.metrics import Metrics
 
-SERVICES = (
-    "create_campaign",
-    "update_campaign",
-    "update_campaign_faqs",
-    "update_campaign_terms",
-    "update_campaign_contacts",
-    "list_promoters",
-    "create_promoter",
-    "update_promoter",
-    "delete_promoter",
-    "search_contacts",
-    "get_campaign",
-    "get_campaign_by_domain",
-    "list_campaigns",
-    "find_campaigns_for_event",
-    "find_presale_window_ids",
-    "find_campaign_ids_by_category",
-    "refresh_lifecycle",
-    "check_health",
-    "list_upcoming_markets",
-    "list_scheduled_transitions",
-    "schedule_market_notifications",
-    "list_notifiable_markets",
-    "mark_markets_notified",
-    "list_event_statuses",
-    "upsert_event_status",
-    "list_markets",
-    "get_market",
-    "create_market",
-    "update_market",
-    "delete_market",
-    "clone_markets",
-    "search_artists",
-    "search_venues",
-    "get_artist",
-    "get_venue",
-)
-
 
 def _provide(services: Mapping[str, Any], name: str) -> Provide:
     """Handlers get instances resolved once at start-up: no container work per request."""
@@ -78,6 +40,7 @@ def _provide(services: Mapping[str, Any], name: str) -> Provide:
 def create_app(
     *,
     services: Mapping[str, Any],
+    service_names: Collection[str],
     metrics: Metrics,
     verifier: TokenVerifier,
     body_timeout_seconds: float,
@@ -87,6 +50,10 @@ def create_app(
 ) -> ASGIApp:
     """The API. `services` maps handler parameter names to instances; it may be filled by `lifespan`.
 
+    `service_names` are the names it will hold (`metrics` aside): each handler's named dependency
+    must be one of them, or Litestar refuses to build the app, so a name that changes on one side
+    only fails here, at start.
+
     The request context and authentication wrap the whole Litestar app rather than its routes, so
     every answer, an unrouted 404 included, is measured, logged, correlated and authenticated alike.
     Behind them, unless `fast_lane` is off, the hot cases of the lookup by domain and of the reads by
@@ -95,7 +62,7 @@ def create_app(
     A body that has not arrived `body_timeout_seconds` after its request started is answered 408.
     """
     rendered = RenderedCampaigns()
-    dependencies = {name: _provide(services, name) for name in (*SERVICES, "metrics")}
+    dependencies = {name: _provide(services, name) for name in (*service_names, "metrics")}
     api = Litestar(
         route_handlers=[*PUBLIC_ROUTE_HANDLERS, Router("/", route_handlers=ROUTE_HANDLERS, security=SECURITY)],
         state=State({"rendered_campaigns": rendered}),
@@ -116,7 +83,7 @@ def create_app(
     )
     document_operations(api)
     timed = BodyDeadline(api, timeout_seconds=body_timeout_seconds)
-    routed: ASGIApp = FastLane(timed, services, rendered, _names_under(api, LOOKUP_PATH)) if fast_lane else timed
+    routed: ASGIApp = FastLane(timed, api, services, rendered, _names_under(api, LOOKUP_PATH)) if fast_lane else timed
     return RequestContextMiddleware(AuthenticationMiddleware(routed, verifier), metrics, log_requests=log_requests)
 
 

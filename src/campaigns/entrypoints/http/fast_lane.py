@@ -11,6 +11,11 @@ own permission and visibility rules. Anything it is not sure of goes to Litestar
 path, method or `root_path`, a query it does not read exactly as Litestar does (any other or
 repeated parameter, an empty value, percent-encoding, `password`), a host header Litestar refuses, a
 cache miss, a campaign the caller may not see or that asks a password, or any failure while deciding.
+
+The lane names each route it answers by reference to its handler (`LANE_ROUTES`) and checks, when
+the app is built, that the handler is routed at the path the lane parses, declares every query
+parameter the lane reads, and asks for the use case the lane calls, whose name the lane then uses:
+a route or a dependency renamed on one side only stops the app at start, never the lane silently.
 """
 
 from __future__ import annotations
@@ -20,8 +25,12 @@ from collections.abc import Collection, Mapping
 from typing import Any, NamedTuple
 
 import structlog
+from litestar import Litestar
 from litestar._asgi.utils import is_valid_host
 from litestar.enums import ScopeType
+from litestar.exceptions import ImproperlyConfiguredException
+from litestar.handlers import HTTPRouteHandler
+from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from campaigns.application.use_cases.find_campaigns_for_event import FindCampaignsForEvent
@@ -30,8 +39,9 @@ from campaigns.application.use_cases.get_campaign_by_domain import GetCampaignBy
 from campaigns.application.use_cases.list_markets import ListMarkets
 from campaigns.domain.errors import InvalidQuery
 from campaigns.domain.permissions import Principal
-from campaigns.entrypoints.http.controllers.markets import markets_response
-from campaigns.entrypoints.http.inputs import query_flag
+from campaigns.entrypoints.http.controllers.campaigns import CampaignController
+from campaigns.entrypoints.http.controllers.markets import MarketController, markets_response
+from campaigns.entrypoints.http.inputs import query_flag, route_inputs
 from campaigns.entrypoints.http.rendering import PreparedResponse, RenderedCampaigns, events_response
 
 LOOKUP_PATH = "/campaigns"
@@ -44,8 +54,60 @@ MARKETS_TEMPLATE = "/campaigns/{campaign_id}/markets"
 _PLAIN = re.compile(rb"[A-Za-z0-9._~-]+")
 """Query values and path segments that every parser reads alike: no percent-encoding, `+`, `;` or emptiness."""
 _VIEW_NAMES = frozenset({b"locale", b"showAllLocales"})
+_LOOKUP_NAMES = frozenset({b"domain", *_VIEW_NAMES})
+_EVENT_NAMES = frozenset({b"eventId"})
+"""The query parameters the lane reads, per route (any other one leaves the request to Litestar)."""
 
 log = structlog.get_logger(__name__)
+
+
+class LaneRoute(NamedTuple):
+    """A route the lane answers: its handler, the path the lane parses, the query it reads, the use case it calls."""
+
+    handler: HTTPRouteHandler
+    template: str
+    reads: frozenset[bytes]
+    use_case: type
+
+
+BY_DOMAIN = LaneRoute(CampaignController.by_domain, LOOKUP_PATH, _LOOKUP_NAMES, GetCampaignByDomain)
+BY_ID = LaneRoute(CampaignController.get_one, BY_ID_TEMPLATE, _VIEW_NAMES, GetCampaign)
+MARKETS = LaneRoute(MarketController.list_markets, MARKETS_TEMPLATE, frozenset(), ListMarkets)
+FOR_EVENT = LaneRoute(CampaignController.for_event, EVENTS_PATH, _EVENT_NAMES, FindCampaignsForEvent)
+LANE_ROUTES = (BY_DOMAIN, BY_ID, MARKETS, FOR_EVENT)
+
+
+def service_name(api: Litestar, lane_route: LaneRoute) -> str:
+    """The name `lane_route`'s handler gets its use case by, once its route is checked to be the one the lane reads.
+
+    Raises:
+        ImproperlyConfiguredException: the handler is not routed at the lane's path, lacks a query
+            parameter the lane reads, or asks for no (or more than one) `use_case`.
+    """
+    function = lane_route.handler.fn
+    named = f"fast lane: {function.__qualname__}"
+    handler = next(
+        (
+            handler
+            for route in api.routes
+            if isinstance(route, HTTPRoute) and route.path_format == lane_route.template
+            for handler in route.route_handlers
+            if getattr(handler.fn, "__func__", handler.fn) is function  # a controller's handlers are bound
+        ),
+        None,
+    )
+    if handler is None:
+        raise ImproperlyConfiguredException(f"{named} is not routed at {lane_route.template}")
+    if missing := {name.decode() for name in lane_route.reads} - set(route_inputs(handler).query):
+        raise ImproperlyConfiguredException(f"{named} has no query parameter {', '.join(sorted(missing))}")
+    names = [
+        name
+        for name, parameter in handler.parsed_fn_signature.parameters.items()
+        if parameter.annotation is lane_route.use_case
+    ]
+    if len(names) != 1:
+        raise ImproperlyConfiguredException(f"{named} asks for {len(names)} {lane_route.use_case.__name__}, not 1")
+    return names[0]
 
 
 class LookupQuery(NamedTuple):
@@ -80,7 +142,7 @@ def lookup_query(raw: bytes) -> LookupQuery | None:
     None for any other parameter (`password` included), a repeated one, a value that is empty or not
     plain (see `_PLAIN`), a `showAllLocales` that `query_flag` refuses, or no `domain`.
     """
-    query = plain_query(raw, {b"domain", *_VIEW_NAMES})
+    query = plain_query(raw, _LOOKUP_NAMES)
     if query is None or b"domain" not in query or (view := _view(query)) is None:
         return None
     return LookupQuery(query[b"domain"], *view)
@@ -98,19 +160,30 @@ def _view(query: Mapping[bytes, str]) -> tuple[str | None, bool] | None:
 class FastLane:
     """Answer the hot reads' cached cases from their prepared responses; pass the rest to `app` (module docs).
 
-    `services` is the mapping the app's handlers are resolved from (filled at start-up), `rendered`
-    the memo of prepared campaign responses the Litestar routes use, so both lanes send the same
-    bytes, and `reserved` the names of Litestar's own routes under `/campaigns/` (`list`, `ids`...),
-    which are never an id.
+    `app` is what `api` is served behind, `services` the mapping the app's handlers are resolved
+    from (filled at start-up), `rendered` the memo of prepared campaign responses the Litestar
+    routes use, so both lanes send the same bytes, and `reserved` the names of Litestar's own routes
+    under `/campaigns/` (`list`, `ids`...), which are never an id.
+
+    Raises:
+        ImproperlyConfiguredException: a route of `LANE_ROUTES` is not as the lane reads it (`service_name`).
     """
 
     def __init__(
-        self, app: ASGIApp, services: Mapping[str, Any], rendered: RenderedCampaigns, reserved: Collection[str]
+        self,
+        app: ASGIApp,
+        api: Litestar,
+        services: Mapping[str, Any],
+        rendered: RenderedCampaigns,
+        reserved: Collection[str],
     ) -> None:
         self._app = app
         self._services = services
         self._rendered = rendered
         self._reserved = frozenset(reserved)
+        self._by_domain_service, self._by_id_service, self._markets_service, self._for_event_service = (
+            service_name(api, lane_route) for lane_route in LANE_ROUTES
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -151,7 +224,7 @@ class FastLane:
         return segment not in self._reserved and _PLAIN.fullmatch(segment.encode()) is not None
 
     async def _by_domain(self, principal: Principal, raw: bytes) -> Answer | None:
-        use_case: GetCampaignByDomain | None = self._services.get("get_campaign_by_domain")
+        use_case: GetCampaignByDomain | None = self._services.get(self._by_domain_service)
         if use_case is None or (query := lookup_query(raw)) is None:
             return None
         campaign = await use_case.cached(principal, query.site)
@@ -162,7 +235,7 @@ class FastLane:
         )
 
     def _by_id(self, principal: Principal, campaign_id: str, raw: bytes) -> Answer | None:
-        use_case: GetCampaign | None = self._services.get("get_campaign")
+        use_case: GetCampaign | None = self._services.get(self._by_id_service)
         query = plain_query(raw, _VIEW_NAMES)
         if use_case is None or query is None or (view := _view(query)) is None:
             return None
@@ -173,14 +246,14 @@ class FastLane:
         return Answer(BY_ID_TEMPLATE, self._rendered.response(campaign, locale=locale, all_locales=all_locales))
 
     def _markets(self, principal: Principal, campaign_id: str, raw: bytes) -> Answer | None:
-        use_case: ListMarkets | None = self._services.get("list_markets")
+        use_case: ListMarkets | None = self._services.get(self._markets_service)
         if use_case is None or raw or (markets := use_case.cached(principal, campaign_id)) is None:
             return None
         return Answer(MARKETS_TEMPLATE, markets_response(markets, geo_json=False))
 
     def _for_event(self, principal: Principal, raw: bytes) -> Answer | None:
-        use_case: FindCampaignsForEvent | None = self._services.get("find_campaigns_for_event")
-        query = plain_query(raw, {b"eventId"})
+        use_case: FindCampaignsForEvent | None = self._services.get(self._for_event_service)
+        query = plain_query(raw, _EVENT_NAMES)
         if use_case is None or query is None or b"eventId" not in query:
             return None
         found = use_case.cached(query[b"eventId"])
@@ -188,7 +261,10 @@ class FastLane:
 
 
 def _host_accepted(scope: Scope) -> bool:
-    """Litestar refuses a malformed `Host` with a 400 before routing: such requests are left to it."""
+    """Litestar refuses a malformed `Host` with a 400 before routing: such requests are left to it.
+
+    By Litestar's own rule, which it keeps private (the ADR on private framework APIs, and its test).
+    """
     for name, value in scope["headers"]:
         if name == b"host":
             return is_valid_host(value)
