@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from http.server import ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import pytest
 import redis
@@ -23,6 +23,7 @@ from campaigns.application.event_catalogue import encode, event_type
 from campaigns.application.ports import OutboxEntry
 from campaigns.application.read_models import public_document
 from campaigns.container import Container, resolve
+from campaigns.domain.market_writes import MarketEventInput, MarketInput
 from campaigns.domain.permissions import Principal
 from tests.integration.aws.conftest import create_queue, create_stream, unique
 from tests.integration.aws.moto import MotoServer
@@ -164,14 +165,14 @@ class Phase:
 NOTHING = Phase(entries=[])
 
 
-def market_body(name: str, presale: dt.datetime, event_ids: Sequence[str]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "city": "Boston",
-        "state": "MA",
-        "timezone": "America/New_York",
-        "event": {"ids": list(event_ids), "presaleDateTime": presale.isoformat()},
-    }
+def market_body(name: str, presale: dt.datetime, event_ids: Sequence[str]) -> MarketInput:
+    return MarketInput(
+        name=name,
+        city="Boston",
+        state="MA",
+        timezone="America/New_York",
+        event=MarketEventInput(ids=list(event_ids), presaleDateTime=presale),
+    )
 
 
 class Service:

@@ -23,11 +23,12 @@ from campaigns.adapters.dev_jwt_keys import DevKeyPair
 from campaigns.adapters.system_clock import FixedClock
 from campaigns.container import Container
 from campaigns.domain.campaign import CampaignContactRef
+from campaigns.domain.market_writes import MarketInput
+from campaigns.domain.promoter_writes import PromoterInput
 from campaigns.entrypoints.http.bodies import CampaignInput, FaqPlacementInput, TermsInput
 from campaigns.entrypoints.http.controllers.events import EventStatusInput
-from campaigns.entrypoints.http.controllers.markets import CloneMarketsInput, MarketInput
+from campaigns.entrypoints.http.controllers.markets import CloneMarketsInput
 from campaigns.entrypoints.http.controllers.notifications import MarkNotifiedInput, ScheduleNotificationInput
-from campaigns.entrypoints.http.controllers.promoters import PromoterInput
 from tests.integration.http.conftest import START, app_for, indexed_mongo_url, settings_for
 from tests.integration.http.support import (
     FAQ_ID,
