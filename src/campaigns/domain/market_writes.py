@@ -19,11 +19,12 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from campaigns.domain.campaign import Instant, RecordDates
+from campaigns.domain.commands import Input
 from campaigns.domain.errors import InvalidMarket
 from campaigns.domain.events import AnyEvent, MarketCreated, MarketPresaleChanged, MarketUpdated
 from campaigns.domain.market import GeoPoint, Market, MarketEventInfo, Venue
 from campaigns.domain.validation import ensure_valid_market
-from campaigns.domain.writes import Change, Command, required, sent_or
+from campaigns.domain.writes import Change, required, sent_or
 
 
 def read_only(description: str) -> msgspec.Meta:
@@ -31,18 +32,18 @@ def read_only(description: str) -> msgspec.Meta:
     return msgspec.Meta(extra_json_schema={"description": description, "extra": {"readOnly": True}})
 
 
-class PointInput(Command):
+class PointInput(Input):
     type: str | UnsetType = UNSET
     coordinates: tuple[float, float] | UnsetType = UNSET
     """`[longitude, latitude]`, as GeoJSON orders them."""
 
 
-class VenueInput(Command):
+class VenueInput(Input):
     id: str | UnsetType | None = UNSET
     name: str | UnsetType = UNSET
 
 
-class MarketEventInput(Command):
+class MarketEventInput(Input):
     ids: list[str] | UnsetType = UNSET
     name: str | UnsetType | None = UNSET
     date: Instant | UnsetType | None = UNSET
@@ -53,17 +54,17 @@ class MarketEventInput(Command):
     sharedCode: str | UnsetType | None = UNSET  # noqa: N815 - legacy field name
 
 
-class NotificationInput(Command):
+class NotificationInput(Input):
     date: Instant | UnsetType | None = UNSET
     notified: Instant | UnsetType | None = UNSET
 
 
-class MarketDatesInput(Command):
+class MarketDatesInput(Input):
     created: Instant | UnsetType | None = UNSET
     updated: Instant | UnsetType | None = UNSET
 
 
-class MarketInput(Command):
+class MarketInput(Input):
     """A market body: complete for a create, partial for an update (objects merge, arrays replace)."""
 
     name: str | UnsetType = UNSET

@@ -17,15 +17,16 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from campaigns.domain.campaign import RecordDates
+from campaigns.domain.commands import Input
 from campaigns.domain.errors import InvalidPromoter
 from campaigns.domain.events import PromoterCreated, PromoterUpdated
 from campaigns.domain.locales import canonical_locale
 from campaigns.domain.promoter import PrivacyUrl, Promoter
 from campaigns.domain.validation import ensure_valid_promoter
-from campaigns.domain.writes import Change, Command, required, sent_or
+from campaigns.domain.writes import Change, required, sent_or
 
 
-class PromoterInput(Command):
+class PromoterInput(Input):
     """A promoter body: complete for a create, partial for an update (`privacyUrls` replaces the list)."""
 
     name: str | UnsetType = UNSET

@@ -1,7 +1,8 @@
-"""What every domain write shares: the command a client sends, and the change it makes.
+"""What every domain write shares: the change it makes, and how a command's fields are read.
 
-A command is decoded once, strictly, at the edge: a field the client left out stays `UNSET`, told
-apart from an explicit `null`. The domain turns it into a document and the events of that change.
+A command (`commands.Input`) is decoded once, strictly, at the edge: a field the client left out
+stays `UNSET`, told apart from an explicit `null`. The domain turns it into a document and the
+events of that change.
 """
 
 from __future__ import annotations
@@ -16,10 +17,6 @@ from campaigns.domain.events import AnyEvent
 
 T = TypeVar("T")
 D = TypeVar("D")
-
-
-class Command(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
-    """Base of what clients send: unknown fields are rejected and absent ones stay absent (`UNSET`)."""
 
 
 class Change(msgspec.Struct, Generic[D], frozen=True):
