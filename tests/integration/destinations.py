@@ -13,8 +13,9 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from http.server import ThreadingHTTPServer
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+import msgspec
 import pytest
 import redis
 
@@ -23,7 +24,7 @@ from campaigns.application.event_catalogue import encode, event_type
 from campaigns.application.ports import OutboxEntry
 from campaigns.application.read_models import public_document
 from campaigns.container import Container, resolve
-from campaigns.domain.market_writes import MarketEventInput, MarketInput
+from campaigns.domain.market_writes import MarketInput
 from campaigns.domain.permissions import Principal
 from tests.integration.aws.conftest import create_queue, create_stream, unique
 from tests.integration.aws.moto import MotoServer
@@ -165,14 +166,19 @@ class Phase:
 NOTHING = Phase(entries=[])
 
 
-def market_body(name: str, presale: dt.datetime, event_ids: Sequence[str]) -> MarketInput:
-    return MarketInput(
-        name=name,
-        city="Boston",
-        state="MA",
-        timezone="America/New_York",
-        event=MarketEventInput(ids=list(event_ids), presaleDateTime=presale),
-    )
+def market_body(name: str, presale: dt.datetime, event_ids: Sequence[str]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "city": "Boston",
+        "state": "MA",
+        "timezone": "America/New_York",
+        "event": {"ids": list(event_ids), "presaleDateTime": presale.isoformat()},
+    }
+
+
+def market_command(name: str, presale: dt.datetime, event_ids: Sequence[str]) -> MarketInput:
+    """`market_body` as the HTTP edge hands it to the market use cases: decoded once, strictly."""
+    return msgspec.json.decode(msgspec.json.encode(market_body(name, presale, event_ids)), type=MarketInput)
 
 
 class Service:
@@ -200,13 +206,13 @@ class Service:
         delete_market = await resolve(self.container.delete_market)
         first = await create.execute(SUPREME, valid_campaign_body(f"{tag}-a"))
         second = await create.execute(SUPREME, valid_campaign_body(f"{tag}-b"))
-        market = await create_market.execute(SUPREME, first.id, market_body(f"{tag} Boston", PRESALE, ["E1"]))
-        moved = market_body(f"{tag} Boston", PRESALE + dt.timedelta(days=1), ["E1", "E2"])
+        market = await create_market.execute(SUPREME, first.id, market_command(f"{tag} Boston", PRESALE, ["E1"]))
+        moved = market_command(f"{tag} Boston", PRESALE + dt.timedelta(days=1), ["E1", "E2"])
         await update_market.execute(SUPREME, first.id, market.id, moved)
         await update.execute(SUPREME, first.id, {"name": f"Renamed {tag}"})
         await update.execute(SUPREME, first.id, {"domain": {"site": f"{tag}-a2"}})
         await update.execute(SUPREME, first.id, {"status": "OPEN"})
-        other = await create_market.execute(SUPREME, second.id, market_body(f"{tag} Austin", PRESALE, ["E3"]))
+        other = await create_market.execute(SUPREME, second.id, market_command(f"{tag} Austin", PRESALE, ["E3"]))
         await delete_market.execute(SUPREME, second.id, other.id)
         for status in ("OPEN", "CLOSED", "INACTIVE"):
             await update.execute(SUPREME, second.id, {"status": status})
