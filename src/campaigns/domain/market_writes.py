@@ -6,7 +6,9 @@
   `notification` (so a campaign writer cannot arm reminders, and a new market or a copy has none).
 - An update merges objects (`point`, `event`, `event.venue`) key by key; arrays and scalars replace.
 - The result is held to the market rules (`validation.ensure_valid_market`), every failing field named.
-- A change stamps `date.updated` and raises its events; an update that changes nothing raises none.
+- `notification` is written by its own commands: a reminder date may be set again and again, its
+  `notified` instant only once.
+- A change stamps `date.updated` and raises its events; a write that changes nothing raises none.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from msgspec import UNSET, UnsetType
 from campaigns.domain.campaign import Instant, RecordDates
 from campaigns.domain.commands import Input
 from campaigns.domain.errors import InvalidMarket
-from campaigns.domain.events import AnyEvent, MarketCreated, MarketPresaleChanged, MarketUpdated
-from campaigns.domain.market import GeoPoint, Market, MarketEventInfo, Venue
+from campaigns.domain.events import MarketCreated, MarketPresaleChanged, MarketUpdated
+from campaigns.domain.market import GeoPoint, Market, MarketEventInfo, Notification, Venue
 from campaigns.domain.validation import ensure_valid_market
 from campaigns.domain.writes import Change, required, sent_or
 
@@ -132,13 +134,23 @@ def update_market(
         promoterIds=sent_or(patch.promoterIds, market.promoterIds),
     )
     ensure_valid_market(merged, known_timezones=known_timezones)
-    if merged == market:
+    change = _updated(market, merged, now)
+    if not change.changed or (previous := market.presale_at) == change.document.presale_at:
+        return change
+    moved = MarketPresaleChanged(occurred_at=now, market=change.document, previous_presale_date_time=previous)
+    return Change(change.document, [*change.events, moved])
+
+
+def schedule_notification(market: Market, date: dt.datetime, *, now: dt.datetime) -> Change[Market]:
+    """`market` with its reminder going out at `date` (`notified` kept), and `market.updated` if that moved it."""
+    return _with_notification(market, now, date=date)
+
+
+def mark_notified(market: Market, *, now: dt.datetime) -> Change[Market]:
+    """`market` with its reminder sent at `now`, and `market.updated`; one already sent keeps its first instant."""
+    if market.notification is not None and market.notification.notified is not None:
         return Change(market, [])
-    updated = msgspec.structs.replace(merged, date=msgspec.structs.replace(merged.date, updated=now))
-    events: list[AnyEvent] = [MarketUpdated(occurred_at=now, market=updated)]
-    if (previous := market.presale_at) != updated.presale_at:
-        events.append(MarketPresaleChanged(occurred_at=now, market=updated, previous_presale_date_time=previous))
-    return Change(updated, events)
+    return _with_notification(market, now, notified=now)
 
 
 def clone_market(source: Market, *, market_id: str, campaign_id: str, now: dt.datetime) -> Change[Market]:
@@ -151,6 +163,22 @@ def clone_market(source: Market, *, market_id: str, campaign_id: str, now: dt.da
         source, id=market_id, campaign_id=campaign_id, notification=None, date=RecordDates(created=now, updated=now)
     )
     return Change(copy, [MarketCreated(occurred_at=now, market=copy)])
+
+
+_NO_NOTIFICATION = Notification()
+
+
+def _with_notification(market: Market, now: dt.datetime, **fields: dt.datetime) -> Change[Market]:
+    notification = msgspec.structs.replace(market.notification or _NO_NOTIFICATION, **fields)
+    return _updated(market, msgspec.structs.replace(market, notification=notification), now)
+
+
+def _updated(market: Market, changed: Market, now: dt.datetime) -> Change[Market]:
+    """`changed` stamped and announced (`market.updated`) when it differs from `market`; else no change."""
+    if changed == market:
+        return Change(market, [])
+    updated = msgspec.structs.replace(changed, date=msgspec.structs.replace(changed.date, updated=now))
+    return Change(updated, [MarketUpdated(occurred_at=now, market=updated)])
 
 
 def _point(patch: PointInput | UnsetType | None, current: GeoPoint | None) -> GeoPoint | None:

@@ -22,6 +22,8 @@ from campaigns.domain.market_writes import (
     VenueInput,
     clone_market,
     create_market,
+    mark_notified,
+    schedule_notification,
     update_market,
 )
 
@@ -215,3 +217,25 @@ def test_a_clone_copies_all_but_identity_dates_and_notification() -> None:
         source, id="2" * 24, campaign_id="3" * 24, notification=None, date=RecordDates(created=LATER, updated=LATER)
     )
     assert change.events == [MarketCreated(occurred_at=LATER, market=change.document)]
+
+
+def test_a_scheduled_reminder_keeps_notified_and_stamps_the_change() -> None:
+    market = msgspec.structs.replace(stored(), notification=Notification(date=PRESALE, notified=NOW))
+    earlier = PRESALE - dt.timedelta(days=2)
+
+    change = schedule_notification(market, earlier, now=LATER)
+
+    assert change.document.notification == Notification(date=earlier, notified=NOW)
+    assert change.document.date == RecordDates(created=NOW, updated=LATER)
+    assert change.events == [MarketUpdated(occurred_at=LATER, market=change.document)]
+    assert not schedule_notification(change.document, earlier, now=LATER).changed
+
+
+def test_a_reminder_is_marked_sent_once_at_its_first_instant() -> None:
+    first = mark_notified(created(), now=LATER)
+
+    assert first.document.notification == Notification(notified=LATER)
+    assert first.events == [MarketUpdated(occurred_at=LATER, market=first.document)]
+    again = mark_notified(first.document, now=LATER + dt.timedelta(hours=1))
+    assert again.document is first.document
+    assert not again.changed
