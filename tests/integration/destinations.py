@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from http.server import ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, Literal
 
+import msgspec
 import pytest
 import redis
 
@@ -22,6 +23,7 @@ from campaigns.application.errors import DependencyUnavailable
 from campaigns.application.event_catalogue import encode, event_type
 from campaigns.application.outbox import OutboxEntry
 from campaigns.application.read_models import public_document
+from campaigns.domain.market_writes import MarketInput
 from campaigns.domain.permissions import Principal
 from campaigns.main.container import Container, resolve
 from tests.integration.aws.conftest import create_queue, create_stream, unique
@@ -174,6 +176,11 @@ def market_body(name: str, presale: dt.datetime, event_ids: Sequence[str]) -> di
     }
 
 
+def market_command(name: str, presale: dt.datetime, event_ids: Sequence[str]) -> MarketInput:
+    """`market_body` as the HTTP edge hands it to the market use cases: decoded once, strictly."""
+    return msgspec.json.decode(msgspec.json.encode(market_body(name, presale, event_ids)), type=MarketInput)
+
+
 class Service:
     """The composition under test: changes made through its use cases, delivered by its relay sink by sink."""
 
@@ -202,13 +209,13 @@ class Service:
         delete_market = await resolve(self.container.use_cases.delete_market)
         first = await create.execute(SUPREME, valid_campaign_body(f"{tag}-a"))
         second = await create.execute(SUPREME, valid_campaign_body(f"{tag}-b"))
-        market = await create_market.execute(SUPREME, first.id, market_body(f"{tag} Boston", PRESALE, ["E1"]))
-        moved = market_body(f"{tag} Boston", PRESALE + dt.timedelta(days=1), ["E1", "E2"])
+        market = await create_market.execute(SUPREME, first.id, market_command(f"{tag} Boston", PRESALE, ["E1"]))
+        moved = market_command(f"{tag} Boston", PRESALE + dt.timedelta(days=1), ["E1", "E2"])
         await update_market.execute(SUPREME, first.id, market.id, moved)
         await update.execute(SUPREME, first.id, {"name": f"Renamed {tag}"})
         await update.execute(SUPREME, first.id, {"domain": {"site": f"{tag}-a2"}})
         await update.execute(SUPREME, first.id, {"status": "OPEN"})
-        other = await create_market.execute(SUPREME, second.id, market_body(f"{tag} Austin", PRESALE, ["E3"]))
+        other = await create_market.execute(SUPREME, second.id, market_command(f"{tag} Austin", PRESALE, ["E3"]))
         await delete_market.execute(SUPREME, second.id, other.id)
         for status in ("OPEN", "CLOSED", "INACTIVE"):
             await update.execute(SUPREME, second.id, {"status": status})

@@ -57,14 +57,6 @@ def canonical_campaign_locales(document: Mapping[str, Any]) -> dict[str, Any]:
     return canonical
 
 
-def canonical_promoter_locales(document: Mapping[str, Any]) -> dict[str, Any]:
-    """A client's promoter document with every `privacyUrls[].locale` in canonical form."""
-    canonical = dict(document)
-    if isinstance(privacy_urls := document.get("privacyUrls"), list):
-        canonical["privacyUrls"] = [_with_canonical_value(item, "locale") for item in privacy_urls]
-    return canonical
-
-
 def _with_canonical_value(item: Any, key: str) -> Any:
     if isinstance(item, Mapping) and isinstance(value := item.get(key), str):
         return {**item, key: canonical_locale(value)}

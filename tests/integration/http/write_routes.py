@@ -22,11 +22,12 @@ from litestar.types import ASGIApp
 from campaigns.adapters.local.clock import FixedClock
 from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
 from campaigns.domain.campaign import CampaignContactRef
+from campaigns.domain.market_writes import MarketInput
+from campaigns.domain.promoter_writes import PromoterInput
 from campaigns.entrypoints.http.bodies import CampaignInput, FaqPlacementInput, TermsInput
 from campaigns.entrypoints.http.controllers.events import EventStatusInput
-from campaigns.entrypoints.http.controllers.markets import CloneMarketsInput, MarketInput
+from campaigns.entrypoints.http.controllers.markets import CloneMarketsInput
 from campaigns.entrypoints.http.controllers.notifications import MarkNotifiedInput, ScheduleNotificationInput
-from campaigns.entrypoints.http.controllers.promoters import PromoterInput
 from campaigns.main.container import Container
 from tests.integration.http.conftest import START, app_for, indexed_mongo_url, settings_for
 from tests.integration.http.support import (

@@ -63,6 +63,7 @@ from campaigns.domain.events import (
     MarketUpdated,
 )
 from campaigns.domain.market import Market
+from campaigns.domain.market_writes import MarketEventInput, MarketInput
 from campaigns.domain.permissions import Action, Principal, password_matches, principal_from_claims
 from tests.fakes.in_memory import (
     CountingPasswordVerifier,
@@ -103,15 +104,16 @@ def campaign_body(site: str = "taylorswift", **extra: Any) -> dict[str, Any]:
     }
 
 
-def market_body(name: str = "Boston", presale: dt.datetime | None = None, **extra: Any) -> dict[str, Any]:
-    return {
-        "name": name,
-        "city": "Boston",
-        "state": "MA",
-        "timezone": "America/New_York",
-        "event": {"ids": ["vvG1IZ4kXxZ4"], "presaleDateTime": (presale or NOW + dt.timedelta(days=10)).isoformat()},
-        **extra,
-    }
+def market_body(
+    name: str = "Boston", presale: dt.datetime | None = None, *, timezone: str = "America/New_York"
+) -> MarketInput:
+    return MarketInput(
+        name=name,
+        city="Boston",
+        state="MA",
+        timezone=timezone,
+        event=MarketEventInput(ids=["vvG1IZ4kXxZ4"], presaleDateTime=presale or NOW + dt.timedelta(days=10)),
+    )
 
 
 @dataclasses.dataclass
@@ -742,7 +744,7 @@ async def test_market_names_are_unique_within_a_campaign(app: App) -> None:
     with pytest.raises(MarketNameTaken):
         await app.create_market.execute(SUPREME, campaign.id, market_body("Boston"))
     with pytest.raises(MarketNameTaken):
-        await app.update_market.execute(SUPREME, campaign.id, chicago.id, {"name": "Boston"})
+        await app.update_market.execute(SUPREME, campaign.id, chicago.id, MarketInput(name="Boston"))
     assert app.snapshot() == before
 
     elsewhere = await app.create_market.execute(SUPREME, other.id, market_body("Boston"))
@@ -758,7 +760,7 @@ async def test_changing_the_presale_emits_presale_changed(app: App) -> None:
     seen = len(await app.entries())
 
     updated = await app.update_market.execute(
-        SUPREME, campaign.id, market.id, {"event": {"presaleDateTime": new_presale.isoformat()}}
+        SUPREME, campaign.id, market.id, MarketInput(event=MarketEventInput(presaleDateTime=new_presale))
     )
 
     assert updated.presale_at == new_presale
@@ -776,8 +778,8 @@ async def test_a_market_update_without_presale_change_emits_only_market_updated(
     market = await app.create_market.execute(SUPREME, campaign.id, market_body())
     seen = len(await app.entries())
 
-    await app.update_market.execute(SUPREME, campaign.id, market.id, {"population": 650_000})
-    unchanged = await app.update_market.execute(SUPREME, campaign.id, market.id, {"population": 650_000})
+    await app.update_market.execute(SUPREME, campaign.id, market.id, MarketInput(population=650_000))
+    unchanged = await app.update_market.execute(SUPREME, campaign.id, market.id, MarketInput(population=650_000))
 
     assert unchanged.population == 650_000
     assert [type(e) for e in (await app.events())[seen:]] == [MarketUpdated, CampaignEventIdsMapped]

@@ -33,6 +33,7 @@ from campaigns.application.use_cases.update_market import UpdateMarket
 from campaigns.domain.campaign import Campaign, CampaignContactRef
 from campaigns.domain.events import AnyEvent, CampaignEventIdsMapped
 from campaigns.domain.market import Market
+from campaigns.domain.market_writes import MarketEventInput, MarketInput
 from campaigns.domain.permissions import Principal
 from tests.fakes.in_memory import (
     InMemoryCampaignCache,
@@ -88,9 +89,9 @@ class App:
             SUPREME, campaign_id, market_body(name, event_ids)
         )
 
-    async def update_market(self, campaign_id: str, market_id: str, body: dict[str, Any]) -> Market:
+    async def update_market(self, campaign_id: str, market_id: str, patch: MarketInput) -> Market:
         return await UpdateMarket(uow=self.uow, clock=self.clock, cache=InMemoryCampaignCache()).execute(
-            SUPREME, campaign_id, market_id, body
+            SUPREME, campaign_id, market_id, patch
         )
 
     async def delete_market(self, campaign_id: str, market_id: str) -> None:
@@ -134,15 +135,14 @@ def campaign_body(site: str, **extra: Any) -> dict[str, Any]:
     }
 
 
-def market_body(name: str, event_ids: list[str]) -> dict[str, Any]:
-    presale = (NOW + dt.timedelta(days=10)).isoformat()
-    return {
-        "name": name,
-        "city": "Boston",
-        "state": "MA",
-        "timezone": "America/New_York",
-        "event": {"ids": event_ids, "presaleDateTime": presale},
-    }
+def market_body(name: str, event_ids: list[str]) -> MarketInput:
+    return MarketInput(
+        name=name,
+        city="Boston",
+        state="MA",
+        timezone="America/New_York",
+        event=MarketEventInput(ids=event_ids, presaleDateTime=NOW + dt.timedelta(days=10)),
+    )
 
 
 # --------------------------------------------------------------------------- campaign writes
@@ -259,12 +259,12 @@ async def test_create_update_and_delete_market_each_map_the_campaign_in_their_co
     chicago = await app.market(campaign.id, "Chicago", ["m2", "m3"])
     assert app.last_commit_mappings() == [(campaign.id, ["c1", "m1", "m2", "m3"])]
 
-    await app.update_market(campaign.id, boston.id, {"event": {"ids": ["m4"]}})
+    await app.update_market(campaign.id, boston.id, MarketInput(event=MarketEventInput(ids=["m4"])))
     assert kinds(app.commits[-1]) == ["market.updated", "campaign.event-mapping"]
     assert app.last_commit_mappings() == [(campaign.id, ["c1", "m2", "m3", "m4"])]
 
-    later = (NOW + dt.timedelta(days=20)).isoformat()
-    await app.update_market(campaign.id, boston.id, {"event": {"presaleDateTime": later}})
+    later = NOW + dt.timedelta(days=20)
+    await app.update_market(campaign.id, boston.id, MarketInput(event=MarketEventInput(presaleDateTime=later)))
     assert kinds(app.commits[-1]) == ["market.updated", "market.presale-changed", "campaign.event-mapping"]
     assert app.last_commit_mappings() == [(campaign.id, ["c1", "m2", "m3", "m4"])]
 
@@ -279,7 +279,7 @@ async def test_an_unchanged_market_update_commits_nothing() -> None:
     market = await app.market(campaign.id, "Boston", ["m1"])
     commits = len(app.commits)
 
-    await app.update_market(campaign.id, market.id, {"name": "Boston"})
+    await app.update_market(campaign.id, market.id, MarketInput(name="Boston"))
 
     assert len(app.commits) == commits
 
@@ -377,7 +377,7 @@ async def _run_operations(operations: list[tuple[str, list[str]]], picks: Any) -
         if operation == "create":
             await app.market(campaign.id, f"M{next(names)}", event_ids)
         elif operation == "update" and live:
-            await app.update_market(campaign.id, picks.choice(live), {"event": {"ids": event_ids}})
+            await app.update_market(campaign.id, picks.choice(live), MarketInput(event=MarketEventInput(ids=event_ids)))
         elif operation == "delete" and live:
             await app.delete_market(campaign.id, picks.choice(live))
         elif operation == "campaign":

@@ -13,12 +13,7 @@ from campaigns.domain.campaign import Campaign, CampaignDates, CampaignDomain
 from campaigns.domain.campaign import given as given_value
 from campaigns.domain.documents import campaign_from_document, deep_merge
 from campaigns.domain.errors import ValidationFailed
-from campaigns.domain.locales import (
-    canonical_campaign_locales,
-    canonical_locale,
-    canonical_promoter_locales,
-    is_locale_id,
-)
+from campaigns.domain.locales import canonical_campaign_locales, canonical_locale, is_locale_id
 
 CAMPAIGN_ID = "507f1f77bcf86cd799439011"
 
@@ -99,16 +94,6 @@ def test_shapes_that_are_not_documents_are_left_for_the_type_check() -> None:
     document = {"locales": "en", "content": ["en"], "preferences": {"label": {}}}
 
     assert canonical_campaign_locales(document) == document
-
-
-def test_promoter_privacy_url_locales_are_normalised() -> None:
-    document = {"name": "P", "privacyUrls": [{"locale": "en_us", "url": "u"}, {"locale": 3}, "x"]}
-
-    assert canonical_promoter_locales(document) == {
-        "name": "P",
-        "privacyUrls": [{"locale": "en-US", "url": "u"}, {"locale": 3}, "x"],
-    }
-    assert canonical_promoter_locales({"name": "P"}) == {"name": "P"}
 
 
 # --------------------------------------------------------------------------- never set versus cleared

@@ -56,10 +56,26 @@ def write(data: JSONBody[Body]) -> dict[str, Any]:
     return {"flag": data.flag}
 
 
+DECODED: list[str] = []
+"""The notes built, in order: msgspec builds a struct (and runs `__post_init__`) on every decode or conversion."""
+
+
+class Note(msgspec.Struct):
+    text: str
+
+    def __post_init__(self) -> None:
+        DECODED.append(self.text)
+
+
+@post("/note", sync_to_thread=False)
+def note(data: JSONBody[Note]) -> dict[str, Any]:
+    return {"text": data.text}
+
+
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient[Litestar]]:
     app = Litestar(
-        route_handlers=[read, write],
+        route_handlers=[read, write, note],
         dependencies={"answer": Provide(lambda: 42, sync_to_thread=False)},
         before_request=screen_input,
         exception_handlers={Exception: handle_exception},
@@ -124,6 +140,16 @@ def test_a_valid_body_reaches_the_handler(client: TestClient[Litestar]) -> None:
 
     assert response.status_code == 201, response.text
     assert response.json() == {"flag": True}
+
+
+def test_a_body_is_decoded_once_and_that_value_reaches_the_handler(client: TestClient[Litestar]) -> None:
+    DECODED.clear()
+
+    response = client.post("/note", json={"text": "once"})
+
+    assert response.status_code == 201, response.text
+    assert response.json() == {"text": "once"}
+    assert DECODED == ["once"], "Litestar must not decode the body again"
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("TRUE", True), ("1", True), (" false ", False), ("0", False)])

@@ -1,29 +1,17 @@
-"""What the market use cases share: finding a market under its campaign, building one, adding some."""
+"""What the market use cases share: finding a market under its campaign, adding some."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from campaigns.application.errors import CampaignNotFound, MarketNotFound
 from campaigns.application.ports.store import CampaignReader, MarketReader, UnitOfWork
 from campaigns.application.read_models import market_document
 from campaigns.application.use_cases._event_mapping import market_event_mappings
-from campaigns.application.use_cases._time_zones import iana_timezones
-from campaigns.domain.documents import convert_document, ensure_within_body_limit
-from campaigns.domain.errors import InvalidMarket
-from campaigns.domain.events import MarketCreated
+from campaigns.domain.documents import ensure_within_body_limit
 from campaigns.domain.market import Market
-from campaigns.domain.validation import ensure_valid_market
-
-READ_ONLY_FIELDS = frozenset({"id", "campaign_id", "date", "notification"})
-"""Echoed back from a read, never taken from a body: the service sets them (the path names the campaign),
-and `notification` belongs to the supreme `/markets/*` routes, so a campaign writer cannot arm reminders."""
-
-
-def writable_fields(body: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in body.items() if key not in READ_ONLY_FIELDS}
+from campaigns.domain.writes import Change
 
 
 async def require_campaign(campaigns: CampaignReader, campaign_id: str) -> None:
@@ -49,26 +37,20 @@ async def load_market(uow: UnitOfWork, campaign_id: str, market_id: str) -> Mark
     return await find_market(uow.campaigns, uow.markets, campaign_id, market_id)
 
 
-def build_market(document: Mapping[str, Any]) -> Market:
-    """Type-check and validate a whole market document (InvalidMarket names every failing field)."""
-    market = convert_document(document, Market, error=InvalidMarket)
-    ensure_valid_market(market, known_timezones=iana_timezones())
-    return market
-
-
 def ensure_servable_market(market: Market) -> None:
     """The market as routes answer it fits in a request body (DocumentTooLarge otherwise)."""
     ensure_within_body_limit("market", len(market_document(market)))
 
 
-async def add_markets(uow: UnitOfWork, markets: Sequence[Market], now: dt.datetime) -> None:
-    """Stage new markets, one `market.created` each and their campaigns' `campaign.event-mapping`.
+async def add_markets(uow: UnitOfWork, created: Sequence[Change[Market]], now: dt.datetime) -> None:
+    """Stage new markets, their events and their campaigns' `campaign.event-mapping`.
 
     The store raises MarketNameTaken on a clash; a market too large to be written back is refused.
     """
+    markets = [change.document for change in created]
     for market in markets:
         ensure_servable_market(market)
     for market in markets:
         await uow.markets.add(market)
-    uow.outbox.append([MarketCreated(occurred_at=now, market=market) for market in markets])
+    uow.outbox.append([event for change in created for event in change.events])
     uow.outbox.append(await market_event_mappings(uow, [market.campaign_id for market in markets], now))

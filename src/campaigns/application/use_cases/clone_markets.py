@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-import msgspec
-
 from campaigns.application.caching import CampaignChange
 from campaigns.application.ports.caches import CampaignCache
 from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.application.ports.system import Clock, IdFactory
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._market_writes import add_markets, require_campaign
-from campaigns.domain.campaign import RecordDates
 from campaigns.domain.errors import MarketNameTaken
 from campaigns.domain.market import Market
+from campaigns.domain.market_writes import clone_market
 from campaigns.domain.permissions import Operation, Principal
 
 
@@ -51,17 +47,11 @@ class CloneMarkets:
             if clashes := sorted({market.name for market in sources} & taken):
                 names = ", ".join(repr(name) for name in clashes)
                 raise MarketNameTaken(f"The target campaign already has markets named {names}; nothing was cloned.")
-            copies = [self._copy(market, to_campaign_id, now) for market in sources]
+            copies = [
+                clone_market(market, market_id=self._ids.new_id(), campaign_id=to_campaign_id, now=now)
+                for market in sources
+            ]
             await add_markets(uow, copies, now)
             await uow.commit()
         await self._cache.evict([CampaignChange.of_markets(to_campaign_id)])
-        return copies
-
-    def _copy(self, market: Market, campaign_id: str, now: dt.datetime) -> Market:
-        return msgspec.structs.replace(
-            market,
-            id=self._ids.new_id(),
-            campaign_id=campaign_id,
-            notification=None,
-            date=RecordDates(created=now, updated=now),
-        )
+        return [copy.document for copy in copies]

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from campaigns.application.caching import CampaignChange
 from campaigns.application.ports.caches import CampaignCache
 from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.application.ports.system import Clock, IdFactory
 from campaigns.application.transactions import reruns_aborted_transactions
-from campaigns.application.use_cases._market_writes import add_markets, build_market, require_campaign, writable_fields
-from campaigns.domain.documents import deep_merge
+from campaigns.application.use_cases._market_writes import add_markets, require_campaign
+from campaigns.application.use_cases._time_zones import iana_timezones
 from campaigns.domain.market import Market
+from campaigns.domain.market_writes import MarketInput, create_market
 from campaigns.domain.permissions import Operation, Principal
 
 
@@ -40,14 +38,16 @@ class CreateMarket:
         self._ids = ids
 
     @reruns_aborted_transactions
-    async def execute(self, principal: Principal, campaign_id: str, body: Mapping[str, Any]) -> Market:
+    async def execute(self, principal: Principal, campaign_id: str, command: MarketInput) -> Market:
         principal.ensure(Operation.WRITE, campaign_id)
         now = self._clock.now()
-        stamps = {"id": self._ids.new_id(), "campaign_id": campaign_id, "date": {"created": now, "updated": now}}
+        market_id = self._ids.new_id()
         async with self._uow() as uow:
             await require_campaign(uow.campaigns, campaign_id)
-            market = build_market(deep_merge(writable_fields(body), stamps))
-            await add_markets(uow, [market], now)
+            created = create_market(
+                command, market_id=market_id, campaign_id=campaign_id, now=now, known_timezones=iana_timezones()
+            )
+            await add_markets(uow, [created], now)
             await uow.commit()
         await self._cache.evict([CampaignChange.of_markets(campaign_id)])
-        return market
+        return created.document

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.application.ports.system import Clock, IdFactory
 from campaigns.application.transactions import reruns_aborted_transactions
-from campaigns.application.use_cases._promoter_writes import build_promoter, client_fields
-from campaigns.domain.events import PromoterCreated
 from campaigns.domain.permissions import Principal
 from campaigns.domain.promoter import Promoter
+from campaigns.domain.promoter_writes import PromoterInput, create_promoter
 
 
 class CreatePromoter:
@@ -31,14 +27,11 @@ class CreatePromoter:
         self._ids = ids
 
     @reruns_aborted_transactions
-    async def execute(self, principal: Principal, body: Mapping[str, Any]) -> Promoter:
+    async def execute(self, principal: Principal, command: PromoterInput) -> Promoter:
         principal.ensure_supreme()
-        now = self._clock.now()
-        promoter = build_promoter(
-            {**client_fields(body), "id": self._ids.new_id(), "date": {"created": now, "updated": now}}
-        )
+        created = create_promoter(command, promoter_id=self._ids.new_id(), now=self._clock.now())
         async with self._uow() as uow:
-            await uow.promoters.add(promoter)
-            uow.outbox.append([PromoterCreated(occurred_at=now, promoter_id=promoter.id, name=promoter.name)])
+            await uow.promoters.add(created.document)
+            uow.outbox.append(created.events)
             await uow.commit()
-        return promoter
+        return created.document

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from functools import partial
 
 from campaigns.application.ports.caches import CampaignCache
 from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.application.ports.system import Clock
 from campaigns.application.transactions import reruns_aborted_transactions
-from campaigns.application.use_cases._market_notifications import load_markets, save_changes, with_notification
+from campaigns.application.use_cases._market_notifications import load_markets, save_changes
 from campaigns.domain.market import Market
+from campaigns.domain.market_writes import mark_notified
 from campaigns.domain.permissions import Principal
 from campaigns.domain.validation import ensure_valid_market_ids
 
@@ -40,10 +39,4 @@ class MarkMarketsNotified:
         async with self._uow() as uow:
             markets = await load_markets(uow.markets, market_ids)
             now = self._clock.now()
-            return await save_changes(uow, self._cache, markets, partial(_mark_notified, now=now), now)
-
-
-def _mark_notified(market: Market, *, now: dt.datetime) -> Market:
-    if market.notification is not None and market.notification.notified is not None:
-        return market
-    return with_notification(market, notified=now)
+            return await save_changes(uow, self._cache, [mark_notified(market, now=now) for market in markets], now)

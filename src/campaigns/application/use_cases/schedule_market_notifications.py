@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from functools import partial
 
 from campaigns.application.ports.caches import CampaignCache
 from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.application.ports.system import Clock
 from campaigns.application.transactions import reruns_aborted_transactions
-from campaigns.application.use_cases._market_notifications import load_markets, save_changes, with_notification
+from campaigns.application.use_cases._market_notifications import load_markets, save_changes
 from campaigns.domain.market import Market
+from campaigns.domain.market_writes import schedule_notification
 from campaigns.domain.permissions import Principal
 from campaigns.domain.validation import ensure_notification_before_presales, ensure_valid_notification_schedule
 
@@ -46,4 +46,5 @@ class ScheduleMarketNotifications:
         async with self._uow() as uow:
             markets = await load_markets(uow.markets, market_ids)
             ensure_notification_before_presales(markets, date)
-            return await save_changes(uow, self._cache, markets, partial(with_notification, date=date), now)
+            changes = [schedule_notification(market, date, now=now) for market in markets]
+            return await save_changes(uow, self._cache, changes, now)

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-import msgspec
-
 from campaigns.application.caching import CampaignChange
 from campaigns.application.ports.caches import CampaignCache
 from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.application.ports.system import Clock
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._event_mapping import market_event_mappings
-from campaigns.application.use_cases._market_writes import (
-    build_market,
-    ensure_servable_market,
-    load_market,
-    writable_fields,
-)
-from campaigns.domain.documents import deep_merge
-from campaigns.domain.events import AnyEvent, MarketPresaleChanged, MarketUpdated
+from campaigns.application.use_cases._market_writes import ensure_servable_market, load_market
+from campaigns.application.use_cases._time_zones import iana_timezones
 from campaigns.domain.market import Market
+from campaigns.domain.market_writes import MarketInput, update_market
 from campaigns.domain.permissions import Operation, Principal
 
 
@@ -47,25 +37,18 @@ class UpdateMarket:
         self._clock = clock
 
     @reruns_aborted_transactions
-    async def execute(self, principal: Principal, campaign_id: str, market_id: str, body: Mapping[str, Any]) -> Market:
+    async def execute(self, principal: Principal, campaign_id: str, market_id: str, patch: MarketInput) -> Market:
         principal.ensure(Operation.WRITE, campaign_id)
-        fields = writable_fields(body)
         async with self._uow() as uow:
             current = await load_market(uow, campaign_id, market_id)
             now = self._clock.now()
-            updated = build_market(deep_merge(msgspec.to_builtins(current), fields))
-            if updated == current:
+            change = update_market(current, patch, now=now, known_timezones=iana_timezones())
+            if not change.changed:
                 return current
-            updated = msgspec.structs.replace(updated, date=msgspec.structs.replace(updated.date, updated=now))
-            ensure_servable_market(updated)
-            events: list[AnyEvent] = [MarketUpdated(occurred_at=now, market=updated)]
-            if updated.presale_at != current.presale_at:
-                events.append(
-                    MarketPresaleChanged(occurred_at=now, market=updated, previous_presale_date_time=current.presale_at)
-                )
-            await uow.markets.update(updated)
-            uow.outbox.append(events)
+            ensure_servable_market(change.document)
+            await uow.markets.update(change.document)
+            uow.outbox.append(change.events)
             uow.outbox.append(await market_event_mappings(uow, [campaign_id], now))
             await uow.commit()
         await self._cache.evict([CampaignChange.of_markets(campaign_id)])
-        return updated
+        return change.document

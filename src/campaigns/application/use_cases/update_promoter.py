@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-import msgspec
-
 from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.application.ports.system import Clock
 from campaigns.application.transactions import reruns_aborted_transactions
-from campaigns.application.use_cases._promoter_writes import build_promoter, client_fields, load_promoter
-from campaigns.domain.documents import deep_merge
-from campaigns.domain.events import PromoterUpdated
+from campaigns.application.use_cases._promoter_writes import load_promoter
 from campaigns.domain.permissions import Principal
 from campaigns.domain.promoter import Promoter
+from campaigns.domain.promoter_writes import PromoterInput, update_promoter
 
 
 class UpdatePromoter:
@@ -32,16 +26,14 @@ class UpdatePromoter:
         self._clock = clock
 
     @reruns_aborted_transactions
-    async def execute(self, principal: Principal, promoter_id: str, body: Mapping[str, Any]) -> Promoter:
+    async def execute(self, principal: Principal, promoter_id: str, patch: PromoterInput) -> Promoter:
         principal.ensure_supreme()
         async with self._uow() as uow:
             current = await load_promoter(uow, promoter_id)
-            updated = build_promoter(deep_merge(msgspec.to_builtins(current), client_fields(body)))
-            if updated == current:
+            change = update_promoter(current, patch, now=self._clock.now())
+            if not change.changed:
                 return current
-            now = self._clock.now()
-            updated = msgspec.structs.replace(updated, date=msgspec.structs.replace(updated.date, updated=now))
-            await uow.promoters.update(updated)
-            uow.outbox.append([PromoterUpdated(occurred_at=now, promoter_id=updated.id, name=updated.name)])
+            await uow.promoters.update(change.document)
+            uow.outbox.append(change.events)
             await uow.commit()
-        return updated
+        return change.document

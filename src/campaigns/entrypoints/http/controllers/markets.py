@@ -11,7 +11,6 @@ from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 from litestar.types import ASGIApp
-from msgspec import UNSET, UnsetType
 
 from campaigns.application.read_models import MarketView, market_view
 from campaigns.application.use_cases.clone_markets import CloneMarkets
@@ -20,12 +19,12 @@ from campaigns.application.use_cases.delete_market import DeleteMarket
 from campaigns.application.use_cases.get_market import GetMarket
 from campaigns.application.use_cases.list_markets import ListMarkets, MarketList
 from campaigns.application.use_cases.update_market import UpdateMarket
-from campaigns.domain.campaign import Instant
+from campaigns.domain.commands import Input
 from campaigns.domain.market import GeoPoint, Market
+from campaigns.domain.market_writes import MarketInput
 from campaigns.domain.validation import INVALID_MARKET_SCHEMA
 from campaigns.entrypoints.http import examples
-from campaigns.entrypoints.http.bodies import Input
-from campaigns.entrypoints.http.controllers.common import AuthedRequest, document, location_header
+from campaigns.entrypoints.http.controllers.common import AuthedRequest, location_header
 from campaigns.entrypoints.http.examples import json_body
 from campaigns.entrypoints.http.rendering import PreparedResponse, prepared_json
 
@@ -33,65 +32,7 @@ MARKET_BODY = {"body_error_code": INVALID_MARKET_SCHEMA}
 """Route option: a body that cannot be decoded is a 400 INVALID_MARKET_SCHEMA naming the field."""
 
 
-def read_only(description: str) -> msgspec.Meta:
-    """OpenAPI `readOnly`: a client may send the field back as it read it (a round trip); it is ignored."""
-    return msgspec.Meta(extra_json_schema={"description": description, "extra": {"readOnly": True}})
-
-
 # --------------------------------------------------------------------------- request bodies
-
-
-class PointInput(Input):
-    type: str | UnsetType = UNSET
-    coordinates: tuple[float, float] | UnsetType = UNSET
-    """`[longitude, latitude]`, as GeoJSON orders them."""
-
-
-class VenueInput(Input):
-    id: str | UnsetType | None = UNSET
-    name: str | UnsetType = UNSET
-
-
-class MarketEventInput(Input):
-    ids: list[str] | UnsetType = UNSET
-    name: str | UnsetType | None = UNSET
-    date: Instant | UnsetType | None = UNSET
-    presaleDateTime: Instant | UnsetType | None = UNSET  # noqa: N815 - legacy field name
-    ticketer: str | UnsetType | None = UNSET
-    category_ids: list[str] | UnsetType = UNSET
-    venue: VenueInput | UnsetType | None = UNSET
-    sharedCode: str | UnsetType | None = UNSET  # noqa: N815 - legacy field name
-
-
-class NotificationInput(Input):
-    date: Instant | UnsetType | None = UNSET
-    notified: Instant | UnsetType | None = UNSET
-
-
-class MarketDatesInput(Input):
-    created: Instant | UnsetType | None = UNSET
-    updated: Instant | UnsetType | None = UNSET
-
-
-class MarketInput(Input):
-    """A market body: complete for a create, partial for an update (objects merge, arrays replace)."""
-
-    name: str | UnsetType = UNSET
-    city: str | UnsetType = UNSET
-    state: str | UnsetType = UNSET
-    timezone: str | UnsetType = UNSET
-    """An IANA time zone name, e.g. `America/New_York`."""
-    point: PointInput | UnsetType | None = UNSET
-    population: int | UnsetType | None = UNSET
-    event: MarketEventInput | UnsetType | None = UNSET
-    promoterIds: list[str] | UnsetType = UNSET  # noqa: N815 - legacy field name
-    notification: Annotated[
-        NotificationInput | UnsetType | None,
-        read_only("Ignored: only the supreme `/markets/notifyDate` and `/markets/notified` set it."),
-    ] = UNSET
-    id: Annotated[str | UnsetType, read_only("Ignored: the service mints it.")] = UNSET
-    campaign_id: Annotated[str | UnsetType, read_only("Ignored: the path names the campaign.")] = UNSET
-    date: Annotated[MarketDatesInput | UnsetType, read_only("Ignored: the service stamps it.")] = UNSET
 
 
 class CloneMarketsInput(Input):
@@ -196,7 +137,7 @@ class MarketController(Controller):
         campaign_id: FromPath[str],
         data: Annotated[MarketInput, json_body(examples.MARKET, "A market with its event")],
     ) -> Response[MarketView]:
-        market = await create_market.execute(request.user, campaign_id, document(data))
+        market = await create_market.execute(request.user, campaign_id, data)
         location = f"/campaigns/{market.campaign_id}/markets/{market.id}"
         return Response(market_view(market), status_code=201, headers={"Location": location})
 
@@ -250,7 +191,7 @@ class MarketController(Controller):
         market_id: FromPath[str],
         data: Annotated[MarketInput, json_body(examples.MARKET_UPDATE, "Change one field")],
     ) -> MarketView:
-        return market_view(await update_market.execute(request.user, campaign_id, market_id, document(data)))
+        return market_view(await update_market.execute(request.user, campaign_id, market_id, data))
 
     @delete(
         "/{market_id:str}",

@@ -3,36 +3,25 @@
 from __future__ import annotations
 
 from inspect import getdoc
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 from litestar import Controller, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from msgspec import UNSET, UnsetType
 
 from campaigns.application.use_cases.create_promoter import CreatePromoter
 from campaigns.application.use_cases.delete_promoter import DeletePromoter
 from campaigns.application.use_cases.list_promoters import ListPromoters
 from campaigns.application.use_cases.update_promoter import UpdatePromoter
-from campaigns.domain.promoter import PrivacyUrl, Promoter
+from campaigns.domain.promoter import Promoter
+from campaigns.domain.promoter_writes import PromoterInput
 from campaigns.domain.validation import INVALID_PROMOTER_SCHEMA
 from campaigns.entrypoints.http import examples
-from campaigns.entrypoints.http.bodies import Input
-from campaigns.entrypoints.http.controllers.common import AuthedRequest, document, location_header
+from campaigns.entrypoints.http.controllers.common import AuthedRequest, location_header
 from campaigns.entrypoints.http.examples import json_body
 
 BODY_ERRORS = {"body_error_code": INVALID_PROMOTER_SCHEMA}
-
-
-class PromoterInput(Input):
-    """A promoter body: complete for a create, partial for an update (`privacyUrls` replaces the list)."""
-
-    name: str | UnsetType = UNSET
-    privacyUrls: list[PrivacyUrl] | UnsetType = UNSET  # noqa: N815 - legacy field name
-    id: str | UnsetType = UNSET
-    date: dict[str, Any] | UnsetType = UNSET
-    """`id` and `date` may be echoed back from a read; the service sets them and ignores these."""
 
 
 class PromoterListView(msgspec.Struct, kw_only=True):
@@ -69,7 +58,7 @@ class PromoterController(Controller):
         create_promoter: NamedDependency[CreatePromoter],
         data: Annotated[PromoterInput, json_body(examples.PROMOTER, "A promoter with its privacy page")],
     ) -> Response[Promoter]:
-        promoter = await create_promoter.execute(request.user, document(data))
+        promoter = await create_promoter.execute(request.user, data)
         return Response(promoter, status_code=201, headers={"Location": f"/promoters/{promoter.id}"})
 
     @post(
@@ -87,7 +76,7 @@ class PromoterController(Controller):
         promoter_id: FromPath[str],
         data: Annotated[PromoterInput, json_body(examples.PROMOTER_UPDATE, "Rename")],
     ) -> Promoter:
-        return await update_promoter.execute(request.user, promoter_id, document(data))
+        return await update_promoter.execute(request.user, promoter_id, data)
 
     @delete(
         "/{promoter_id:str}",
