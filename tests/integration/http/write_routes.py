@@ -20,7 +20,6 @@ from litestar.testing import TestClient
 from litestar.types import ASGIApp
 
 from campaigns.adapters.local.clock import FixedClock
-from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
 from campaigns.domain.campaign import CampaignContactRef
 from campaigns.entrypoints.http.bodies import CampaignInput, FaqPlacementInput, TermsInput
 from campaigns.entrypoints.http.controllers.events import EventStatusInput
@@ -28,11 +27,10 @@ from campaigns.entrypoints.http.controllers.markets import CloneMarketsInput, Ma
 from campaigns.entrypoints.http.controllers.notifications import MarkNotifiedInput, ScheduleNotificationInput
 from campaigns.entrypoints.http.controllers.promoters import PromoterInput
 from campaigns.main.container import Container
-from tests.integration.http.conftest import START, app_for, indexed_mongo_url, settings_for
+from tests.bootstrap import START, app_for, indexed_mongo_url, settings_for, tokens_for
 from tests.integration.http.support import (
     FAQ_ID,
     Json,
-    Tokens,
     bearer,
     event_types,
     iso,
@@ -235,7 +233,7 @@ def seeded_world(data_dir: Path, store: str | None = None) -> Iterator[Seeded]:
     """A real app holding a campaign, a market, a promoter and an event status, on SQLite in `data_dir` or `store`."""
     settings = settings_for(data_dir, store)
     container, app = app_for(settings, FixedClock(START))
-    supreme = bearer(Tokens(DevKeyPair(settings.dev_key_dir)).supreme())
+    supreme = bearer(tokens_for(settings).supreme())
     with TestClient(app=app) as client:
 
         def created(path: str, body: Any) -> Json:
