@@ -30,10 +30,6 @@ Configure = Callable[[Container], None]
 """Overrides providers of a composition before anything resolves them."""
 
 
-def as_composed(_: Container) -> None:
-    """The composition as the settings make it."""
-
-
 def settings_for(data_dir: Path, store: str | None = None, **variables: str) -> Settings:
     """Settings over `data_dir`: the SQLite file there, or the `store` URL (a MongoDB) when given.
 
@@ -44,16 +40,17 @@ def settings_for(data_dir: Path, store: str | None = None, **variables: str) -> 
     return load_settings(environ=environ)
 
 
-def bootstrap(settings: Settings, clock: FixedClock | None = None, configure: Configure = as_composed) -> Container:
-    """The composition of `settings`, on `clock` when given (else the system's), with `configure`'s overrides."""
+def bootstrap(settings: Settings, clock: FixedClock | None = None, configure: Configure | None = None) -> Container:
+    """The composition of `settings`, on `clock` when given (else the system's), with `configure`'s overrides if any."""
     container = build_container(settings)
     if clock is not None:
         container.clock.override(clock)
-    configure(container)
+    if configure is not None:
+        configure(container)
     return container
 
 
-def app_for(settings: Settings, clock: FixedClock, configure: Configure = as_composed) -> tuple[Container, ASGIApp]:
+def app_for(settings: Settings, clock: FixedClock, configure: Configure | None = None) -> tuple[Container, ASGIApp]:
     """The API over `bootstrap(...)`; it opens the container's resources when a client starts it."""
     container = bootstrap(settings, clock, configure)
     return container, create_app_from_container(container)
@@ -100,7 +97,7 @@ class Running:
 
 
 @asynccontextmanager
-async def running(settings: Settings, clock: FixedClock, configure: Configure = as_composed) -> AsyncIterator[Running]:
+async def running(settings: Settings, clock: FixedClock, configure: Configure | None = None) -> AsyncIterator[Running]:
     """`app_for(...)` started (its lifespan opens the resources) and stopped on the way out."""
     container, app = app_for(settings, clock, configure)
     async with AsyncTestClient(app=app) as client:

@@ -9,7 +9,7 @@ from pathlib import Path
 from campaigns.adapters.local.clock import FixedClock
 from campaigns.application.outbox import OutboxEntry
 from campaigns.main.container import resolve
-from tests.bootstrap import Configure, Running, as_composed, running, settings_for
+from tests.bootstrap import Configure, Running, running, settings_for
 
 
 class Service:
@@ -45,7 +45,7 @@ class Service:
 
 @asynccontextmanager
 async def service(
-    data_dir: Path, clock: FixedClock, configure: Configure = as_composed, **variables: str
+    data_dir: Path, clock: FixedClock, configure: Configure | None = None, **variables: str
 ) -> AsyncIterator[Service]:
     """`variables` are `CAMPAIGNS_*` settings without the prefix; the in-process cache is off (TTL 0).
 
