@@ -51,5 +51,5 @@ async def service(
 
     `configure` may override providers before the app starts.
     """
-    async with running(settings_for(data_dir, cache_ttl_seconds="0", **variables), clock, configure) as app:
+    async with running(settings_for(data_dir, **{"cache_ttl_seconds": "0", **variables}), clock, configure) as app:
         yield Service(app)
