@@ -26,9 +26,10 @@ from pathlib import Path
 import httpx
 from lookup import baseline_command, free_port, server, wrk
 from store import composed, drop_mongo_database, mongo_run_url
+from tick import open_campaign
 
 from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
-from campaigns.domain.campaign import Artist, Campaign, CampaignDates, CampaignDomain, Status, StatusChange
+from campaigns.domain.campaign import Campaign, CampaignDates
 from campaigns.domain.event_mapping import event_mappings
 from campaigns.domain.market import Market, MarketEventInfo
 from campaigns.main.container import resolve
@@ -46,22 +47,16 @@ def campaign(number: int, stored: int) -> Campaign:
     """An OPEN campaign; every `stored // 50`-th has its presale window on the queried day, the others years off."""
     in_window = number % (stored // IN_WINDOW) == 0
     start = NOW if in_window else NOW + dt.timedelta(days=3 + number % 1460) * (1 if number % 2 else -1)
-    return Campaign(
-        id=f"{number:024x}",
-        status=Status.OPEN,
-        name=f"Campaign {number}",
-        identifier=f"campaign-{number}",
-        artist=Artist(id=f"artist-{number % 5000}", name=f"Artist {number % 5000}"),
-        domain=CampaignDomain(site=f"site{number}"),
+    return open_campaign(
+        number,
+        NOW,
         date=CampaignDates(
             created=NOW - dt.timedelta(minutes=number),
             presaleWindowStart=start,
             presaleWindowEnd=start + dt.timedelta(hours=6),
         ),
-        statusHistory=[StatusChange(status=Status.OPEN, at=NOW, by="bench", reason="manual")],
         eventIds=[f"C{number}"],
         categoryId=f"cat-{number % 100}",
-        version=1,
     )
 
 

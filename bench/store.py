@@ -27,8 +27,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import msgspec
 from pymongo import AsyncMongoClient
-from tick import BAR_SECONDS, NOW, parse_sizes, seed, settle, tick, warm_up_sizes
+from tick import BAR_SECONDS, NOW, parse_sizes, seed, settle, ticked_twice, warm_up_sizes
 from tick import Run as TickRun
 
 from campaigns.adapters.local.clock import FixedClock
@@ -101,21 +102,9 @@ async def run(name: str, store_url: str, stored: int, due: int) -> Run:
         # Reopened, so the tick starts on fresh connections as a restarted service would.
         async with composed(store_url, Path(tmp)) as container:
             refresh = await resolve(container.use_cases.refresh_lifecycle)
-            tick_seconds, applied = await tick(refresh)
-            again_seconds, again_applied = await tick(refresh)
+            ticks = await ticked_twice(refresh, stored=stored, due=due, seed_seconds=seed_seconds)
             lookup_seconds, found = await lookups(container, stored)
-    return Run(
-        store=name,
-        stored=stored,
-        due=due,
-        seed_seconds=seed_seconds,
-        tick_seconds=tick_seconds,
-        applied=applied,
-        again_seconds=again_seconds,
-        again_applied=again_applied,
-        lookup_seconds=lookup_seconds,
-        found=found,
-    )
+    return Run(**msgspec.structs.asdict(ticks), store=name, lookup_seconds=lookup_seconds, found=found)
 
 
 def report(runs: list[Run]) -> None:

@@ -23,6 +23,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -55,10 +56,8 @@ class Run(msgspec.Struct, frozen=True, kw_only=True):
     again_applied: int
 
 
-def campaign(number: int, *, due: bool) -> Campaign:
-    """An OPEN campaign that closes in the past hour when `due`, else somewhere in the coming year."""
-    opened = NOW - dt.timedelta(days=30)
-    close = NOW - dt.timedelta(seconds=1 + number % 3600) if due else NOW + dt.timedelta(minutes=1 + number % 525_600)
+def open_campaign(number: int, opened: dt.datetime, **fields: Any) -> Campaign:
+    """The OPEN campaign `number` of a benchmark's store (site `site<number>`), opened at `opened`, with `fields`."""
     return Campaign(
         id=f"{number:024x}",
         status=Status.OPEN,
@@ -66,10 +65,21 @@ def campaign(number: int, *, due: bool) -> Campaign:
         identifier=f"campaign-{number}",
         artist=Artist(id=f"artist-{number % 5000}", name=f"Artist {number % 5000}"),
         domain=CampaignDomain(site=f"site{number}"),
-        tour=Tour(name=f"Tour {number % 5000}"),
-        date=CampaignDates(created=opened - dt.timedelta(days=7), updated=opened, opened=opened, close=close),
         statusHistory=[StatusChange(status=Status.OPEN, at=opened, by="bench", reason="manual")],
         version=1,
+        **fields,
+    )
+
+
+def campaign(number: int, *, due: bool) -> Campaign:
+    """An OPEN campaign that closes in the past hour when `due`, else somewhere in the coming year."""
+    opened = NOW - dt.timedelta(days=30)
+    close = NOW - dt.timedelta(seconds=1 + number % 3600) if due else NOW + dt.timedelta(minutes=1 + number % 525_600)
+    return open_campaign(
+        number,
+        opened,
+        tour=Tour(name=f"Tour {number % 5000}"),
+        date=CampaignDates(created=opened - dt.timedelta(days=7), updated=opened, opened=opened, close=close),
     )
 
 
@@ -125,6 +135,21 @@ async def tick(refresh: RefreshLifecycle) -> tuple[float, int]:
     return time.perf_counter() - started, len(report.campaigns)
 
 
+async def ticked_twice(refresh: RefreshLifecycle, *, stored: int, due: int, seed_seconds: float) -> Run:
+    """The run's two ticks at the fixed instant: the first applies what is due, the second must apply nothing."""
+    tick_seconds, applied = await tick(refresh)
+    again_seconds, again_applied = await tick(refresh)
+    return Run(
+        stored=stored,
+        due=due,
+        seed_seconds=seed_seconds,
+        tick_seconds=tick_seconds,
+        applied=applied,
+        again_seconds=again_seconds,
+        again_applied=again_applied,
+    )
+
+
 async def run(stored: int, due: int) -> Run:
     print(f"seeding {stored:,} campaigns ({due:,} due)...", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
@@ -137,17 +162,7 @@ async def run(stored: int, due: int) -> Run:
         # Reopened, so the tick starts on a fresh connection as a restarted service would.
         async with store(path) as uow:
             refresh = RefreshLifecycle(uow=uow, clock=FixedClock(NOW), cache=InProcessCampaignCache(ttl_seconds=2.0))
-            tick_seconds, applied = await tick(refresh)
-            again_seconds, again_applied = await tick(refresh)
-    return Run(
-        stored=stored,
-        due=due,
-        seed_seconds=seed_seconds,
-        tick_seconds=tick_seconds,
-        applied=applied,
-        again_seconds=again_seconds,
-        again_applied=again_applied,
-    )
+            return await ticked_twice(refresh, stored=stored, due=due, seed_seconds=seed_seconds)
 
 
 def warm_up_sizes(due: int) -> tuple[int, int]:

@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AsyncExitStack, contextmanager
 from pathlib import Path
 
 from campaigns.application.outbox import OutboxStats, SinkRoute
-from campaigns.application.ports.outbox import OutboxStore
-from campaigns.config import load_settings
 from campaigns.domain.campaign import Status
 from campaigns.domain.events import CampaignCreated
-from campaigns.main.container import Container, build_container, opened, resolve
+from campaigns.main.container import resolve
+from tests.bootstrap import composed, settings_for
 from tests.streams import EVERY_EVENT
-
-
-def _store_of(data_dir: Path) -> Container:
-    return build_container(load_settings(environ={"CAMPAIGNS_DATA_DIR": str(data_dir)}))
 
 
 def commit_entries(data_dir: Path, count: int, *, first: int = 0) -> list[str]:
@@ -27,7 +22,7 @@ def commit_entries(data_dir: Path, count: int, *, first: int = 0) -> list[str]:
     """
 
     async def main() -> list[str]:
-        async with opened(_store_of(data_dir)) as container:
+        async with composed(settings_for(data_dir)) as container:
             uow_factory = await resolve(container.store.unit_of_work)
             now = (await resolve(container.clock)).now()
             for start in range(first, first + count, 1_000):
@@ -52,18 +47,10 @@ def watching(data_dir: Path) -> Iterator[Callable[[SinkRoute], OutboxStats]]:
     One store connection for the block, so polling it costs little beside the processes it watches.
     """
     with asyncio.Runner() as runner:
-        container = _store_of(data_dir)
-        outbox = runner.run(_opened(container))
+        resources = AsyncExitStack()
+        container = runner.run(resources.enter_async_context(composed(settings_for(data_dir))))
         try:
+            outbox = runner.run(resolve(container.store.outbox))
             yield lambda route: runner.run(outbox.stats(route))
         finally:
-            runner.run(_closed(container))
-
-
-async def _opened(container: Container) -> OutboxStore:
-    await container.init_resources()  # type: ignore[misc]
-    return await resolve(container.store.outbox)
-
-
-async def _closed(container: Container) -> None:
-    await container.shutdown_resources()  # type: ignore[misc]
+            runner.run(resources.aclose())

@@ -20,7 +20,7 @@ from campaigns.entrypoints.metrics import MULTIPROCESS_DIR, forget_process
 WORKER = """
 import datetime as dt, os, sys
 from pathlib import Path
-from campaigns.application.ports import OutboxStats
+from campaigns.application.outbox import OutboxStats
 from campaigns.entrypoints.metrics import Metrics, share_across_processes
 
 share_across_processes(Path(sys.argv[1]))

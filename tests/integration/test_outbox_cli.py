@@ -11,10 +11,10 @@ from typing import TypeVar, cast
 import pytest
 from typer.testing import CliRunner
 
-from campaigns.config import load_settings
 from campaigns.domain.permissions import principal_from_claims
 from campaigns.main.cli import cli
-from campaigns.main.container import Container, build_container, opened, resolve
+from campaigns.main.container import Container, resolve
+from tests.bootstrap import composed, settings_for
 from tests.integration.http.support import valid_campaign_body
 
 pytestmark = pytest.mark.integration
@@ -31,7 +31,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def with_container(data_dir: Path, job: Callable[[Container], Awaitable[T]]) -> T:
     async def main() -> T:
-        async with opened(build_container(load_settings(environ={"CAMPAIGNS_DATA_DIR": str(data_dir)}))) as container:
+        async with composed(settings_for(data_dir)) as container:
             return await job(container)
 
     return asyncio.run(main())

@@ -17,7 +17,7 @@ import pytest
 
 from campaigns.application.event_catalogue import event_type
 from campaigns.application.outbox import SinkRoute
-from tests.integration.aws.conftest import clients_of, composed, create_stream
+from tests.integration.aws.conftest import clients_of, composed_with_aws, create_stream
 from tests.integration.aws.moto import (
     MotoServer,
     aws_credentials,  # noqa: F401 - the autouse fixture: this module's processes and clients use it
@@ -88,7 +88,7 @@ async def destinations(
 
 @pytest.fixture
 async def container(tmp_path: Path, destinations: Destinations) -> AsyncIterator[Container]:
-    async with composed(tmp_path, destinations.moto, **destinations.variables()) as composition:
+    async with composed_with_aws(tmp_path, destinations.moto, **destinations.variables()) as composition:
         yield composition
 
 

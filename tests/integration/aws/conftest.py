@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from campaigns.adapters.aws.clients import AwsConnection, AwsSession, kinesis_client, sqs_client
-from campaigns.config import load_settings
-from campaigns.main.container import Container, build_container, opened, resolve
+from campaigns.main.container import Container
+from tests.bootstrap import composed, settings_for
 from tests.integration.aws.moto import (
     MotoServer,
     aws_credentials,  # noqa: F401 - the autouse fixture, for this package
@@ -84,11 +84,6 @@ async def stream(kinesis: KinesisClient) -> str:
     return await create_stream(kinesis)
 
 
-@asynccontextmanager
-async def composed(data_dir: Path, server: MotoServer, **variables: str) -> AsyncIterator[Container]:
+def composed_with_aws(data_dir: Path, server: MotoServer, **variables: str) -> AbstractAsyncContextManager[Container]:
     """The service's composition on a SQLite file in `data_dir`, AWS at `server`, `CAMPAIGNS_<variables>` set."""
-    environ = {f"CAMPAIGNS_{name.upper()}": value for name, value in variables.items()}
-    settings = load_settings({"CAMPAIGNS_DATA_DIR": str(data_dir), "CAMPAIGNS_AWS_ENDPOINT_URL": server.url, **environ})
-    async with opened(build_container(settings)) as container:
-        await (await resolve(container.store.database)).ensure_indexes()
-        yield container
+    return composed(settings_for(data_dir, aws_endpoint_url=server.url, **variables), indexed=True)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from campaigns.application.event_catalogue import encode, event_type
 from campaigns.main.container import resolve
-from tests.integration.aws.conftest import composed, create_queue, create_stream
+from tests.integration.aws.conftest import composed_with_aws, create_queue, create_stream
 from tests.integration.aws.moto import MotoServer
 from tests.integration.aws.support import (
     campaign_events,
@@ -32,7 +32,7 @@ async def test_every_change_type_reaches_the_sink_of_its_route(
     stream, pipeline, selections = await create_stream(kinesis), await create_queue(sqs), await create_queue(sqs)
     campaign = new_id()
     entries = [entry(event) for event in (*campaign_events(campaign), *market_events(campaign))]
-    async with composed(
+    async with composed_with_aws(
         tmp_path,
         moto,
         kinesis_stream=stream,

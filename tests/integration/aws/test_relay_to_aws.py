@@ -13,7 +13,7 @@ from campaigns.application.errors import DependencyUnavailable
 from campaigns.application.event_catalogue import event_type
 from campaigns.domain.events import CampaignEventIdsMapped
 from campaigns.main.container import Container, resolve
-from tests.integration.aws.conftest import composed, create_queue, create_stream, unique
+from tests.integration.aws.conftest import composed_with_aws, create_queue, create_stream, unique
 from tests.integration.aws.moto import MotoServer
 from tests.integration.aws.support import (
     AT,
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 async def composition(tmp_path: Path, moto: MotoServer, sqs: SQSClient) -> AsyncIterator[tuple[Container, str, str]]:
     """The service's composition, with a stream name (not created yet) and a pipeline queue."""
     stream, pipeline = unique("campaigns"), await create_queue(sqs)
-    async with composed(tmp_path, moto, kinesis_stream=stream, data_pipeline_queue_url=pipeline) as container:
+    async with composed_with_aws(tmp_path, moto, kinesis_stream=stream, data_pipeline_queue_url=pipeline) as container:
         yield container, stream, pipeline
 
 

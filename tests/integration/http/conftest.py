@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,15 +10,11 @@ from litestar.testing import AsyncTestClient
 from litestar.types import ASGIApp
 
 from campaigns.adapters.local.clock import FixedClock
-from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
-from campaigns.config import Settings, load_settings
-from campaigns.main.app import create_app_from_container
-from campaigns.main.container import Container, build_container, opened, resolve
+from campaigns.config import Settings
+from campaigns.main.container import Container
+from tests.bootstrap import START, app_for, indexed_mongo_url, settings_for, tokens_for
 from tests.integration.http.support import Api, Client, Json, Tokens, bearer
 from tests.integration.http.support import valid_campaign_body as build_valid_campaign_body
-
-START = datetime(2030, 1, 15, 12, 0, tzinfo=UTC)
-"""The app's clock starts here; tokens use the real time (the verifier does)."""
 
 STORES = ["sqlite", "mongo"]
 """Every test taking `settings` (or what depends on it: `app`, `client`, `api`) runs on both profiles' stores."""
@@ -27,24 +22,6 @@ STORES = ["sqlite", "mongo"]
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "serve: starts `campaigns serve` in a subprocess and talks to it over TCP")
-
-
-def settings_for(data_dir: Path, store: str | None = None) -> Settings:
-    """Settings over `data_dir`: the SQLite file there, or the `store` URL (a MongoDB) when given."""
-    return load_settings(environ={"CAMPAIGNS_DATA_DIR": str(data_dir), "CAMPAIGNS_STORE": store or ""})
-
-
-def app_for(settings: Settings, clock: FixedClock) -> tuple[Container, ASGIApp]:
-    container = build_container(settings)
-    container.clock.override(clock)
-    return container, create_app_from_container(container)
-
-
-async def indexed_mongo_url(url: str) -> str:
-    """`url` once its database has the indexes `campaigns db init` creates (the production start-up needs them)."""
-    async with opened(build_container(settings_for(Path(), url))) as container:
-        await (await resolve(container.store.database)).ensure_indexes()
-    return url
 
 
 @pytest.fixture(params=STORES)
@@ -88,7 +65,7 @@ async def client(app: ASGIApp) -> AsyncIterator[Client]:
 
 @pytest.fixture
 def tokens(settings: Settings) -> Tokens:
-    return Tokens(DevKeyPair(settings.dev_key_dir))
+    return tokens_for(settings)
 
 
 @pytest.fixture

@@ -5,12 +5,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import inspect
 import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 import httpx
 import jwt
@@ -22,9 +21,7 @@ from litestar.types import ASGIApp
 from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
 from campaigns.adapters.local.json_lines_event_sink import JsonLinesEventSink
 from campaigns.application.outbox import OutboxEntry
-from campaigns.application.ports.outbox import OutboxStore
-from campaigns.application.use_cases.relay_outbox import RelayOutbox
-from campaigns.main.container import Container
+from campaigns.main.container import Container, resolve
 
 PROBLEM_TYPE = "application/problem+json"
 CORRELATION_HEADER = "x-titan-correlation-id"
@@ -172,22 +169,13 @@ def assert_problem(response: httpx.Response, status: int, code: str, *, field: s
     return body
 
 
-async def outbox_store(container: Container) -> OutboxStore:
-    store: Any = container.store.outbox()
-    if inspect.isawaitable(store):  # the store depends on the async SQLite resource
-        store = await store
-    return cast(OutboxStore, store)
-
-
 async def _pending(container: Container) -> list[OutboxEntry]:
-    return await (await outbox_store(container)).pending(JsonLinesEventSink.route, 1000)
+    return await (await resolve(container.store.outbox)).pending(JsonLinesEventSink.route, 1000)
 
 
 async def _relay(container: Container) -> int:
-    relay: Any = container.jobs.relay_outbox()
-    if inspect.isawaitable(relay):
-        relay = await relay
-    reports = [await cast(RelayOutbox, relay).execute(sink) for sink in cast(RelayOutbox, relay).sinks]
+    relay = await resolve(container.jobs.relay_outbox)
+    reports = [await relay.execute(sink) for sink in relay.sinks]
     return sum(report.delivered for report in reports if report.sink == JsonLinesEventSink.route.name)
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from campaigns.adapters.local.clock import FixedClock
 from campaigns.domain.lifecycle import INACTIVITY_GRACE
-from tests.integration.http.conftest import START
+from tests.bootstrap import START
 from tests.integration.http.support import Api, Client, Json, Tokens, assert_problem, bearer, iso, valid_campaign_body
 
 pytestmark = pytest.mark.integration

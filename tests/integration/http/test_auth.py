@@ -10,12 +10,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from litestar.testing import AsyncTestClient
 
 from campaigns.adapters.local.clock import FixedClock
-from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
-from campaigns.config import load_settings
-from tests.integration.http.conftest import app_for
+from tests.bootstrap import running, settings_for
 from tests.integration.http.support import (
     CORRELATION_HEADER,
     Api,
@@ -335,22 +332,14 @@ async def test_a_non_boolean_supreme_claim_grants_nothing(client: Client, tokens
 
 
 async def test_issuer_and_audience_are_checked_when_configured(tmp_path: Path, clock: FixedClock) -> None:
-    settings = load_settings(
-        environ={
-            "CAMPAIGNS_DATA_DIR": str(tmp_path),
-            "CAMPAIGNS_JWT_ISSUER": "titan",
-            "CAMPAIGNS_JWT_AUDIENCE": "campaigns",
-        }
-    )
-    tokens = Tokens(DevKeyPair(settings.dev_key_dir))
-    _, app = app_for(settings, clock)
+    settings = settings_for(tmp_path, jwt_issuer="titan", jwt_audience="campaigns")
     right = {"supreme": True, "iss": "titan", "aud": "campaigns"}
 
-    async with AsyncTestClient(app=app) as client:
-        accepted = await client.get("/campaigns/list", headers=bearer(tokens.mint(right)))
+    async with running(settings, clock) as app:
+        accepted = await app.client.get("/campaigns/list", headers=bearer(app.tokens.mint(right)))
         for wrong in ({"iss": None}, {"iss": "someone-else"}, {"aud": None}, {"aud": "other-service"}):
             claims = {key: value for key, value in {**right, **wrong}.items() if value is not None}
-            response = await client.get("/campaigns/list", headers=bearer(tokens.mint(claims)))
+            response = await app.client.get("/campaigns/list", headers=bearer(app.tokens.mint(claims)))
             assert_problem(response, 401, "UNAUTHENTICATED")
 
     assert accepted.status_code == 200, accepted.text

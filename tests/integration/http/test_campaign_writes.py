@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from campaigns.adapters.local.clock import FixedClock
-from tests.integration.http.conftest import START
+from tests.bootstrap import START
 from tests.integration.http.support import (
     FAQ_ID,
     Api,

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import stamina
-from litestar.testing import AsyncTestClient
 
 from campaigns.adapters.local.clock import FixedClock
-from campaigns.config import Settings, load_settings
+from campaigns.config import Settings
+from tests.bootstrap import running, settings_for
 from tests.integration.discovery.stub import (
     ATTRACTIONS,
     BAD_KEY_FAULT,
@@ -25,7 +25,6 @@ from tests.integration.discovery.stub import (
     search_envelope,
     venue_path,
 )
-from tests.integration.http.conftest import app_for, settings_for
 from tests.integration.http.support import Client, Json, Tokens, assert_problem, bearer
 
 pytestmark = pytest.mark.integration
@@ -62,15 +61,7 @@ def quick_retries() -> Iterator[None]:
 
 
 def discovery_settings(data_dir: Path, store_url: str | None, stub: StubDiscovery, **more: str) -> Settings:
-    return load_settings(
-        environ={
-            "CAMPAIGNS_DATA_DIR": str(data_dir),
-            "CAMPAIGNS_STORE": store_url or "",
-            "CAMPAIGNS_DISCOVERY_API_KEY": API_KEY,
-            "CAMPAIGNS_DISCOVERY_URL": stub.url,
-            **more,
-        }
-    )
+    return settings_for(data_dir, store_url, discovery_api_key=API_KEY, discovery_url=stub.url, **more)
 
 
 @pytest.fixture
@@ -149,10 +140,8 @@ async def test_a_search_or_read_needs_a_token(client: Client, stub: StubDiscover
 async def test_without_a_key_the_answer_is_503_naming_the_setting(
     tmp_path: Path, clock: FixedClock, tokens: Tokens, path: str
 ) -> None:
-    _, app = app_for(settings_for(tmp_path), clock)
-
-    async with AsyncTestClient(app=app) as unconfigured:
-        response = await unconfigured.get(path, params={"q": "taylor"}, headers=bearer(tokens.nobody()))
+    async with running(settings_for(tmp_path), clock) as unconfigured:
+        response = await unconfigured.client.get(path, params={"q": "taylor"}, headers=bearer(tokens.nobody()))
 
     body = assert_problem(response, 503, "DEPENDENCY_UNAVAILABLE")
     assert "CAMPAIGNS_DISCOVERY_API_KEY" in body["detail"]
@@ -288,11 +277,10 @@ async def test_discovery_timing_out_on_a_read_is_a_503_naming_the_setting(
     tmp_path: Path, store_url: str | None, stub: StubDiscovery, clock: FixedClock, fan: dict[str, str]
 ) -> None:
     stub.script(attraction_path("K8vZ9175T17"), HANG)
-    quick = discovery_settings(tmp_path, store_url, stub, CAMPAIGNS_DISCOVERY_READ_TIMEOUT_SECONDS="0.3")
-    _, app = app_for(quick, clock)
+    quick = discovery_settings(tmp_path, store_url, stub, discovery_read_timeout_seconds="0.3")
 
-    async with AsyncTestClient(app=app) as impatient:
-        response = await impatient.get("/artists/K8vZ9175T17", headers=fan)
+    async with running(quick, clock) as impatient:
+        response = await impatient.client.get("/artists/K8vZ9175T17", headers=fan)
 
     body = assert_problem(response, 503, "DEPENDENCY_UNAVAILABLE")
     assert "CAMPAIGNS_DISCOVERY_READ_TIMEOUT_SECONDS" in body["detail"]

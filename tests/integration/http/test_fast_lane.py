@@ -28,15 +28,13 @@ from litestar.testing import AsyncTestClient
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from campaigns.adapters.local.clock import FixedClock
-from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
 from campaigns.domain.permissions import Principal
 from campaigns.entrypoints.http.app import create_app
 from campaigns.entrypoints.http.fast_lane import Answer as LaneAnswer
 from campaigns.entrypoints.http.fast_lane import FastLane
-from campaigns.main.app import create_app_from_container
-from campaigns.main.container import Container, build_container, resolve
+from campaigns.main.container import Container, resolve
 from campaigns.main.wiring.use_cases import services_of
-from tests.integration.http.conftest import START, settings_for
+from tests.bootstrap import START, app_for, settings_for, tokens_for
 from tests.integration.http.support import (
     CORRELATION_HEADER,
     Api,
@@ -250,9 +248,8 @@ async def _seed(api: Api, status: str, *, protected: bool) -> Seeded:
 @pytest.fixture
 async def lanes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_url: str | None) -> AsyncIterator[Lanes]:
     settings_ = settings_for(tmp_path, store_url)
-    container = build_container(settings_)
-    container.clock.override(FixedClock(START))
-    apps: dict[str, ASGIApp] = {"fast": create_app_from_container(container)}
+    container, fast = app_for(settings_, FixedClock(START))
+    apps: dict[str, ASGIApp] = {"fast": fast}
 
     async def by_lane(scope: Scope, receive: Receive, send: Send) -> None:
         chosen = next((v for k, v in scope.get("headers", []) if k == LANE_HEADER.encode()), b"fast")
@@ -272,7 +269,7 @@ async def lanes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_url: str 
             body_timeout_seconds=settings_.http_body_timeout_seconds,
             fast_lane=False,
         )
-        tokens = Tokens(DevKeyPair(settings_.dev_key_dir))
+        tokens = tokens_for(settings_)
         api = Api(client, container, tokens)
         seeded = [await _seed(api, status, protected=protected) for status in STATUSES for protected in (False, True)]
         lanes = Lanes(

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from campaigns.adapters.local.clock import FixedClock
-from tests.integration.http.conftest import START
+from tests.bootstrap import START
 from tests.integration.http.support import Api, Client, Json, assert_problem, event_types, iso, valid_campaign_body
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,7 @@ import pytest
 
 from campaigns.adapters.local.clock import FixedClock
 from campaigns.domain.events import CampaignDomainReleased, CampaignStatusChanged
-from tests.integration.http.conftest import START
+from tests.bootstrap import START
 from tests.integration.http.support import (
     Api,
     Client,

@@ -6,15 +6,13 @@ Every campaign in a response shows one locale (`content`, each `preferences[].la
 
 from __future__ import annotations
 
-import inspect
-from typing import Any, cast
+from typing import Any
 
 import msgspec
 import pytest
 
-from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.domain.campaign import Campaign
-from campaigns.main.container import Container
+from campaigns.main.container import Container, resolve
 from tests.integration.http.support import FAQ_ID, Api, Client, Json, assert_problem, bearer, valid_campaign_body
 
 pytestmark = pytest.mark.integration
@@ -75,10 +73,7 @@ async def test_an_unknown_or_absent_locale_shows_the_default_one(api: Api, clien
 
 async def _store_as_is(container: Container, document: Json) -> None:
     """A document written straight to the store, unvalidated, as data migrated from the legacy may be."""
-    factory: Any = container.store.unit_of_work()
-    if inspect.isawaitable(factory):  # the store depends on the async SQLite resource
-        factory = await factory
-    async with cast(UnitOfWorkFactory, factory)() as uow:
+    async with (await resolve(container.store.unit_of_work))() as uow:
         await uow.campaigns.add(msgspec.convert(document, Campaign))
         await uow.commit()
 

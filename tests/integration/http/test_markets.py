@@ -11,7 +11,7 @@ import pytest
 
 from campaigns.adapters.local.clock import FixedClock
 from campaigns.domain.events import CampaignEventIdsMapped, MarketCreated, MarketDeleted, MarketPresaleChanged
-from tests.integration.http.conftest import START
+from tests.bootstrap import START
 from tests.integration.http.support import (
     Api,
     Json,

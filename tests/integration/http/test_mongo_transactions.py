@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.http.conftest import indexed_mongo_url
+from tests.bootstrap import indexed_mongo_url
 from tests.integration.http.support import Api, Client, assert_problem, event_types, valid_campaign_body
 from tests.integration.mongo_faults import TRANSIENT, UNKNOWN_COMMIT, fail_commits
 

@@ -19,8 +19,7 @@ from hypothesis import strategies as st
 from litestar.testing import TestClient
 
 from campaigns.adapters.local.clock import FixedClock
-from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
-from tests.integration.http.conftest import START, app_for, settings_for
+from tests.bootstrap import START, app_for, settings_for, tokens_for
 from tests.integration.http.support import Json, Tokens, bearer, iso, valid_campaign_body
 
 pytestmark = pytest.mark.integration
@@ -143,7 +142,7 @@ def seeded_client(tmp_path: Path, matrix_clock: FixedClock) -> Iterator[tuple[Te
     # about the permission policy, not the store, and twice its examples would cost CI minutes.
     settings = settings_for(tmp_path)
     _, app = app_for(settings, matrix_clock)
-    tokens = Tokens(DevKeyPair(settings.dev_key_dir))
+    tokens = tokens_for(settings)
     with TestClient(app=app) as client:
         admin = bearer(tokens.supreme())
         campaigns = []

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from campaigns.adapters.local.clock import FixedClock
-from tests.integration.http.conftest import START
+from tests.bootstrap import START
 from tests.integration.http.support import Api, Client, Json, Tokens, assert_problem, bearer, event_types, iso
 
 pytestmark = pytest.mark.integration

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from campaigns.adapters.local.clock import FixedClock
-from tests.integration.http.conftest import START
+from tests.bootstrap import START
 from tests.integration.http.support import Api, Client, Json, assert_problem, iso, valid_campaign_body
 
 pytestmark = pytest.mark.integration

@@ -12,16 +12,15 @@ import datetime as dt
 from typing import Any
 
 from dependency_injector import providers
-from litestar.testing import AsyncTestClient
 
 from campaigns.adapters.local.clock import FixedClock
 from campaigns.application.ports.store import StoreReader, UnitOfWorkFactory
 from campaigns.config import Settings
 from campaigns.domain.campaign import CampaignDates, Status
 from campaigns.domain.event_mapping import event_mappings
-from campaigns.main.container import resolve
+from campaigns.main.container import Container, resolve
+from tests.bootstrap import running
 from tests.integration.contracts.builders import campaign, doc_id, market
-from tests.integration.http.conftest import app_for
 
 WINDOW_START = dt.datetime(2030, 2, 1, tzinfo=dt.UTC)
 MARKETS_PER_CAMPAIGN = 2
@@ -101,15 +100,18 @@ EXPECTED = {
 }
 
 
+def _counting_reads(container: Container) -> None:
+    store_reads = container.store.overridden[-1]().reads  # the profile's own reader, wrapped
+    container.store.reads.override(providers.Singleton(CountingReader, store_reads))
+
+
 async def test_each_read_route_reads_the_store_as_often_with_1000_campaigns_as_with_10(
     settings: Settings, clock: FixedClock, supreme: dict[str, str]
 ) -> None:
-    container, app = app_for(settings, clock)
-    store_reads = container.store.overridden[-1]().reads  # the profile's own reader, wrapped below
-    container.store.reads.override(providers.Singleton(CountingReader, store_reads))
     calls: dict[int, dict[str, list[str]]] = {}
     sizes: dict[int, dict[str, int]] = {}
-    async with AsyncTestClient(app=app) as client:
+    async with running(settings, clock, _counting_reads) as app:
+        client, container = app.client, app.container
         counting = client.blocking_portal.call(resolve, container.store.reads)
         assert isinstance(counting, CountingReader)
         uow_factory = client.blocking_portal.call(resolve, container.store.unit_of_work)

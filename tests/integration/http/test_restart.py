@@ -7,12 +7,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from litestar.testing import AsyncTestClient
 
 from campaigns.adapters.local.clock import FixedClock
 from campaigns.config import Settings
-from tests.integration.http.conftest import START, app_for, settings_for
-from tests.integration.http.support import Api, Tokens, event_types, relay_outbox, valid_campaign_body
+from tests.bootstrap import START, running, settings_for
+from tests.integration.http.support import event_types, relay_outbox, valid_campaign_body
 
 pytestmark = pytest.mark.integration
 
@@ -24,10 +23,9 @@ def _delivered_ids(settings: Settings) -> list[str]:
     return [json.loads(line)["id"] for line in path.read_text().splitlines()]
 
 
-async def test_campaigns_and_pending_events_survive_a_restart(settings: Settings, tokens: Tokens) -> None:
-    container, app = app_for(settings, FixedClock(START))
-    async with AsyncTestClient(app=app) as client:
-        api = Api(client, container, tokens)
+async def test_campaigns_and_pending_events_survive_a_restart(settings: Settings) -> None:
+    async with running(settings, FixedClock(START)) as app:
+        api, client, container = app.api, app.client, app.container
         first = await api.create(valid_campaign_body("survivor-1", password="kept"))
         assert relay_outbox(client, container) == 2  # first's creation and mapping are delivered before the restart
         second = await api.create(valid_campaign_body("survivor-2"))
@@ -44,9 +42,8 @@ async def test_campaigns_and_pending_events_survive_a_restart(settings: Settings
     assert len(delivered_before) == 2
 
     again = settings_for(Path(settings.data_dir), settings.store)
-    container, app = app_for(again, FixedClock(START + timedelta(hours=1)))
-    async with AsyncTestClient(app=app) as client:
-        api = Api(client, container, tokens)
+    async with running(again, FixedClock(START + timedelta(hours=1))) as app:
+        api, client, container = app.api, app.client, app.container
         old_token = await client.get(
             f"/campaigns/{first['id']}", params={"showAllLocales": "true"}, headers=supreme_before
         )

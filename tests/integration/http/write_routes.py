@@ -20,7 +20,6 @@ from litestar.testing import TestClient
 from litestar.types import ASGIApp
 
 from campaigns.adapters.local.clock import FixedClock
-from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
 from campaigns.domain.campaign import CampaignContactRef
 from campaigns.domain.market_writes import MarketInput
 from campaigns.domain.promoter_writes import PromoterInput
@@ -29,11 +28,10 @@ from campaigns.entrypoints.http.controllers.events import EventStatusInput
 from campaigns.entrypoints.http.controllers.markets import CloneMarketsInput
 from campaigns.entrypoints.http.controllers.notifications import MarkNotifiedInput, ScheduleNotificationInput
 from campaigns.main.container import Container
-from tests.integration.http.conftest import START, app_for, indexed_mongo_url, settings_for
+from tests.bootstrap import START, app_for, indexed_mongo_url, settings_for, tokens_for
 from tests.integration.http.support import (
     FAQ_ID,
     Json,
-    Tokens,
     bearer,
     event_types,
     iso,
@@ -236,7 +234,7 @@ def seeded_world(data_dir: Path, store: str | None = None) -> Iterator[Seeded]:
     """A real app holding a campaign, a market, a promoter and an event status, on SQLite in `data_dir` or `store`."""
     settings = settings_for(data_dir, store)
     container, app = app_for(settings, FixedClock(START))
-    supreme = bearer(Tokens(DevKeyPair(settings.dev_key_dir)).supreme())
+    supreme = bearer(tokens_for(settings).supreme())
     with TestClient(app=app) as client:
 
         def created(path: str, body: Any) -> Json:

@@ -9,8 +9,9 @@ import pytest
 import redis
 
 from campaigns.adapters.local.clock import FixedClock
+from tests.bootstrap import START
 from tests.integration.redis.servers import RedisPair, redis_pair
-from tests.integration.redis.service import START, Service, service
+from tests.integration.redis.service import Service, service
 
 
 @pytest.fixture(scope="session")

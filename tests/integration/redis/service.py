@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from litestar.testing import AsyncTestClient
-
 from campaigns.adapters.local.clock import FixedClock
-from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
 from campaigns.application.outbox import OutboxEntry
-from campaigns.config import load_settings
-from campaigns.main.app import create_app_from_container
-from campaigns.main.container import Container, build_container, resolve
-from tests.integration.http.support import Api, Client, Tokens
-
-START = dt.datetime(2030, 1, 15, 12, tzinfo=dt.UTC)
-"""The app's clock."""
+from campaigns.main.container import resolve
+from tests.bootstrap import Configure, Running, running, settings_for
 
 
 class Service:
-    def __init__(self, client: Client, container: Container, tokens: Tokens) -> None:
-        self.client = client
-        self.container = container
-        self.api = Api(client, container, tokens)
+    def __init__(self, app: Running) -> None:
+        self.client = app.client
+        self.container = app.container
+        self.api = app.api
 
     def deliver(self, sink: str) -> list[OutboxEntry]:
         """What the relay does for one sink, on the app's loop: take its pending entries, deliver, acknowledge."""
@@ -54,17 +45,11 @@ class Service:
 
 @asynccontextmanager
 async def service(
-    data_dir: Path, clock: FixedClock, configure: Callable[[Container], None] = lambda _: None, **variables: str
+    data_dir: Path, clock: FixedClock, configure: Configure | None = None, **variables: str
 ) -> AsyncIterator[Service]:
     """`variables` are `CAMPAIGNS_*` settings without the prefix; the in-process cache is off (TTL 0).
 
     `configure` may override providers before the app starts.
     """
-    environ = {"CAMPAIGNS_DATA_DIR": str(data_dir), "CAMPAIGNS_CACHE_TTL_SECONDS": "0"}
-    environ.update({f"CAMPAIGNS_{name.upper()}": value for name, value in variables.items()})
-    settings = load_settings(environ=environ)
-    container = build_container(settings)
-    container.clock.override(clock)
-    configure(container)
-    async with AsyncTestClient(app=create_app_from_container(container)) as client:
-        yield Service(client, container, Tokens(DevKeyPair(settings.dev_key_dir)))
+    async with running(settings_for(data_dir, **{"cache_ttl_seconds": "0", **variables}), clock, configure) as app:
+        yield Service(app)

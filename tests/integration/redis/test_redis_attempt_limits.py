@@ -19,9 +19,10 @@ from redis.asyncio import Redis as AsyncRedis
 from campaigns.adapters.local.clock import FixedClock
 from campaigns.adapters.redis.attempt_limiter import LimitsAttemptLimiter
 from campaigns.adapters.redis.connections import RedisHealth
+from tests.bootstrap import START
 from tests.integration.http.support import bearer, valid_campaign_body
 from tests.integration.redis.servers import RedisPair, RedisServer, redis_server
-from tests.integration.redis.service import START, Service, service
+from tests.integration.redis.service import Service, service
 
 pytestmark = pytest.mark.integration
 

@@ -16,11 +16,12 @@ from campaigns.application.outbox import OutboxEntry
 from campaigns.application.read_models import public_document
 from campaigns.domain.campaign import Campaign, CampaignDomain
 from campaigns.domain.events import CampaignDomainReleased, CampaignUpdated
+from tests.bootstrap import START
 from tests.fakes.in_memory import InMemoryStore, InMemoryStoreReader
 from tests.integration.http.support import event_types, valid_campaign_body
 from tests.integration.processes import free_port
 from tests.integration.redis.servers import RedisPair
-from tests.integration.redis.service import START, Service
+from tests.integration.redis.service import Service
 
 pytestmark = pytest.mark.integration
 

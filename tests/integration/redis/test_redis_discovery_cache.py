@@ -16,13 +16,13 @@ from campaigns.adapters.local.discovery_cache import InProcessDiscoveryCache
 from campaigns.adapters.redis.connections import RedisHealth
 from campaigns.adapters.redis.discovery_cache import RedisDiscoveryCache
 from campaigns.application.use_cases._discovery_search import cache_key
-from campaigns.config import load_settings
-from campaigns.main.container import build_container, opened, resolve
+from campaigns.main.container import resolve
+from tests.bootstrap import START, composed, settings_for
 from tests.integration.discovery.stub import JONAS, Answer, attraction_path, running_stub
 from tests.integration.http.support import bearer
 from tests.integration.processes import free_port
 from tests.integration.redis.servers import RedisPair
-from tests.integration.redis.service import START, service
+from tests.integration.redis.service import service
 
 pytestmark = pytest.mark.integration
 
@@ -86,10 +86,8 @@ async def test_redis_unreachable_is_a_miss_and_a_dropped_put_logged_once() -> No
 async def test_the_container_caches_discovery_in_redis_when_it_is_configured(
     tmp_path: Path, servers: RedisPair, configured: bool, expected: type[object]
 ) -> None:
-    environ = {"CAMPAIGNS_DATA_DIR": str(tmp_path)}
-    if configured:
-        environ["CAMPAIGNS_REDIS_URL"] = servers.primary.url
-    async with opened(build_container(load_settings(environ=environ))) as container:
+    redis_url = servers.primary.url if configured else ""
+    async with composed(settings_for(tmp_path, redis_url=redis_url)) as container:
         assert isinstance(await resolve(container.discovery.cache), expected)
 
 

@@ -17,9 +17,10 @@ from campaigns.adapters.redis.connections import RedisHealth
 from campaigns.application.read_models import public_document
 from campaigns.domain.campaign import Campaign, CampaignDomain, Status
 from campaigns.main.container import Container
+from tests.bootstrap import START
 from tests.integration.http.support import bearer, valid_campaign_body
 from tests.integration.redis.servers import RedisPair, RedisServer, redis_server
-from tests.integration.redis.service import START, Service, service
+from tests.integration.redis.service import Service, service
 
 pytestmark = pytest.mark.integration
 
