@@ -17,7 +17,7 @@ from dependency_injector import containers, providers
 from campaigns.adapters.aws import clients as aws_clients
 from campaigns.adapters.aws.clients import AwsConnection, AwsSession
 from campaigns.adapters.aws.kinesis_event_sink import KinesisEventSink
-from campaigns.adapters.aws.sqs_event_sink import DATA_PIPELINE_ROUTE, REFRESH_SELECTIONS_ROUTE, SqsEventSink
+from campaigns.adapters.aws.sqs_event_sink import SqsEventSink
 from campaigns.adapters.discovery.httpx_catalog import HttpxDiscoveryCatalog, discovery_http_client
 from campaigns.adapters.discovery.unconfigured_catalog import UnconfiguredDiscoveryCatalog
 from campaigns.adapters.fastly.cdn_purger import FastlyCdnPurger, fastly_http_client
@@ -48,6 +48,7 @@ from campaigns.adapters.sqlite.store import (
     SqliteUnitOfWork,
     sqlite_database,
 )
+from campaigns.application.event_catalogue import ROUTES
 from campaigns.application.ports.outbox import EventSink, OutboxStore
 from campaigns.application.ports.store import StoreReader, UnitOfWorkFactory
 from campaigns.application.ports.system import IdFactory
@@ -217,7 +218,7 @@ class Container(containers.DeclarativeContainer):
     password_verifier = providers.Singleton(ThreadPoolPasswordVerifier)
     json_lines_sink = providers.Selector(
         providers.Callable(json_lines_mode, settings),
-        on=providers.Singleton(JsonLinesEventSink, settings.provided.events_path),
+        on=providers.Singleton(JsonLinesEventSink, settings.provided.events_path, route=ROUTES["json-lines"]),
         off=providers.Object(None),
     )
     aws_session = providers.Singleton(AwsSession)
@@ -235,20 +236,22 @@ class Container(containers.DeclarativeContainer):
     """One client for both queues, opened only while one is configured (else None)."""
     kinesis_sink = providers.Selector(
         providers.Callable(configured, settings.provided.kinesis_stream),
-        on=providers.Singleton(KinesisEventSink, kinesis_client, settings.provided.kinesis_stream),
+        on=providers.Singleton(
+            KinesisEventSink, kinesis_client, settings.provided.kinesis_stream, route=ROUTES["kinesis"]
+        ),
         off=providers.Object(None),
     )
     data_pipeline_sink = providers.Selector(
         providers.Callable(configured, settings.provided.data_pipeline_queue_url),
         on=providers.Singleton(
-            SqsEventSink, sqs_client, settings.provided.data_pipeline_queue_url, route=DATA_PIPELINE_ROUTE
+            SqsEventSink, sqs_client, settings.provided.data_pipeline_queue_url, route=ROUTES["data-pipeline"]
         ),
         off=providers.Object(None),
     )
     refresh_selections_sink = providers.Selector(
         providers.Callable(configured, settings.provided.refresh_selections_queue_url),
         on=providers.Singleton(
-            SqsEventSink, sqs_client, settings.provided.refresh_selections_queue_url, route=REFRESH_SELECTIONS_ROUTE
+            SqsEventSink, sqs_client, settings.provided.refresh_selections_queue_url, route=ROUTES["refresh-selections"]
         ),
         off=providers.Object(None),
     )
@@ -258,7 +261,7 @@ class Container(containers.DeclarativeContainer):
     """Where the lookup by domain reads documents: the replica, else the primary; None without Redis."""
     redis_documents_sink = providers.Selector(
         providers.Callable(configured, settings.provided.redis_url),
-        on=providers.Singleton(RedisCampaignDocumentsSink, redis_primary, store.reads),
+        on=providers.Singleton(RedisCampaignDocumentsSink, redis_primary, store.reads, route=ROUTES["redis"]),
         off=providers.Object(None),
     )
     fastly_client = providers.Resource(
@@ -271,10 +274,11 @@ class Container(containers.DeclarativeContainer):
         on=providers.Singleton(
             FastlyCdnPurger,
             fastly_client,
+            route=ROUTES["fastly"],
             service_id=settings.provided.fastly_service_id,
             api_key=settings.provided.fastly_api_key,
         ),
-        off=providers.Singleton(LoggingCdnPurger),
+        off=providers.Singleton(LoggingCdnPurger, route=ROUTES["cdn-log"]),
     )
     """Fastly purges when a service is configured, else purges logged (`cdn-log`)."""
     sinks = providers.Callable(

@@ -20,7 +20,7 @@ from litestar.testing import AsyncTestClient, TestClient
 from litestar.types import ASGIApp
 
 from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
-from campaigns.adapters.local.json_lines_event_sink import JsonLinesEventSink
+from campaigns.application.event_catalogue import ROUTES
 from campaigns.application.outbox import OutboxEntry
 from campaigns.application.ports.outbox import OutboxStore
 from campaigns.application.use_cases.relay_outbox import RelayOutbox
@@ -180,7 +180,7 @@ async def outbox_store(container: Container) -> OutboxStore:
 
 
 async def _pending(container: Container) -> list[OutboxEntry]:
-    return await (await outbox_store(container)).pending(JsonLinesEventSink.route, 1000)
+    return await (await outbox_store(container)).pending(ROUTES["json-lines"], 1000)
 
 
 async def _relay(container: Container) -> int:
@@ -188,7 +188,7 @@ async def _relay(container: Container) -> int:
     if inspect.isawaitable(relay):
         relay = await relay
     reports = [await cast(RelayOutbox, relay).execute(sink) for sink in cast(RelayOutbox, relay).sinks]
-    return sum(report.delivered for report in reports if report.sink == JsonLinesEventSink.route.name)
+    return sum(report.delivered for report in reports if report.sink == "json-lines")
 
 
 def relay_outbox(client: Client, container: Container) -> int:
