@@ -39,7 +39,10 @@ class InProcessCampaignCache(CampaignCache, PreparedReads):
         self._stamp = 0
 
     async def get_by_site(self, site: str) -> Campaign | None:
-        return self._entries.get(site)
+        try:
+            return self._entries[site]  # the hot path: a subscript costs a fraction of `get`
+        except KeyError:
+            return None
 
     async def put(self, campaign: Campaign) -> None:
         if campaign.site and campaign.version >= self._floors.get(campaign.id, 0):
