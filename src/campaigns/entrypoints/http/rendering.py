@@ -71,7 +71,9 @@ class RenderedCampaigns:
         """The campaign narrowed to the locale `locale` resolves to, or as stored with `all_locales`."""
         chosen = None if all_locales else view_locale(campaign, locale)
         key = (campaign.id, campaign.version, all_locales, chosen)
-        if (prepared := self._entries.get(key)) is None:
+        try:
+            return self._entries[key]  # the hot path: a subscript costs a third of `get`
+        except KeyError:
             body = public_document(campaign) if all_locales else encode_view(localized_view(campaign, chosen))
             prepared = self._entries[key] = PreparedResponse(body, cache_headers(campaign))
-        return prepared
+            return prepared
