@@ -6,6 +6,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
 import msgspec
+from cachetools import FIFOCache
 
 from campaigns.domain.campaign import Campaign
 
@@ -50,13 +51,11 @@ class PreparedRead(Generic[AnswerT]):
 
     def __init__(self, value: AnswerT) -> None:
         self.value = value
-        self._encodings: dict[Hashable, Any] = {}
+        self._encodings: FIFOCache[Hashable, Any] = FIFOCache(maxsize=self.MAX_ENCODINGS)
 
     def encoded(self, key: Hashable, encode: Callable[[AnswerT], EncodedT]) -> EncodedT:
         """`encode(value)`, made once per key while the answer is kept."""
         if (found := self._encodings.get(key)) is None:
-            if len(self._encodings) >= self.MAX_ENCODINGS:
-                del self._encodings[next(iter(self._encodings))]
             found = self._encodings[key] = encode(self.value)
         encoding: EncodedT = found
         return encoding

@@ -11,9 +11,6 @@ from collections.abc import Iterable
 from campaigns.domain.campaign import Campaign
 from campaigns.domain.events import AnyEvent, CampaignDomainReleased, CampaignStatusChanged, CampaignUpdated
 
-PURGE_TYPES = frozenset({"campaign.updated", "campaign.status-changed", "campaign.domain-released"})
-"""The changes that alter what the CDN holds for a campaign: its domain, its content, its status."""
-
 _SHOWN_FIELDS = frozenset(Campaign.__struct_fields__) - {"id", "statusHistory", "version"}
 """Campaign fields a response depends on: every public one, and `passwordHash` (`hasPassword`, and who
 may see the document). An update naming only other fields leaves every cached response as it was."""

@@ -9,11 +9,12 @@ test pins the catalogue so an accidental change fails.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, get_args
 
 import msgspec
 
-from campaigns.application.outbox import OutboxEntry
+from campaigns.application.outbox import OutboxEntry, SinkRoute
 from campaigns.application.read_models import MarketView, market_view
 from campaigns.domain.campaign import Instant, Status
 from campaigns.domain.events import (
@@ -110,9 +111,53 @@ class CloudEvent(msgspec.Struct, frozen=True, kw_only=True):
 EVENT_TYPES: frozenset[str] = frozenset(str(kind.__struct_config__.tag) for kind in get_args(AnyEvent))
 """Every type the stream can carry."""
 
-CAMPAIGN_TYPES = frozenset(t for t in EVENT_TYPES if t.startswith("campaign."))
-MARKET_DOCUMENT_TYPES = frozenset({"market.created", "market.updated", "market.deleted"})
-PRESALE_TYPES = frozenset({"market.presale-changed"})
+JSON_LINES = "json-lines"
+"""The embedded profile's local file (while no AWS sink is configured)."""
+KINESIS = "kinesis"
+"""The campaign data stream (`CAMPAIGNS_KINESIS_STREAM`)."""
+DATA_PIPELINE = "data-pipeline"
+"""The data pipeline queue (`CAMPAIGNS_DATA_PIPELINE_QUEUE_URL`): the full market document on every market change."""
+REFRESH_SELECTIONS = "refresh-selections"
+"""The refresh selections queue (`CAMPAIGNS_REFRESH_SELECTIONS_QUEUE_URL`): a market's presale date changed."""
+REDIS = "redis"
+"""The campaign public documents in Redis: the changes that alter a document (markets are not part of it)."""
+FASTLY = "fastly"
+"""Fastly purges: the changes that alter what the CDN holds for a campaign (its domain, content, status)."""
+CDN_LOG = "cdn-log"
+"""The purges Fastly would do, logged (while no Fastly service is configured)."""
+
+
+def _to(*sinks: str) -> frozenset[str]:
+    return frozenset({JSON_LINES, *sinks})
+
+
+SINKS_BY_TYPE: Mapping[str, frozenset[str]] = {
+    "campaign.created": _to(KINESIS, REDIS),
+    "campaign.updated": _to(KINESIS, REDIS, FASTLY, CDN_LOG),
+    "campaign.status-changed": _to(KINESIS, REDIS, FASTLY, CDN_LOG),
+    "campaign.domain-released": _to(KINESIS, REDIS, FASTLY, CDN_LOG),
+    "campaign.event-mapping": _to(KINESIS),
+    "market.created": _to(DATA_PIPELINE),
+    "market.updated": _to(DATA_PIPELINE),
+    "market.deleted": _to(DATA_PIPELINE),
+    "market.presale-changed": _to(REFRESH_SELECTIONS),
+    "promoter.created": _to(),
+    "promoter.updated": _to(),
+    "promoter.deleted": _to(),
+    "contact.created": _to(),
+    "contact.updated": _to(),
+    "contact.deleted": _to(),
+}
+"""The one routing table: each type and the sinks that take it (the local file takes every type).
+
+A sink's delivery position, parked entries and lease are kept under its name, so a name never changes.
+"""
+
+ROUTES: Mapping[str, SinkRoute] = {
+    sink: SinkRoute(name=sink, event_types=frozenset(kind for kind, to in SINKS_BY_TYPE.items() if sink in to))
+    for sink in (JSON_LINES, KINESIS, DATA_PIPELINE, REFRESH_SELECTIONS, REDIS, FASTLY, CDN_LOG)
+}
+"""Each sink as the outbox knows it, with the types `SINKS_BY_TYPE` routes to it."""
 
 
 _WIRE_FIELD_NAMES = {"passwordHash": "password"}

@@ -9,7 +9,7 @@ import pytest
 
 from campaigns.adapters.aws.kinesis_event_sink import MAX_RECORD_BYTES, KinesisEventSink
 from campaigns.application.errors import DependencyUnavailable
-from campaigns.application.event_catalogue import CAMPAIGN_TYPES, encode, event_type
+from campaigns.application.event_catalogue import ROUTES, encode, event_type
 from tests.integration.aws.support import (
     FAST_RETRY,
     campaign_events,
@@ -34,7 +34,7 @@ THROTTLED = {"ErrorCode": "ProvisionedThroughputExceededException", "ErrorMessag
 
 
 def sink(kinesis: KinesisClient, stream: str) -> KinesisEventSink:
-    return KinesisEventSink(kinesis, stream, retry=FAST_RETRY)
+    return KinesisEventSink(kinesis, stream, route=ROUTES["kinesis"], retry=FAST_RETRY)
 
 
 def interleaved(campaigns: int, each: int) -> list[OutboxEntry]:
@@ -57,11 +57,9 @@ async def test_every_campaign_type_lands_keyed_by_campaign_with_the_catalogue_by
     entries = [
         entry(event) for pair in zip(campaign_events(first), campaign_events(second), strict=True) for event in pair
     ]
-    assert {event_type(one.event) for one in entries} == CAMPAIGN_TYPES
+    assert {event_type(one.event) for one in entries} == ROUTES["kinesis"].event_types
     kinesis_sink = sink(kinesis, stream)
 
-    assert kinesis_sink.route.name == "kinesis"
-    assert kinesis_sink.route.event_types == CAMPAIGN_TYPES
     assert await kinesis_sink.deliver(entries) == []
 
     records = await stream_records(kinesis, stream)

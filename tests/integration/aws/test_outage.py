@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from campaigns.adapters.aws.kinesis_event_sink import KinesisEventSink
-from campaigns.adapters.aws.sqs_event_sink import DATA_PIPELINE_ROUTE, SqsEventSink
+from campaigns.adapters.aws.sqs_event_sink import SqsEventSink
 from campaigns.application.errors import DependencyUnavailable
-from campaigns.application.event_catalogue import encode
+from campaigns.application.event_catalogue import ROUTES, encode
 from tests.integration.aws.conftest import clients_of, create_queue, create_stream, unique
 from tests.integration.aws.moto import MotoServer
 from tests.integration.aws.support import FAST_RETRY, event_id, ids_of, mapping, new_id, queue_messages, stream_records
@@ -30,8 +30,8 @@ async def test_a_stopped_server_is_an_outage_and_delivery_resumes_once_it_is_bac
     async with clients_of(own_moto) as (kinesis, sqs):
         stream = await create_stream(kinesis, stream_name)
         queue = await create_queue(sqs, queue_name)
-        to_stream = KinesisEventSink(kinesis, stream, retry=FAST_RETRY)
-        to_queue = SqsEventSink(sqs, queue, route=DATA_PIPELINE_ROUTE, retry=FAST_RETRY)
+        to_stream = KinesisEventSink(kinesis, stream, route=ROUTES["kinesis"], retry=FAST_RETRY)
+        to_queue = SqsEventSink(sqs, queue, route=ROUTES["data-pipeline"], retry=FAST_RETRY)
         campaign = new_id()
         before, during = [mapping(campaign)], [mapping(campaign), mapping(campaign)]
         assert await to_stream.deliver(before) == []

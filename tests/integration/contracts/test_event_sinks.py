@@ -23,7 +23,7 @@ import structlog
 from redis.asyncio import Redis as AsyncRedis
 
 from campaigns.adapters.aws.kinesis_event_sink import KinesisEventSink
-from campaigns.adapters.aws.sqs_event_sink import DATA_PIPELINE_ROUTE, SqsEventSink
+from campaigns.adapters.aws.sqs_event_sink import SqsEventSink
 from campaigns.adapters.fastly.cdn_purger import FastlyCdnPurger, fastly_http_client
 from campaigns.adapters.local.json_lines_event_sink import JsonLinesEventSink
 from campaigns.adapters.local.logging_cdn_purger import LoggingCdnPurger
@@ -33,7 +33,7 @@ from campaigns.adapters.sqlite.reader import SqliteStoreReader
 from campaigns.adapters.sqlite.unit_of_work import SqliteUnitOfWork
 from campaigns.application.cdn import batch_purge_keys
 from campaigns.application.errors import DependencyUnavailable
-from campaigns.application.event_catalogue import EVENT_TYPES, event_type
+from campaigns.application.event_catalogue import EVENT_TYPES, ROUTES, event_type
 from campaigns.application.outbox import OutboxEntry
 from campaigns.application.ports.outbox import EventSink
 from campaigns.application.ports.store import StoreReader
@@ -123,9 +123,11 @@ async def json_lines_case(tmp_path: Path) -> AsyncIterator[SinkCase]:
 
     async def down() -> AsyncIterator[EventSink]:
         (tmp_path / "a-file").write_text("not a directory")
-        yield JsonLinesEventSink(tmp_path / "a-file" / "events.jsonl")
+        yield JsonLinesEventSink(tmp_path / "a-file" / "events.jsonl", route=ROUTES["json-lines"])
 
-    yield SinkCase(sink=JsonLinesEventSink(path), arrived=arrived, marks=event_ids, down=down)
+    yield SinkCase(
+        sink=JsonLinesEventSink(path, route=ROUTES["json-lines"]), arrived=arrived, marks=event_ids, down=down
+    )
 
 
 async def kinesis_case(moto: MotoServer, tmp_path: Path) -> AsyncIterator[SinkCase]:
@@ -140,9 +142,9 @@ async def kinesis_case(moto: MotoServer, tmp_path: Path) -> AsyncIterator[SinkCa
 
         async def down() -> AsyncIterator[EventSink]:
             async with clients_of(stopped_moto(tmp_path)) as (unreachable, _):
-                yield KinesisEventSink(unreachable, stream, retry=FAST_RETRY)
+                yield KinesisEventSink(unreachable, stream, route=ROUTES["kinesis"], retry=FAST_RETRY)
 
-        sink = KinesisEventSink(kinesis, stream, retry=FAST_RETRY)
+        sink = KinesisEventSink(kinesis, stream, route=ROUTES["kinesis"], retry=FAST_RETRY)
         yield SinkCase(sink=sink, arrived=arrived, marks=event_ids, refused=refused, down=down)
 
 
@@ -161,9 +163,9 @@ async def sqs_case(moto: MotoServer, tmp_path: Path, *, fifo: bool) -> AsyncIter
 
         async def down() -> AsyncIterator[EventSink]:
             async with clients_of(stopped_moto(tmp_path)) as (_, unreachable):
-                yield SqsEventSink(unreachable, queue, route=DATA_PIPELINE_ROUTE, retry=FAST_RETRY)
+                yield SqsEventSink(unreachable, queue, route=ROUTES["data-pipeline"], retry=FAST_RETRY)
 
-        sink = SqsEventSink(sqs, queue, route=DATA_PIPELINE_ROUTE, retry=FAST_RETRY)
+        sink = SqsEventSink(sqs, queue, route=ROUTES["data-pipeline"], retry=FAST_RETRY)
         yield SinkCase(sink=sink, arrived=arrived, marks=event_ids, refused=refused, down=down)
 
 
@@ -209,9 +211,9 @@ async def redis_documents_case(tmp_path: Path, redis_url: str) -> AsyncIterator[
 
         async def down() -> AsyncIterator[EventSink]:
             async with AsyncRedis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=1) as gone:
-                yield RedisCampaignDocumentsSink(gone, reads)
+                yield RedisCampaignDocumentsSink(gone, reads, route=ROUTES["redis"])
 
-        sink = RedisCampaignDocumentsSink(client, reads)
+        sink = RedisCampaignDocumentsSink(client, reads, route=ROUTES["redis"])
         yield SinkCase(sink=sink, arrived=arrived, marks=marks, campaign=campaign, down=down)
 
 
@@ -231,9 +233,9 @@ async def fastly_case() -> AsyncIterator[SinkCase]:
 
             async def down() -> AsyncIterator[EventSink]:
                 async with stub_client(nowhere()) as unreachable:
-                    yield FastlyCdnPurger(unreachable, service_id=SERVICE_ID, api_key=API_KEY)
+                    yield FastlyCdnPurger(unreachable, route=ROUTES["fastly"], service_id=SERVICE_ID, api_key=API_KEY)
 
-            sink = FastlyCdnPurger(client, service_id=SERVICE_ID, api_key=API_KEY)
+            sink = FastlyCdnPurger(client, route=ROUTES["fastly"], service_id=SERVICE_ID, api_key=API_KEY)
             yield SinkCase(
                 sink=sink,
                 arrived=arrived,
@@ -249,7 +251,7 @@ async def logging_cdn_case() -> AsyncIterator[SinkCase]:
         async def arrived() -> set[str]:
             return {one for line in logs if line["event"] == "cdn purge" for one in line["events"]}
 
-        yield SinkCase(sink=LoggingCdnPurger(), arrived=arrived, marks=event_ids)
+        yield SinkCase(sink=LoggingCdnPurger(route=ROUTES["cdn-log"]), arrived=arrived, marks=event_ids)
 
 
 @pytest.fixture(params=SINKS)

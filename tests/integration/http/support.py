@@ -19,7 +19,7 @@ from litestar.testing import AsyncTestClient, TestClient
 from litestar.types import ASGIApp
 
 from campaigns.adapters.local.dev_jwt_keys import DevKeyPair
-from campaigns.adapters.local.json_lines_event_sink import JsonLinesEventSink
+from campaigns.application.event_catalogue import ROUTES
 from campaigns.application.outbox import OutboxEntry
 from campaigns.main.container import Container, resolve
 
@@ -170,13 +170,13 @@ def assert_problem(response: httpx.Response, status: int, code: str, *, field: s
 
 
 async def _pending(container: Container) -> list[OutboxEntry]:
-    return await (await resolve(container.store.outbox)).pending(JsonLinesEventSink.route, 1000)
+    return await (await resolve(container.store.outbox)).pending(ROUTES["json-lines"], 1000)
 
 
 async def _relay(container: Container) -> int:
     relay = await resolve(container.jobs.relay_outbox)
     reports = [await relay.execute(sink) for sink in relay.sinks]
-    return sum(report.delivered for report in reports if report.sink == JsonLinesEventSink.route.name)
+    return sum(report.delivered for report in reports if report.sink == "json-lines")
 
 
 def relay_outbox(client: Client, container: Container) -> int:

@@ -21,7 +21,7 @@ from campaigns.application.errors import (
     NotFound,
     VersionMismatch,
 )
-from campaigns.application.event_catalogue import MARKET_DOCUMENT_TYPES, event_type
+from campaigns.application.event_catalogue import ROUTES, event_type
 from campaigns.application.outbox import OutboxEntry, OutboxStats, Rejection
 from campaigns.application.ports.outbox import EventSink
 from campaigns.application.ports.store import UnitOfWork
@@ -887,7 +887,7 @@ def of_types(entries: list[OutboxEntry], sink: RecordingEventSink) -> list[Outbo
 async def test_relay_delivers_each_sink_its_own_types_in_commit_order(app: App) -> None:
     entries = await make_events(app)
     everything = RecordingEventSink("everything")
-    markets = RecordingEventSink("markets", event_types=MARKET_DOCUMENT_TYPES)
+    markets = RecordingEventSink("markets", event_types=ROUTES["data-pipeline"].event_types)
     relay = app.relay(everything, markets, batch_size=4)
 
     reports = [await relay.execute(sink) for sink in relay.sinks]

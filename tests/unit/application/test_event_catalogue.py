@@ -17,10 +17,9 @@ from typing import Any, get_args
 import pytest
 
 from campaigns.application.event_catalogue import (
-    CAMPAIGN_TYPES,
     EVENT_TYPES,
-    MARKET_DOCUMENT_TYPES,
-    PRESALE_TYPES,
+    ROUTES,
+    SINKS_BY_TYPE,
     as_builtins,
     encode,
     event_type,
@@ -240,15 +239,18 @@ def test_every_domain_event_type_has_a_schema_and_is_pinned() -> None:
 
 def test_the_catalogue_lists_the_documented_types_and_routes_them_by_sink() -> None:
     assert EVENT_TYPES == DOCUMENTED_TYPES == set(documented_sections())
-    assert {
-        "campaign.created",
-        "campaign.updated",
-        "campaign.status-changed",
-        "campaign.domain-released",
-        "campaign.event-mapping",
-    } == CAMPAIGN_TYPES
-    assert {"market.created", "market.updated", "market.deleted"} == MARKET_DOCUMENT_TYPES
-    assert {"market.presale-changed"} == PRESALE_TYPES
+    assert set(SINKS_BY_TYPE) == EVENT_TYPES, "every type is routed, if only to the local file"
+    purged = {"campaign.updated", "campaign.status-changed", "campaign.domain-released"}
+    assert {name: set(route.event_types) for name, route in ROUTES.items()} == {
+        "json-lines": EVENT_TYPES,
+        "kinesis": {*purged, "campaign.created", "campaign.event-mapping"},
+        "data-pipeline": {"market.created", "market.updated", "market.deleted"},
+        "refresh-selections": {"market.presale-changed"},
+        "redis": {*purged, "campaign.created"},
+        "fastly": purged,
+        "cdn-log": purged,
+    }
+    assert all(route.name == name for name, route in ROUTES.items())
 
 
 # --------------------------------------------------------------------------- docs/events.md

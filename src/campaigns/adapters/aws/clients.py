@@ -47,7 +47,11 @@ class AwsSession:
 
 
 @asynccontextmanager
-async def _client(session: AwsSession, service: str, connection: AwsConnection) -> AsyncIterator[Any]:
+async def _client(session: AwsSession, service: str, connection: AwsConnection, *, enabled: bool) -> AsyncIterator[Any]:
+    """The service's client while `enabled` (else None, and nothing is opened)."""
+    if not enabled:
+        yield None
+        return
     from aiobotocore.config import AioConfig  # noqa: PLC0415 - heavy import, only when AWS is configured
 
     config = AioConfig(
@@ -65,20 +69,14 @@ async def _client(session: AwsSession, service: str, connection: AwsConnection) 
 async def kinesis_client(
     session: AwsSession, connection: AwsConnection, *, enabled: bool
 ) -> AsyncIterator[KinesisClient | None]:
-    """The Kinesis client while a stream is configured (else None, and nothing is opened): fits `providers.Resource`."""
-    if not enabled:
-        yield None
-        return
-    async with _client(session, "kinesis", connection) as client:
+    """The Kinesis client while a stream is configured: fits `providers.Resource`."""
+    async with _client(session, "kinesis", connection, enabled=enabled) as client:
         yield client
 
 
 async def sqs_client(
     session: AwsSession, connection: AwsConnection, *, enabled: bool
 ) -> AsyncIterator[SQSClient | None]:
-    """The SQS client while a queue is configured (else None, and nothing is opened): fits `providers.Resource`."""
-    if not enabled:
-        yield None
-        return
-    async with _client(session, "sqs", connection) as client:
+    """The SQS client while a queue is configured: fits `providers.Resource`."""
+    async with _client(session, "sqs", connection, enabled=enabled) as client:
         yield client

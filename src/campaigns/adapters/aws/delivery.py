@@ -1,7 +1,9 @@
 """What the Kinesis and SQS sinks share: batching, re-sending what failed, and reading AWS errors.
 
-A sink turns each outbox entry into a `Record` and supplies `send`, one batch call that reports,
-per record index, what must be retried and what is refused for good. `BatchDelivery` does the rest:
+A sink supplies `send`, one batch call that reports, per record index, what must be retried and what
+is refused for good, and `unfit`, the reason a record is too large for it. `BatchDelivery` does the rest:
+- each entry becomes a `Record`: its CloudEvent (`event_catalogue.encode`) keyed by its aggregate id;
+  an unfit record is refused (parked for this sink) while the rest flows;
 - batches of at most `max_count` records and `max_bytes` bytes, sent one after the other;
 - a record that fails for a passing reason (throttling, an internal error) is re-sent, with every
   later record of the same key in that batch, so the key's last copies arrive in commit order;
@@ -24,7 +26,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from campaigns.adapters.retries import attempts
 from campaigns.application.errors import DependencyUnavailable
-from campaigns.application.event_catalogue import event_type
+from campaigns.application.event_catalogue import encode, event_type
 from campaigns.application.outbox import OutboxEntry, Rejection
 
 log = structlog.get_logger("campaigns.sinks")
@@ -101,6 +103,7 @@ class BatchOutcome(msgspec.Struct, frozen=True, kw_only=True):
 
 
 SendBatch = Callable[[Sequence[Record]], Awaitable[BatchOutcome]]
+Unfit = Callable[[Record], str | None]
 
 
 class _Passing(Exception):
@@ -151,21 +154,46 @@ class BatchDelivery:
     """Sends records through `send` in batches, retrying and refusing as the module docstring says."""
 
     def __init__(
-        self, sink: str, send: SendBatch, *, max_count: int, max_bytes: int, retry: RetryPolicy | None = None
+        self,
+        sink: str,
+        send: SendBatch,
+        *,
+        unfit: Unfit,
+        max_count: int,
+        max_bytes: int,
+        key_counts: bool,
+        retry: RetryPolicy | None = None,
     ) -> None:
+        """`key_counts`: a record's key counts against the limits beside its payload."""
         self._sink = sink
         self._send = send
+        self._unfit = unfit
         self._max_count = max_count
         self._max_bytes = max_bytes
+        self._key_counts = key_counts
         self._retry = retry or RetryPolicy()
 
-    async def deliver(self, records: Sequence[Record]) -> list[Rejection]:
+    async def deliver(self, entries: Sequence[OutboxEntry]) -> list[Rejection]:
         rejections: list[Rejection] = []
+        records: list[Record] = []
+        for entry in entries:
+            record = self._record(entry)
+            if problem := self._unfit(record):
+                rejections.append(self._refuse(record, problem))
+            else:
+                records.append(record)
         for batch in batches(records, max_count=self._max_count, max_bytes=self._max_bytes):
             rejections.extend(await self._deliver_batch(batch))
         return rejections
 
-    def refuse(self, record: Record, reason: str) -> Rejection:
+    def _record(self, entry: OutboxEntry) -> Record:
+        key = entry.event.aggregate_id
+        payload = encode(entry)
+        return Record(
+            entry=entry, key=key, payload=payload, size=len(payload) + (len(key.encode()) if self._key_counts else 0)
+        )
+
+    def _refuse(self, record: Record, reason: str) -> Rejection:
         """A rejection of `record`, logged: the relay parks it for this sink."""
         log.warning(
             "sink.record_refused",
@@ -185,7 +213,7 @@ class BatchDelivery:
                 with attempt:
                     tries += 1
                     outcome = await self._call(pending)
-                    rejections.extend(self.refuse(pending[index], why) for index, why in outcome.refused.items())
+                    rejections.extend(self._refuse(pending[index], why) for index, why in outcome.refused.items())
                     pending = to_resend(pending, outcome)
                     if pending:
                         first = next(iter(outcome.retry.values()))
@@ -197,13 +225,13 @@ class BatchDelivery:
         except _Refused as error:
             rejections.extend(await self._isolate(pending, str(error)))
         except GarbageAnswer as error:
-            rejections.extend(self.refuse(record, str(error)) for record in pending)
+            rejections.extend(self._refuse(record, str(error)) for record in pending)
         return rejections
 
     async def _isolate(self, pending: list[Record], reason: str) -> list[Rejection]:
         """Halves of a refused request, in order, until the record at fault stands alone."""
         if len(pending) == 1:
-            return [self.refuse(pending[0], reason)]
+            return [self._refuse(pending[0], reason)]
         middle = len(pending) // 2
         first = await self._deliver_batch(pending[:middle])
         return first + await self._deliver_batch(pending[middle:])

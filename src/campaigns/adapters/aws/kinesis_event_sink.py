@@ -1,10 +1,10 @@
 """The campaign data stream: campaign events on Kinesis (PutRecords), partitioned by campaign id.
 
 Each record's data is the entry's CloudEvent (`event_catalogue.encode`), its partition key the
-campaign id, so one campaign's events share a shard and keep their order. PutRecords takes at most
+aggregate (campaign) id, so one campaign's events share a shard and keep their order. PutRecords takes at most
 500 records and 5 MiB per call; a record of more than 1 MiB (data plus partition key) is refused
 (parked for this sink) while the rest flows. Failed records, and only those (with the later
-records of their campaign in the same call), are re-sent: see `aws_delivery`.
+records of their campaign in the same call), are re-sent: see `delivery`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from campaigns.adapters.aws.delivery import BatchDelivery, BatchOutcome, GarbageAnswer, Record, RetryPolicy
-from campaigns.application.event_catalogue import CAMPAIGN_TYPES, encode
 from campaigns.application.outbox import OutboxEntry, Rejection, SinkRoute
+from campaigns.application.ports.outbox import EventSink
 
 if TYPE_CHECKING:
     from types_aiobotocore_kinesis.client import KinesisClient
@@ -28,29 +28,27 @@ PASSING_RECORD_ERRORS = frozenset({"ProvisionedThroughputExceededException", "In
 """The per-record error codes PutRecords documents; both pass."""
 
 
-class KinesisEventSink:
-    """Campaign events (`CAMPAIGN_TYPES`, `campaign.event-mapping` among them) to one Kinesis stream."""
+class KinesisEventSink(EventSink):
+    """The events of `route` (the campaign events) to one Kinesis stream."""
 
-    def __init__(self, client: KinesisClient, stream: str, *, retry: RetryPolicy | None = None) -> None:
-        self.route = SinkRoute(name="kinesis", event_types=CAMPAIGN_TYPES)
+    def __init__(
+        self, client: KinesisClient, stream: str, *, route: SinkRoute, retry: RetryPolicy | None = None
+    ) -> None:
+        self.route = route
         self._client = client
         self._stream = stream
         self._delivery = BatchDelivery(
-            self.route.name, self._put, max_count=MAX_RECORDS_PER_CALL, max_bytes=MAX_BYTES_PER_CALL, retry=retry
+            route.name,
+            self._put,
+            unfit=_unfit,
+            max_count=MAX_RECORDS_PER_CALL,
+            max_bytes=MAX_BYTES_PER_CALL,
+            key_counts=True,
+            retry=retry,
         )
 
     async def deliver(self, entries: Sequence[OutboxEntry]) -> list[Rejection]:
-        rejections: list[Rejection] = []
-        records: list[Record] = []
-        for entry in entries:
-            key = entry.event.aggregate_id
-            data = encode(entry)
-            record = Record(entry=entry, key=key, payload=data, size=len(data) + len(key.encode()))
-            if problem := _unfit(record):
-                rejections.append(self._delivery.refuse(record, problem))
-            else:
-                records.append(record)
-        return rejections + await self._delivery.deliver(records)
+        return await self._delivery.deliver(entries)
 
     async def _put(self, batch: Sequence[Record]) -> BatchOutcome:
         response = await self._client.put_records(

@@ -5,7 +5,7 @@ event id (24 hex characters, a valid SQS batch id). A batch holds at most 10 mes
 `max_message_bytes` of bodies in all; a larger message is refused (parked for this sink) while the
 rest flows. `Failed` entries are read on every answer: `SenderFault` true is a refusal with SQS's
 code and message, false is retried (with the later messages of the same campaign): see
-`aws_delivery`. On a FIFO queue (URL ending in `.fifo`) the campaign id is the message group and
+`delivery`. On a FIFO queue (URL ending in `.fifo`) the campaign id is the message group and
 the event id the deduplication id, so SQS itself drops a re-sent copy within its 5-minute window.
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from campaigns.adapters.aws.delivery import BatchDelivery, BatchOutcome, GarbageAnswer, Record, RetryPolicy
-from campaigns.application.event_catalogue import MARKET_DOCUMENT_TYPES, PRESALE_TYPES, encode
 from campaigns.application.outbox import OutboxEntry, Rejection, SinkRoute
+from campaigns.application.ports.outbox import EventSink
 
 if TYPE_CHECKING:
     from types_aiobotocore_sqs.client import SQSClient
@@ -27,13 +27,8 @@ MAX_MESSAGE_BYTES = 256 * 1024
 """The long-standing SQS limit, for a message and for a whole batch. AWS has since raised both to
 1 MiB (a queue's `MaximumMessageSize` says what it takes); pass `max_message_bytes` to use more."""
 
-DATA_PIPELINE_ROUTE = SinkRoute(name="data-pipeline", event_types=MARKET_DOCUMENT_TYPES)
-"""`CAMPAIGNS_DATA_PIPELINE_QUEUE_URL`: the full market document on every market change."""
-REFRESH_SELECTIONS_ROUTE = SinkRoute(name="refresh-selections", event_types=PRESALE_TYPES)
-"""`CAMPAIGNS_REFRESH_SELECTIONS_QUEUE_URL`: a market's presale date changed."""
 
-
-class SqsEventSink:
+class SqsEventSink(EventSink):
     """The events of `route` to the SQS queue at `queue_url`."""
 
     def __init__(
@@ -51,21 +46,22 @@ class SqsEventSink:
         self._fifo = queue_url.endswith(".fifo")
         self._max_message_bytes = max_message_bytes
         self._delivery = BatchDelivery(
-            route.name, self._send, max_count=MAX_MESSAGES_PER_CALL, max_bytes=max_message_bytes, retry=retry
+            route.name,
+            self._send,
+            unfit=self._too_large,
+            max_count=MAX_MESSAGES_PER_CALL,
+            max_bytes=max_message_bytes,
+            key_counts=False,
+            retry=retry,
         )
 
     async def deliver(self, entries: Sequence[OutboxEntry]) -> list[Rejection]:
-        rejections: list[Rejection] = []
-        records: list[Record] = []
-        for entry in entries:
-            body = encode(entry)
-            record = Record(entry=entry, key=entry.event.aggregate_id, payload=body, size=len(body))
-            if record.size > self._max_message_bytes:
-                reason = f"The message is {record.size} bytes; this queue takes at most {self._max_message_bytes}."
-                rejections.append(self._delivery.refuse(record, reason))
-            else:
-                records.append(record)
-        return rejections + await self._delivery.deliver(records)
+        return await self._delivery.deliver(entries)
+
+    def _too_large(self, record: Record) -> str | None:
+        if record.size > self._max_message_bytes:
+            return f"The message is {record.size} bytes; this queue takes at most {self._max_message_bytes}."
+        return None
 
     def _entry(self, record: Record) -> SendMessageBatchRequestEntryTypeDef:
         entry: SendMessageBatchRequestEntryTypeDef = {"Id": record.entry.id, "MessageBody": record.payload.decode()}

@@ -1,4 +1,4 @@
-"""Fastly soft purges by surrogate key, as an outbox sink (route `fastly`)."""
+"""Fastly soft purges by surrogate key, as an outbox sink."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import httpx
 import structlog
 
 from campaigns.adapters.httpx_clients import json_api_client
-from campaigns.application.cdn import PURGE_TYPES, batch_purge_keys, purge_keys
+from campaigns.application.cdn import batch_purge_keys, purge_keys
 from campaigns.application.errors import DependencyUnavailable
 from campaigns.application.outbox import OutboxEntry, Rejection, SinkRoute
 from campaigns.application.ports.outbox import EventSink
@@ -41,9 +41,8 @@ class FastlyCdnPurger(EventSink):
       refusing the request itself: the entries whose keys it carried are rejected with its answer.
     """
 
-    route = SinkRoute(name="fastly", event_types=PURGE_TYPES)
-
-    def __init__(self, client: httpx.AsyncClient, *, service_id: str, api_key: str) -> None:
+    def __init__(self, client: httpx.AsyncClient, *, route: SinkRoute, service_id: str, api_key: str) -> None:
+        self.route = route
         self._client = client
         self._path = f"/service/{service_id}/purge"
         self._api_key = api_key

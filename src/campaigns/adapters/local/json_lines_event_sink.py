@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from campaigns.application.errors import DependencyUnavailable
-from campaigns.application.event_catalogue import EVENT_TYPES, encode
+from campaigns.application.event_catalogue import encode
 from campaigns.application.outbox import OutboxEntry, Rejection, SinkRoute
 from campaigns.application.ports.outbox import EventSink
 
@@ -21,9 +21,8 @@ class JsonLinesEventSink(EventSink):
     acknowledged, so the next append cuts it off before writing that batch again.
     """
 
-    route = SinkRoute(name="json-lines", event_types=EVENT_TYPES)
-
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, route: SinkRoute) -> None:
+        self.route = route
         self._path = path
 
     async def deliver(self, entries: Sequence[OutboxEntry]) -> list[Rejection]:

@@ -1,4 +1,4 @@
-"""The embedded profile's CDN sink: purges logged, not sent (route `cdn-log`)."""
+"""The embedded profile's CDN sink: purges logged, not sent."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import structlog
 
-from campaigns.application.cdn import PURGE_TYPES, batch_purge_keys
+from campaigns.application.cdn import batch_purge_keys
 from campaigns.application.outbox import OutboxEntry, Rejection, SinkRoute
 from campaigns.application.ports.outbox import EventSink
 
@@ -19,7 +19,8 @@ class LoggingCdnPurger(EventSink):
     Stands in while `CAMPAIGNS_FASTLY_*` is unset, so a newcomer sees which changes purge what.
     """
 
-    route = SinkRoute(name="cdn-log", event_types=PURGE_TYPES)
+    def __init__(self, *, route: SinkRoute) -> None:
+        self.route = route
 
     async def deliver(self, entries: Sequence[OutboxEntry]) -> list[Rejection]:
         if keys := batch_purge_keys(entry.event for entry in entries):

@@ -28,11 +28,6 @@ from campaigns.domain.events import CampaignDomainReleased, CampaignEvent, Campa
 ID_PREFIX = "campaign:id:"
 DOMAIN_PREFIX = "campaign:domain:"
 
-DOCUMENT_TYPES = frozenset(
-    {"campaign.created", "campaign.updated", "campaign.status-changed", "campaign.domain-released"}
-)
-"""The changes that alter a campaign's public document (markets and the event mapping are not part of it)."""
-
 GONE_VERSION = 2**53
 """The version a vanished campaign is removed at: above any version it ever had."""
 
@@ -91,7 +86,7 @@ return 1
 
 
 class RedisCampaignDocumentsSink(EventSink):
-    """Keeps each changed campaign's current public document in Redis (route `redis`).
+    """Keeps each changed campaign's current public document in Redis (the events of `route`).
 
     - Whatever the event says, the document written is the campaign as the store has it now, so a
       redelivered or late event can only write the present; the script refuses a version older
@@ -103,9 +98,8 @@ class RedisCampaignDocumentsSink(EventSink):
       DependencyUnavailable, and the relay retries the batch. Nothing is ever rejected.
     """
 
-    route = SinkRoute(name="redis", event_types=DOCUMENT_TYPES)
-
-    def __init__(self, client: Redis, reads: StoreReader) -> None:
+    def __init__(self, client: Redis, reads: StoreReader, *, route: SinkRoute) -> None:
+        self.route = route
         self._client = client
         self._reads = reads
         self._write: AsyncScript = client.register_script(WRITE_SCRIPT)

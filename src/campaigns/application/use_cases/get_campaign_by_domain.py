@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import hashlib
 
 import msgspec
+from cachetools import TTLCache
 
 from campaigns.application.errors import CampaignNotFound, TooManyAttempts
 from campaigns.application.ports.caches import CampaignCache
@@ -67,10 +67,9 @@ class GetCampaignByDomain:
         self._loads: dict[str, asyncio.Future[Campaign | None]] = {}
         self._verifier = verifier
         self._limiter = limiter
-        self._clock = clock
-        self._verified_ttl = dt.timedelta(seconds=verified_ttl_seconds)
-        self._max_verified = max_verified
-        self._verified: dict[tuple[str, bytes], dt.datetime] = {}
+        self._verified: TTLCache[tuple[str, bytes], bool] = TTLCache(
+            maxsize=max_verified, ttl=verified_ttl_seconds, timer=lambda: clock.now().timestamp()
+        )
         self._verifying: dict[tuple[str, bytes], asyncio.Future[bool]] = {}
 
     async def execute(self, principal: Principal, lookup: DomainLookup) -> Campaign:
@@ -117,14 +116,11 @@ class GetCampaignByDomain:
         self._remember(key)
 
     def _remembered(self, key: tuple[str, bytes]) -> bool:
-        until = self._verified.get(key)
-        return until is not None and until > self._clock.now()
+        return key in self._verified
 
     def _remember(self, key: tuple[str, bytes]) -> None:
-        """Remembered for the TTL from now, as the most recently used pair (the oldest leaves when full)."""
-        if self._verified.pop(key, None) is None and len(self._verified) >= self._max_verified:
-            del self._verified[next(iter(self._verified))]  # the least recently used: insertion order
-        self._verified[key] = self._clock.now() + self._verified_ttl
+        """Remembered for the TTL from now, as the most recently used pair (the least recently used goes when full)."""
+        self._verified[key] = True
 
     def _verify_once(self, key: tuple[str, bytes], stored: str, password: str) -> asyncio.Future[bool]:
         """One hash per pair at a time: the requests that arrive while it runs wait for the same answer."""

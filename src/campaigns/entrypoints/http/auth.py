@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import structlog
+from cachetools import FIFOCache
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from litestar.enums import ScopeType
@@ -38,8 +39,10 @@ class TokenVerifier:
 
     Verification is `rs256.Rs256Verifier`: PyJWT's checks, at about a third of its cost per token.
 
-    The cache is a plain dict bounded by evicting the oldest entry: a hit costs one lookup and one
-    clock read, which matters more here than a perfect LRU order.
+    Verified principals are kept each until its token's own `exp` (wall clock), at most
+    `cache_size` of them, the oldest going first. A FIFO bound with the expiry checked on a hit,
+    not a `TLRUCache`: its expiry heap costs about 4 µs more per fresh token, on every request
+    that brings one.
     """
 
     def __init__(
@@ -55,8 +58,7 @@ class TokenVerifier:
         if not isinstance(key, RSAPublicKey):
             raise TypeError("The JWT verification key must be an RSA public key (tokens are RS256).")
         self._rs256 = Rs256Verifier(key, issuer=issuer, audience=audience, leeway_seconds=leeway_seconds)
-        self._cache: dict[str, tuple[Principal, float]] = {}
-        self._cache_size = cache_size
+        self._cache: FIFOCache[str, tuple[Principal, float]] = FIFOCache(maxsize=cache_size)
 
     def verify(self, token: str) -> Principal:
         if (hit := self._cache.get(token)) is not None:
@@ -75,8 +77,6 @@ class TokenVerifier:
             # A validly signed token can still carry absurd values (an `exp` of 1e400, a claim of the
             # wrong type): it is not a usable token, never a server error.
             raise InvalidToken("The token's claims are malformed or out of range.") from error
-        if len(self._cache) >= self._cache_size:
-            del self._cache[next(iter(self._cache))]  # the oldest entry: insertion order
         self._cache[token] = (principal, expires_at)
         return principal
 

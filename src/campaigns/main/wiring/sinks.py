@@ -8,11 +8,12 @@ from redis.asyncio import Redis
 from campaigns.adapters.aws import clients as aws_clients
 from campaigns.adapters.aws.clients import AwsConnection, AwsSession
 from campaigns.adapters.aws.kinesis_event_sink import KinesisEventSink
-from campaigns.adapters.aws.sqs_event_sink import DATA_PIPELINE_ROUTE, REFRESH_SELECTIONS_ROUTE, SqsEventSink
+from campaigns.adapters.aws.sqs_event_sink import SqsEventSink
 from campaigns.adapters.fastly.cdn_purger import FastlyCdnPurger, fastly_http_client
 from campaigns.adapters.local.json_lines_event_sink import JsonLinesEventSink
 from campaigns.adapters.local.logging_cdn_purger import LoggingCdnPurger
 from campaigns.adapters.redis.campaign_documents import RedisCampaignDocumentsSink
+from campaigns.application.event_catalogue import ROUTES
 from campaigns.application.ports.outbox import EventSink
 from campaigns.application.ports.store import StoreReader
 from campaigns.config import Settings
@@ -50,7 +51,7 @@ class Sinks(containers.DeclarativeContainer):
 
     json_lines_sink = when_set(
         providers.Callable(without_aws_sink, settings),
-        providers.Singleton(JsonLinesEventSink, settings.provided.events_path),
+        providers.Singleton(JsonLinesEventSink, settings.provided.events_path, route=ROUTES["json-lines"]),
     )
     aws_session = providers.Singleton(AwsSession)
     aws_connection = providers.Singleton(aws_connection_of, settings)
@@ -67,22 +68,25 @@ class Sinks(containers.DeclarativeContainer):
     """One client for both queues, opened only while one is configured (else None)."""
     kinesis_sink = when_set(
         settings.provided.kinesis_stream,
-        providers.Singleton(KinesisEventSink, kinesis_client, settings.provided.kinesis_stream),
+        providers.Singleton(
+            KinesisEventSink, kinesis_client, settings.provided.kinesis_stream, route=ROUTES["kinesis"]
+        ),
     )
     data_pipeline_sink = when_set(
         settings.provided.data_pipeline_queue_url,
         providers.Singleton(
-            SqsEventSink, sqs_client, settings.provided.data_pipeline_queue_url, route=DATA_PIPELINE_ROUTE
+            SqsEventSink, sqs_client, settings.provided.data_pipeline_queue_url, route=ROUTES["data-pipeline"]
         ),
     )
     refresh_selections_sink = when_set(
         settings.provided.refresh_selections_queue_url,
         providers.Singleton(
-            SqsEventSink, sqs_client, settings.provided.refresh_selections_queue_url, route=REFRESH_SELECTIONS_ROUTE
+            SqsEventSink, sqs_client, settings.provided.refresh_selections_queue_url, route=ROUTES["refresh-selections"]
         ),
     )
     redis_documents_sink = when_set(
-        settings.provided.redis_url, providers.Singleton(RedisCampaignDocumentsSink, redis, reads)
+        settings.provided.redis_url,
+        providers.Singleton(RedisCampaignDocumentsSink, redis, reads, route=ROUTES["redis"]),
     )
     fastly_client = providers.Resource(
         fastly_http_client,
@@ -94,10 +98,11 @@ class Sinks(containers.DeclarativeContainer):
         providers.Singleton(
             FastlyCdnPurger,
             fastly_client,
+            route=ROUTES["fastly"],
             service_id=settings.provided.fastly_service_id,
             api_key=settings.provided.fastly_api_key,
         ),
-        otherwise=providers.Singleton(LoggingCdnPurger),
+        otherwise=providers.Singleton(LoggingCdnPurger, route=ROUTES["cdn-log"]),
     )
     """Fastly purges when a service is configured, else purges logged (`cdn-log`)."""
     sinks = providers.Callable(
