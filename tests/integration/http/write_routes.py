@@ -23,7 +23,7 @@ from campaigns.adapters.dev_jwt_keys import DevKeyPair
 from campaigns.adapters.system_clock import FixedClock
 from campaigns.container import Container
 from campaigns.domain.campaign import CampaignContactRef
-from campaigns.entrypoints.http.bodies import CampaignInput, FaqPlacementInput, TermsInput
+from campaigns.domain.campaign_commands import CampaignInput, FaqPlacementInput, TermsInput
 from campaigns.entrypoints.http.controllers.events import EventStatusInput
 from campaigns.entrypoints.http.controllers.markets import CloneMarketsInput, MarketInput
 from campaigns.entrypoints.http.controllers.notifications import MarkNotifiedInput, ScheduleNotificationInput

@@ -17,7 +17,7 @@ from campaigns.application.use_cases.upsert_event_status import UpsertEventStatu
 from campaigns.domain.campaign import Instant
 from campaigns.domain.event_status import EventStatus
 from campaigns.entrypoints.http import examples
-from campaigns.entrypoints.http.bodies import Input
+from campaigns.domain.commands import Input
 from campaigns.entrypoints.http.controllers.common import AuthedRequest
 from campaigns.entrypoints.http.examples import json_body
 

@@ -21,10 +21,10 @@ from campaigns.application.use_cases.get_market import GetMarket
 from campaigns.application.use_cases.list_markets import ListMarkets, MarketList
 from campaigns.application.use_cases.update_market import UpdateMarket
 from campaigns.domain.campaign import Instant
+from campaigns.domain.commands import Input
 from campaigns.domain.market import GeoPoint, Market
 from campaigns.domain.validation import INVALID_MARKET_SCHEMA
 from campaigns.entrypoints.http import examples
-from campaigns.entrypoints.http.bodies import Input
 from campaigns.entrypoints.http.controllers.common import AuthedRequest, document, location_header
 from campaigns.entrypoints.http.examples import json_body
 from campaigns.entrypoints.http.rendering import PreparedResponse, prepared_json

@@ -16,7 +16,7 @@ from campaigns.application.use_cases.schedule_market_notifications import Schedu
 from campaigns.domain.campaign import Instant
 from campaigns.domain.market import Market
 from campaigns.entrypoints.http import examples
-from campaigns.entrypoints.http.bodies import Input
+from campaigns.domain.commands import Input
 from campaigns.entrypoints.http.controllers.common import AuthedRequest
 from campaigns.entrypoints.http.controllers.markets import MarketListView
 from campaigns.entrypoints.http.examples import json_body
