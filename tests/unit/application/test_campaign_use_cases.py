@@ -254,13 +254,15 @@ async def test_create_refuses_other_initial_statuses(app: App, status: str) -> N
 
 
 @pytest.mark.parametrize("field", ["colour", "passwordHash", "Name"])
-async def test_create_rejects_unknown_top_level_fields_by_name(app: App, field: str) -> None:
-    with pytest.raises(ValidationFailed) as raised:
-        await app.create.execute(SUPREME, command({**campaign_body(), field: "x"}))
+def test_the_command_refuses_unknown_top_level_fields_by_name(field: str) -> None:
+    """The strict decode at the edge is the one place unknown fields are refused."""
+    with pytest.raises(msgspec.ValidationError, match=f"unknown field `{field}`"):
+        command({**campaign_body(), field: "x"})
 
-    assert [error.field for error in raised.value.errors] == [field]
-    assert app.store.campaigns == {}
-    assert await app.entries() == []
+
+def test_the_command_refuses_an_object_field_that_is_not_one() -> None:
+    with pytest.raises(msgspec.ValidationError, match=r"`\$\.artist`"):
+        command(campaign_body(artist="not an object"))
 
 
 @pytest.mark.parametrize(
@@ -270,9 +272,8 @@ async def test_create_rejects_unknown_top_level_fields_by_name(app: App, field: 
         campaign_body(status="PREVIEW", name=""),
         campaign_body(date={"open": "2026-05-02T00:00:00Z", "close": "2026-05-01T00:00:00Z"}),
         campaign_body(locales=[{"id": "english", "is_default": True}]),
-        campaign_body(artist="not an object"),
     ],
-    ids=["bad-host", "preview-without-name", "close-before-open", "bad-locale", "artist-not-object"],
+    ids=["bad-host", "preview-without-name", "close-before-open", "bad-locale"],
 )
 async def test_an_invalid_body_writes_nothing(app: App, body: dict[str, Any]) -> None:
     with pytest.raises(ValidationFailed):
@@ -325,22 +326,9 @@ async def test_create_ignores_echoed_read_only_fields(app: App) -> None:
     ],
     ids=["lowercase", "unknown", "int", "bool", "list", "object"],
 )
-@pytest.mark.parametrize("operation", ["create", "update"])
-async def test_a_malformed_status_is_a_validation_error_naming_it(app: App, operation: str, status: object) -> None:
-    existing = await app.create.execute(SUPREME, command(campaign_body()))
-    before = app.snapshot()
-
-    attempt = (
-        app.create.execute(SUPREME, command(campaign_body("other-site", status=status)))
-        if operation == "create"
-        else app.update.execute(SUPREME, existing.id, command({"status": status}))
-    )
-
-    with pytest.raises(ValidationFailed) as raised:
-        await attempt
-
-    assert [error.field for error in raised.value.errors] == ["status"]
-    assert app.snapshot() == before
+def test_a_malformed_status_is_refused_by_the_command_naming_it(status: object) -> None:
+    with pytest.raises(msgspec.ValidationError, match=r"`\$\.status`"):
+        command({"status": status})
 
 
 # --------------------------------------------------------------------------- update

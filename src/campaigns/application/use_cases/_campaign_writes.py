@@ -6,10 +6,11 @@ The rules themselves (what a command may change, what a change stamps) are the d
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+
+import msgspec
 
 from campaigns.application.errors import CampaignNotFound, VersionMismatch
 from campaigns.application.ports import CampaignCache, CampaignChange, Clock, IdFactory, UnitOfWork, UnitOfWorkFactory
@@ -23,8 +24,7 @@ from campaigns.domain.permissions import Operation, Principal
 from campaigns.domain.policies import ensure_domain_free
 
 
-@dataclasses.dataclass(slots=True)
-class CampaignEdit:
+class CampaignEdit(msgspec.Struct, kw_only=True):
     """A stored campaign being changed in its unit of work."""
 
     uow: UnitOfWork

@@ -15,10 +15,10 @@ from campaigns.application.use_cases.create_promoter import CreatePromoter
 from campaigns.application.use_cases.delete_promoter import DeletePromoter
 from campaigns.application.use_cases.list_promoters import ListPromoters
 from campaigns.application.use_cases.update_promoter import UpdatePromoter
+from campaigns.domain.commands import Input
 from campaigns.domain.promoter import PrivacyUrl, Promoter
 from campaigns.domain.validation import INVALID_PROMOTER_SCHEMA
 from campaigns.entrypoints.http import examples
-from campaigns.domain.commands import Input
 from campaigns.entrypoints.http.controllers.common import AuthedRequest, document, location_header
 from campaigns.entrypoints.http.examples import json_body
 
