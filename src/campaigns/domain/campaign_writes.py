@@ -157,19 +157,8 @@ def apply_patch(
         passwordHash=patch.password_hash(current.passwordHash, new_salt),
     )
     principal.ensure(operation_for_schedule(current.date, updated.date, now), current.id)
-    events: list[AnyEvent] = []
     changed_fields = _changed_fields(current, updated)
-    if patch.status is not None and patch.status is not current.status:
-        principal.ensure(Operation.CHANGE_STATUS, current.id)
-        transition = change_status(
-            updated, patch.status, now, by=principal.actor, is_supreme=principal.supreme, new_site=updated.site
-        )
-        updated = transition.campaign
-        events.extend(transition.events)
-    elif current.status is Status.INACTIVE and updated.site:
-        raise ValidationFailed(
-            [FieldError(field="domain.site", message="An inactive campaign holds no domain; reactivate it.")]
-        )
+    updated, events = _with_status(current, updated, patch.status, now, principal)
     if not events and not changed_fields:
         return CampaignWrite(campaign=current, changed=False)
     ensure_valid_campaign(updated, known_timezones=known_timezones)
@@ -188,6 +177,25 @@ def apply_patch(
             ),
         )
     return CampaignWrite(campaign=updated, events=tuple(events))
+
+
+def _with_status(
+    current: Campaign, updated: Campaign, target: Status | None, now: dt.datetime, principal: Principal
+) -> tuple[Campaign, list[AnyEvent]]:
+    """`updated` moved to `target` by the lifecycle's rules (with its events) when that is a change.
+
+    An inactive campaign staying inactive may not take a domain: only a reactivation gives it one.
+    """
+    if target is None or target is current.status:
+        if current.status is Status.INACTIVE and updated.site:
+            message = "An inactive campaign holds no domain; reactivate it."
+            raise ValidationFailed([FieldError(field="domain.site", message=message)])
+        return updated, []
+    principal.ensure(Operation.CHANGE_STATUS, current.id)
+    transition = change_status(
+        updated, target, now, by=principal.actor, is_supreme=principal.supreme, new_site=updated.site
+    )
+    return transition.campaign, list(transition.events)
 
 
 def faqs_patch(placement: FaqPlacementInput) -> CampaignPatch:

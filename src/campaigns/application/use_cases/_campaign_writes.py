@@ -28,6 +28,8 @@ class CampaignEdit(msgspec.Struct, kw_only=True):
     """A stored campaign being changed in its unit of work."""
 
     uow: UnitOfWork
+    principal: Principal
+    """Who makes the change: what it needs of them depends on the change."""
     current: Campaign
     campaign: Campaign
     """The campaign as the write leaves it (`current` until a change is staged)."""
@@ -60,16 +62,14 @@ class CampaignWrites:
                 if changes_status:
                     principal.ensure(Operation.CHANGE_STATUS, campaign_id)
                 raise CampaignNotFound
-            edit = CampaignEdit(uow=uow, current=current, campaign=current)
+            edit = CampaignEdit(uow=uow, principal=principal, current=current, campaign=current)
             yield edit
             if edit.pending:
                 await uow.commit()
         if edit.campaign is not current:
             await self._cache.evict([CampaignChange.of(current, edit.campaign)])
 
-    async def apply(
-        self, edit: CampaignEdit, principal: Principal, patch: CampaignPatch, *, if_match: int | None
-    ) -> Campaign:
+    async def apply(self, edit: CampaignEdit, patch: CampaignPatch, *, if_match: int | None) -> Campaign:
         """Apply `patch` (when `if_match`, the version a client read, is still current) and stage the result."""
         if if_match is not None and if_match != edit.current.version:
             raise VersionMismatch
@@ -78,7 +78,7 @@ class CampaignWrites:
             edit.current,
             patch,
             now=now,
-            principal=principal,
+            principal=edit.principal,
             new_salt=self._ids.new_salt,
             known_timezones=iana_timezones(),
         )

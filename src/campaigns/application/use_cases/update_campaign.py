@@ -41,4 +41,4 @@ class UpdateCampaign:
         principal.ensure(Operation.WRITE, campaign_id)
         patch = campaign_patch(command)
         async with self._writes.editing(principal, campaign_id, changes_status=patch.status is not None) as edit:
-            return await self._writes.apply(edit, principal, patch, if_match=if_match)
+            return await self._writes.apply(edit, patch, if_match=if_match)

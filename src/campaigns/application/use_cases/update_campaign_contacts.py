@@ -45,7 +45,7 @@ class UpdateCampaignContacts:
     ) -> list[str | CampaignContactRef]:
         principal.ensure(Operation.WRITE, campaign_id)
         async with self._writes.editing(principal, campaign_id) as edit:
-            campaign = await self._writes.apply(edit, principal, contacts_patch(contacts), if_match=if_match)
+            campaign = await self._writes.apply(edit, contacts_patch(contacts), if_match=if_match)
             await self._file_contacts(edit)
         return campaign.contacts
 

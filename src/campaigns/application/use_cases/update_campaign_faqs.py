@@ -34,5 +34,5 @@ class UpdateCampaignFaqs:
     ) -> FaqsView:
         principal.ensure(Operation.WRITE, campaign_id)
         async with self._writes.editing(principal, campaign_id) as edit:
-            campaign = await self._writes.apply(edit, principal, faqs_patch(placement), if_match=if_match)
+            campaign = await self._writes.apply(edit, faqs_patch(placement), if_match=if_match)
         return faqs_view(campaign, view_locale(campaign, locale))

@@ -34,5 +34,5 @@ class UpdateCampaignTerms:
         principal.ensure(Operation.WRITE, campaign_id)
         async with self._writes.editing(principal, campaign_id) as edit:
             patch = terms_patch(edit.current, view_locale(edit.current, locale), terms)
-            campaign = await self._writes.apply(edit, principal, patch, if_match=if_match)
+            campaign = await self._writes.apply(edit, patch, if_match=if_match)
         return terms_view(campaign, view_locale(campaign, locale))
