@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import msgspec
 import pytest
-from litestar import Litestar, get, post
+from litestar import Litestar, Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.testing import TestClient
@@ -56,10 +56,15 @@ def write(data: JSONBody[Body]) -> dict[str, Any]:
     return {"flag": data.flag}
 
 
+@post("/decoded-once")
+async def decoded_once(request: Request[Any, Any, Any], data: JSONBody[Body]) -> dict[str, Any]:
+    return {"same": data is await request.json()}
+
+
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient[Litestar]]:
     app = Litestar(
-        route_handlers=[read, write],
+        route_handlers=[read, write, decoded_once],
         dependencies={"answer": Provide(lambda: 42, sync_to_thread=False)},
         before_request=screen_input,
         exception_handlers={Exception: handle_exception},
@@ -124,6 +129,12 @@ def test_a_valid_body_reaches_the_handler(client: TestClient[Litestar]) -> None:
 
     assert response.status_code == 201, response.text
     assert response.json() == {"flag": True}
+
+
+def test_the_handler_takes_the_body_the_layer_decoded_not_a_second_decoding(client: TestClient[Litestar]) -> None:
+    response = client.post("/decoded-once", json={"flag": True})
+
+    assert response.json() == {"same": True}
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("TRUE", True), ("1", True), (" false ", False), ("0", False)])
