@@ -26,6 +26,7 @@ from campaigns.application.read_models import public_document
 from campaigns.domain.market_writes import MarketInput
 from campaigns.domain.permissions import Principal
 from campaigns.main.container import Container, resolve
+from tests.commands import command
 from tests.integration.aws.conftest import create_queue, create_stream, unique
 from tests.integration.aws.moto import MotoServer
 from tests.integration.aws.support import event_id, queue_messages, stream_records
@@ -207,18 +208,18 @@ class Service:
         create_market = await resolve(self.container.use_cases.create_market)
         update_market = await resolve(self.container.use_cases.update_market)
         delete_market = await resolve(self.container.use_cases.delete_market)
-        first = await create.execute(SUPREME, valid_campaign_body(f"{tag}-a"))
-        second = await create.execute(SUPREME, valid_campaign_body(f"{tag}-b"))
+        first = await create.execute(SUPREME, command(valid_campaign_body(f"{tag}-a")))
+        second = await create.execute(SUPREME, command(valid_campaign_body(f"{tag}-b")))
         market = await create_market.execute(SUPREME, first.id, market_command(f"{tag} Boston", PRESALE, ["E1"]))
         moved = market_command(f"{tag} Boston", PRESALE + dt.timedelta(days=1), ["E1", "E2"])
         await update_market.execute(SUPREME, first.id, market.id, moved)
-        await update.execute(SUPREME, first.id, {"name": f"Renamed {tag}"})
-        await update.execute(SUPREME, first.id, {"domain": {"site": f"{tag}-a2"}})
-        await update.execute(SUPREME, first.id, {"status": "OPEN"})
+        await update.execute(SUPREME, first.id, command({"name": f"Renamed {tag}"}))
+        await update.execute(SUPREME, first.id, command({"domain": {"site": f"{tag}-a2"}}))
+        await update.execute(SUPREME, first.id, command({"status": "OPEN"}))
         other = await create_market.execute(SUPREME, second.id, market_command(f"{tag} Austin", PRESALE, ["E3"]))
         await delete_market.execute(SUPREME, second.id, other.id)
         for status in ("OPEN", "CLOSED", "INACTIVE"):
-            await update.execute(SUPREME, second.id, {"status": status})
+            await update.execute(SUPREME, second.id, command({"status": status}))
         sites = [f"{tag}-a", f"{tag}-a2", f"{tag}-b"]
         return Phase(
             entries=await self._new_entries(),

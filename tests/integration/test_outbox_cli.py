@@ -15,6 +15,7 @@ from campaigns.domain.permissions import principal_from_claims
 from campaigns.main.cli import cli
 from campaigns.main.container import Container, resolve
 from tests.bootstrap import composed, settings_for
+from tests.commands import command
 from tests.integration.http.support import valid_campaign_body
 
 pytestmark = pytest.mark.integration
@@ -46,7 +47,7 @@ def run(*args: str) -> str:
 async def create_and_park(container: Container) -> None:
     """Two campaigns created; the sink rejected the first one's first event for good and has the rest."""
     for site in ("parked-site", "pending-site"):
-        await (await resolve(container.use_cases.create_campaign)).execute(SUPREME, valid_campaign_body(site))
+        await (await resolve(container.use_cases.create_campaign)).execute(SUPREME, command(valid_campaign_body(site)))
     outbox = await resolve(container.store.outbox)
     [sink] = [sink for sink in await resolve(container.events.sinks) if sink.route.name == "json-lines"]
     first, *rest = await outbox.pending(sink.route, 100)

@@ -21,9 +21,9 @@ from litestar.types import ASGIApp
 
 from campaigns.adapters.local.clock import FixedClock
 from campaigns.domain.campaign import CampaignContactRef
+from campaigns.domain.campaign_commands import CampaignInput, FaqPlacementInput, TermsInput
 from campaigns.domain.market_writes import MarketInput
 from campaigns.domain.promoter_writes import PromoterInput
-from campaigns.entrypoints.http.bodies import CampaignInput, FaqPlacementInput, TermsInput
 from campaigns.entrypoints.http.controllers.events import EventStatusInput
 from campaigns.entrypoints.http.controllers.markets import CloneMarketsInput
 from campaigns.entrypoints.http.controllers.notifications import MarkNotifiedInput, ScheduleNotificationInput

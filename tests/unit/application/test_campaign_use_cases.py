@@ -65,6 +65,7 @@ from campaigns.domain.events import (
 from campaigns.domain.market import Market
 from campaigns.domain.market_writes import MarketEventInput, MarketInput
 from campaigns.domain.permissions import Action, Principal, password_matches, principal_from_claims
+from tests.commands import command
 from tests.fakes.in_memory import (
     CountingPasswordVerifier,
     InMemoryCampaignCache,
@@ -197,8 +198,8 @@ class App:
         return dict(self.store.campaigns), dict(self.store.markets), len(self.store.outbox)
 
     async def open_campaign(self, site: str = "taylorswift", **extra: Any) -> Campaign:
-        created = await self.create.execute(SUPREME, campaign_body(site, **extra))
-        return await self.update.execute(SUPREME, created.id, {"status": "OPEN"})
+        created = await self.create.execute(SUPREME, command(campaign_body(site, **extra)))
+        return await self.update.execute(SUPREME, created.id, command({"status": "OPEN"}))
 
 
 @pytest.fixture
@@ -220,14 +221,14 @@ async def test_create_needs_a_supreme_user(app: App) -> None:
     manager = principal_from_claims({"userId": "m", "campaignActions": {ABSENT_ID: ["admin"]}})
 
     with pytest.raises(SupremeUserRequired):
-        await app.create.execute(manager, campaign_body())
+        await app.create.execute(manager, command(campaign_body()))
 
     assert app.store.campaigns == {}
     assert await app.entries() == []
 
 
 async def test_create_starts_draft_with_version_1_history_and_one_event(app: App) -> None:
-    created = await app.create.execute(SUPREME, campaign_body())
+    created = await app.create.execute(SUPREME, command(campaign_body()))
 
     assert created.status is Status.DRAFT
     assert created.version == 1
@@ -242,7 +243,7 @@ async def test_create_starts_draft_with_version_1_history_and_one_event(app: App
 
 
 async def test_create_may_start_in_preview(app: App) -> None:
-    created = await app.create.execute(SUPREME, campaign_body(status="PREVIEW"))
+    created = await app.create.execute(SUPREME, command(campaign_body(status="PREVIEW")))
 
     assert created.status is Status.PREVIEW
     assert app.store.campaigns[created.id].statusHistory[-1].status is Status.PREVIEW
@@ -251,20 +252,22 @@ async def test_create_may_start_in_preview(app: App) -> None:
 @pytest.mark.parametrize("status", ["OPEN", "CLOSED", "INACTIVE"])
 async def test_create_refuses_other_initial_statuses(app: App, status: str) -> None:
     with pytest.raises(InvalidStatusChange):
-        await app.create.execute(SUPREME, campaign_body(status=status))
+        await app.create.execute(SUPREME, command(campaign_body(status=status)))
 
     assert app.store.campaigns == {}
     assert await app.entries() == []
 
 
 @pytest.mark.parametrize("field", ["colour", "passwordHash", "Name"])
-async def test_create_rejects_unknown_top_level_fields_by_name(app: App, field: str) -> None:
-    with pytest.raises(ValidationFailed) as raised:
-        await app.create.execute(SUPREME, {**campaign_body(), field: "x"})
+def test_the_command_refuses_unknown_top_level_fields_by_name(field: str) -> None:
+    """The strict decode at the edge is the one place unknown fields are refused."""
+    with pytest.raises(msgspec.ValidationError, match=f"unknown field `{field}`"):
+        command({**campaign_body(), field: "x"})
 
-    assert [error.field for error in raised.value.errors] == [field]
-    assert app.store.campaigns == {}
-    assert await app.entries() == []
+
+def test_the_command_refuses_an_object_field_that_is_not_one() -> None:
+    with pytest.raises(msgspec.ValidationError, match=r"`\$\.artist`"):
+        command(campaign_body(artist="not an object"))
 
 
 @pytest.mark.parametrize(
@@ -274,30 +277,29 @@ async def test_create_rejects_unknown_top_level_fields_by_name(app: App, field: 
         campaign_body(status="PREVIEW", name=""),
         campaign_body(date={"open": "2026-05-02T00:00:00Z", "close": "2026-05-01T00:00:00Z"}),
         campaign_body(locales=[{"id": "english", "is_default": True}]),
-        campaign_body(artist="not an object"),
     ],
-    ids=["bad-host", "preview-without-name", "close-before-open", "bad-locale", "artist-not-object"],
+    ids=["bad-host", "preview-without-name", "close-before-open", "bad-locale"],
 )
 async def test_an_invalid_body_writes_nothing(app: App, body: dict[str, Any]) -> None:
     with pytest.raises(ValidationFailed):
-        await app.create.execute(SUPREME, body)
+        await app.create.execute(SUPREME, command(body))
 
     assert app.store.campaigns == {}
     assert await app.entries() == []
 
 
 async def test_create_refuses_a_held_domain(app: App) -> None:
-    first = await app.create.execute(SUPREME, campaign_body("taylorswift"))
+    first = await app.create.execute(SUPREME, command(campaign_body("taylorswift")))
 
     with pytest.raises(DomainAlreadyClaimed):
-        await app.create.execute(SUPREME, campaign_body("taylorswift"))
+        await app.create.execute(SUPREME, command(campaign_body("taylorswift")))
 
     assert list(app.store.campaigns) == [first.id]
     assert len(await app.entries()) == 2, "the first campaign's created and event-mapping only"
 
 
 async def test_create_stores_the_password_hashed_never_plain(app: App) -> None:
-    created = await app.create.execute(SUPREME, campaign_body(password="s3cret-Pa55"))
+    created = await app.create.execute(SUPREME, command(campaign_body(password="s3cret-Pa55")))
 
     stored = app.store.campaigns[created.id]
     assert stored.passwordHash is not None
@@ -310,7 +312,7 @@ async def test_create_stores_the_password_hashed_never_plain(app: App) -> None:
 async def test_create_ignores_echoed_read_only_fields(app: App) -> None:
     body = campaign_body(id="aaaaaaaaaaaaaaaaaaaaaaaa", version=99, statusHistory=[{"status": "OPEN"}])
 
-    created = await app.create.execute(SUPREME, body)
+    created = await app.create.execute(SUPREME, command(body))
 
     assert created.id != "aaaaaaaaaaaaaaaaaaaaaaaa"
     assert created.version == 1
@@ -329,22 +331,9 @@ async def test_create_ignores_echoed_read_only_fields(app: App) -> None:
     ],
     ids=["lowercase", "unknown", "int", "bool", "list", "object"],
 )
-@pytest.mark.parametrize("operation", ["create", "update"])
-async def test_a_malformed_status_is_a_validation_error_naming_it(app: App, operation: str, status: object) -> None:
-    existing = await app.create.execute(SUPREME, campaign_body())
-    before = app.snapshot()
-
-    attempt = (
-        app.create.execute(SUPREME, campaign_body("other-site", status=status))
-        if operation == "create"
-        else app.update.execute(SUPREME, existing.id, {"status": status})
-    )
-
-    with pytest.raises(ValidationFailed) as raised:
-        await attempt
-
-    assert [error.field for error in raised.value.errors] == ["status"]
-    assert app.snapshot() == before
+def test_a_malformed_status_is_refused_by_the_command_naming_it(status: object) -> None:
+    with pytest.raises(msgspec.ValidationError, match=r"`\$\.status`"):
+        command({"status": status})
 
 
 # --------------------------------------------------------------------------- update
@@ -353,16 +342,18 @@ async def test_a_malformed_status_is_a_validation_error_naming_it(app: App, oper
 async def test_update_deep_merges_objects_and_replaces_arrays(app: App) -> None:
     created = await app.create.execute(
         SUPREME,
-        campaign_body(
-            eventIds=["e1", "e2"],
-            date={"open": "2026-05-01T00:00:00Z", "close": "2026-06-01T00:00:00Z"},
+        command(
+            campaign_body(
+                eventIds=["e1", "e2"],
+                date={"open": "2026-05-01T00:00:00Z", "close": "2026-06-01T00:00:00Z"},
+            )
         ),
     )
 
     updated = await app.update.execute(
         SUPREME,
         created.id,
-        {"artist": {"name": "T. Swift"}, "date": {"close": "2026-07-01T00:00:00+02:00"}, "eventIds": ["e3"]},
+        command({"artist": {"name": "T. Swift"}, "date": {"close": "2026-07-01T00:00:00+02:00"}, "eventIds": ["e3"]}),
     )
 
     assert updated.artist is not None
@@ -378,11 +369,11 @@ async def test_update_deep_merges_objects_and_replaces_arrays(app: App) -> None:
 
 
 async def test_update_bumps_the_version_by_one_and_emits_campaign_updated(app: App) -> None:
-    created = await app.create.execute(SUPREME, campaign_body())
+    created = await app.create.execute(SUPREME, command(campaign_body()))
     app.clock.advance(dt.timedelta(minutes=5))
 
-    first = await app.update.execute(SUPREME, created.id, {"name": "Renamed"})
-    second = await app.update.execute(SUPREME, created.id, {"tour": {"name": "Eras II"}}, if_match=2)
+    first = await app.update.execute(SUPREME, created.id, command({"name": "Renamed"}))
+    second = await app.update.execute(SUPREME, created.id, command({"tour": {"name": "Eras II"}}), if_match=2)
 
     assert (first.version, second.version) == (2, 3)
     assert second.date.updated == NOW + dt.timedelta(minutes=5)
@@ -391,39 +382,39 @@ async def test_update_bumps_the_version_by_one_and_emits_campaign_updated(app: A
 
 
 async def test_update_with_a_stale_if_match_writes_nothing(app: App) -> None:
-    created = await app.create.execute(SUPREME, campaign_body())
-    await app.update.execute(SUPREME, created.id, {"name": "Renamed"})
+    created = await app.create.execute(SUPREME, command(campaign_body()))
+    await app.update.execute(SUPREME, created.id, command({"name": "Renamed"}))
     before = app.snapshot()
 
     with pytest.raises(VersionMismatch):
-        await app.update.execute(SUPREME, created.id, {"name": "Lost update"}, if_match=1)
+        await app.update.execute(SUPREME, created.id, command({"name": "Lost update"}), if_match=1)
 
     assert app.snapshot() == before
 
 
 async def test_update_needs_write(app: App) -> None:
-    created = await app.create.execute(SUPREME, campaign_body())
+    created = await app.create.execute(SUPREME, command(campaign_body()))
     before = app.snapshot()
 
     with pytest.raises(AccessDenied):
-        await app.update.execute(grant(created.id, Action.READ), created.id, {"name": "x"})
+        await app.update.execute(grant(created.id, Action.READ), created.id, command({"name": "x"}))
     with pytest.raises(AccessDenied):
-        await app.update.execute(grant(ABSENT_ID, Action.ADMIN), created.id, {"name": "x"})
+        await app.update.execute(grant(ABSENT_ID, Action.ADMIN), created.id, command({"name": "x"}))
     assert app.snapshot() == before
 
-    updated = await app.update.execute(grant(created.id, Action.WRITE), created.id, {"name": "By a writer"})
+    updated = await app.update.execute(grant(created.id, Action.WRITE), created.id, command({"name": "By a writer"}))
     assert updated.name == "By a writer"
 
 
 async def test_status_change_needs_admin(app: App) -> None:
-    created = await app.create.execute(SUPREME, campaign_body())
+    created = await app.create.execute(SUPREME, command(campaign_body()))
     before = app.snapshot()
 
     with pytest.raises(AccessDenied):
-        await app.update.execute(grant(created.id, Action.WRITE), created.id, {"status": "PREVIEW"})
+        await app.update.execute(grant(created.id, Action.WRITE), created.id, command({"status": "PREVIEW"}))
     assert app.snapshot() == before
 
-    updated = await app.update.execute(grant(created.id, Action.ADMIN), created.id, {"status": "PREVIEW"})
+    updated = await app.update.execute(grant(created.id, Action.ADMIN), created.id, command({"status": "PREVIEW"}))
     assert updated.status is Status.PREVIEW
     assert updated.statusHistory[-1].by == "manager"
     [change] = [e for e in await app.events() if isinstance(e, CampaignStatusChanged)]
@@ -432,31 +423,31 @@ async def test_status_change_needs_admin(app: App) -> None:
 
 async def test_an_ungranted_absent_campaign_answers_access_denied_not_not_found(app: App) -> None:
     with pytest.raises(AccessDenied):
-        await app.update.execute(grant("0" * 24, Action.ADMIN), ABSENT_ID, {"name": "x"})
+        await app.update.execute(grant("0" * 24, Action.ADMIN), ABSENT_ID, command({"name": "x"}))
 
 
 async def test_a_writer_asking_an_absent_campaign_for_a_status_change_is_denied_not_told_it_is_absent(
     app: App,
 ) -> None:
     with pytest.raises(AccessDenied):
-        await app.update.execute(grant(ABSENT_ID, Action.WRITE), ABSENT_ID, {"status": "OPEN"})
+        await app.update.execute(grant(ABSENT_ID, Action.WRITE), ABSENT_ID, command({"status": "OPEN"}))
 
 
 @pytest.mark.parametrize("principal", [grant(ABSENT_ID, Action.WRITE), SUPREME], ids=["granted", "supreme"])
 async def test_a_granted_absent_campaign_answers_not_found(app: App, principal: Principal) -> None:
     with pytest.raises(CampaignNotFound):
-        await app.update.execute(principal, ABSENT_ID, {"name": "x"})
+        await app.update.execute(principal, ABSENT_ID, command({"name": "x"}))
 
 
 async def test_an_update_that_changes_nothing_writes_nothing(app: App) -> None:
-    created = await app.create.execute(SUPREME, campaign_body(password="pw"))
+    created = await app.create.execute(SUPREME, command(campaign_body(password="pw")))
     app.clock.advance(dt.timedelta(hours=1))
     before = app.snapshot()
 
-    same_name = await app.update.execute(SUPREME, created.id, {"name": created.name})
+    same_name = await app.update.execute(SUPREME, created.id, command({"name": created.name}))
     # A client echoing back what it read (the password hash is never shown to clients).
     echoed = {k: v for k, v in msgspec.to_builtins(created).items() if k != "passwordHash"}
-    echoed_result = await app.update.execute(SUPREME, created.id, echoed)
+    echoed_result = await app.update.execute(SUPREME, created.id, command(echoed))
 
     assert same_name == created
     assert echoed_result == created
@@ -464,31 +455,31 @@ async def test_an_update_that_changes_nothing_writes_nothing(app: App) -> None:
 
 
 async def test_update_hashes_a_new_password_and_null_clears_it(app: App) -> None:
-    created = await app.create.execute(SUPREME, campaign_body())
+    created = await app.create.execute(SUPREME, command(campaign_body()))
 
-    protected = await app.update.execute(SUPREME, created.id, {"password": "n3w-secret"})
+    protected = await app.update.execute(SUPREME, created.id, command({"password": "n3w-secret"}))
     assert protected.passwordHash is not None
     assert password_matches(protected.passwordHash, "n3w-secret")
     assert b"n3w-secret" not in msgspec.json.encode(app.store.campaigns[created.id])
     assert all(b"n3w-secret" not in msgspec.json.encode(entry) for entry in await app.entries())
 
-    cleared = await app.update.execute(SUPREME, created.id, {"password": None})
+    cleared = await app.update.execute(SUPREME, created.id, command({"password": None}))
     assert cleared.passwordHash is None
 
     with pytest.raises(ValidationFailed):
-        await app.update.execute(SUPREME, created.id, {"password": ""})
+        await app.update.execute(SUPREME, created.id, command({"password": ""}))
 
 
 async def test_a_domain_change_moves_the_lookup_to_the_new_site(app: App) -> None:
     campaign = await app.open_campaign("old-site")
     assert (await app.by_domain.execute(NOBODY, DomainLookup(site="old-site"))).id == campaign.id  # now cached
 
-    await app.update.execute(SUPREME, campaign.id, {"domain": {"site": "new-site"}})
+    await app.update.execute(SUPREME, campaign.id, command({"domain": {"site": "new-site"}}))
 
     with pytest.raises(CampaignNotFound):
         await app.by_domain.execute(NOBODY, DomainLookup(site="old-site"))
     assert (await app.by_domain.execute(NOBODY, DomainLookup(site="new-site"))).id == campaign.id
-    reused = await app.create.execute(SUPREME, campaign_body("old-site"))
+    reused = await app.create.execute(SUPREME, command(campaign_body("old-site")))
     assert reused.site == "old-site"
 
 
@@ -499,7 +490,7 @@ async def test_a_domain_change_moves_the_lookup_to_the_new_site(app: App) -> Non
 async def test_public_statuses_are_visible_to_any_caller(app: App, status: str) -> None:
     campaign = await app.open_campaign()
     if status == "CLOSED":
-        campaign = await app.update.execute(SUPREME, campaign.id, {"status": "CLOSED"})
+        campaign = await app.update.execute(SUPREME, campaign.id, command({"status": "CLOSED"}))
 
     found = await app.by_domain.execute(NOBODY, DomainLookup(site="taylorswift"))
 
@@ -510,7 +501,7 @@ async def test_public_statuses_are_visible_to_any_caller(app: App, status: str) 
 @pytest.mark.parametrize("status", [None, "PREVIEW"])
 async def test_draft_and_preview_need_read_access(app: App, status: str | None) -> None:
     body = campaign_body() if status is None else campaign_body(status=status)
-    created = await app.create.execute(SUPREME, body)
+    created = await app.create.execute(SUPREME, command(body))
 
     with pytest.raises(CampaignNotFound):  # exactly as for an unknown domain: no existence leak
         await app.by_domain.execute(NOBODY, DomainLookup(site="taylorswift"))
@@ -540,9 +531,9 @@ async def test_an_unknown_domain_is_not_found(app: App) -> None:
 
 
 async def test_list_shows_non_supreme_callers_only_their_campaigns(app: App) -> None:
-    a = await app.create.execute(SUPREME, campaign_body("site-a"))
-    b = await app.create.execute(SUPREME, campaign_body("site-b"))
-    c = await app.create.execute(SUPREME, campaign_body("site-c"))
+    a = await app.create.execute(SUPREME, command(campaign_body("site-a")))
+    b = await app.create.execute(SUPREME, command(campaign_body("site-b")))
+    c = await app.create.execute(SUPREME, command(campaign_body("site-c")))
     manager = principal_from_claims(
         {"userId": "m", "campaignActions": {a.id: ["read"], c.id: ["junk"]}, "campaignIds": [b.id]}
     )
@@ -558,8 +549,8 @@ async def test_list_shows_non_supreme_callers_only_their_campaigns(app: App) -> 
 
 
 async def test_list_ignores_a_caller_supplied_id_scope(app: App) -> None:
-    a = await app.create.execute(SUPREME, campaign_body("site-a"))
-    b = await app.create.execute(SUPREME, campaign_body("site-b"))
+    a = await app.create.execute(SUPREME, command(campaign_body("site-a")))
+    b = await app.create.execute(SUPREME, command(campaign_body("site-b")))
 
     page = await app.listing.execute(grant(a.id, Action.READ), CampaignQuery(readable_ids=frozenset({a.id, b.id})))
 
@@ -570,7 +561,9 @@ async def test_list_ignores_a_caller_supplied_id_scope(app: App) -> None:
 
 
 async def test_refresh_dry_run_reports_without_writing(app: App) -> None:
-    created = await app.create.execute(SUPREME, campaign_body(date={"open": (NOW + dt.timedelta(hours=1)).isoformat()}))
+    created = await app.create.execute(
+        SUPREME, command(campaign_body(date={"open": (NOW + dt.timedelta(hours=1)).isoformat()}))
+    )
     app.clock.advance(dt.timedelta(hours=2))
     before = app.snapshot()
 
@@ -590,7 +583,7 @@ async def test_refresh_dry_run_reports_without_writing(app: App) -> None:
 
 
 async def test_refresh_drops_the_cached_copy_of_a_transitioned_campaign(app: App) -> None:
-    await app.create.execute(SUPREME, campaign_body(status="PREVIEW", date={"open": NOW.isoformat()}))
+    await app.create.execute(SUPREME, command(campaign_body(status="PREVIEW", date={"open": NOW.isoformat()})))
     reader = Principal(user_id="root", supreme=True)
     cached = await app.by_domain.execute(reader, DomainLookup(site="taylorswift"))
     assert cached.status is Status.PREVIEW
@@ -605,10 +598,12 @@ async def test_refresh_pages_through_every_due_campaign(app: App, monkeypatch: p
     due_ids = []
     for n, days_ago in enumerate([5, 1, 3, 2, 4]):
         opens = NOW - dt.timedelta(days=days_ago)
-        created = await app.create.execute(SUPREME, campaign_body(f"site-{n}", date={"open": opens.isoformat()}))
+        created = await app.create.execute(
+            SUPREME, command(campaign_body(f"site-{n}", date={"open": opens.isoformat()}))
+        )
         due_ids.append(created.id)
     not_due = await app.create.execute(
-        SUPREME, campaign_body("later", date={"open": (NOW + dt.timedelta(days=1)).isoformat()})
+        SUPREME, command(campaign_body("later", date={"open": (NOW + dt.timedelta(days=1)).isoformat()}))
     )
 
     dry = await app.refresh.execute(dry_run=True)
@@ -653,9 +648,11 @@ async def status_changes(app: App) -> list[tuple[Status, Status]]:
 
 
 async def test_a_scheduler_that_loses_to_a_manual_change_applies_nothing(app: App) -> None:
-    created = await app.create.execute(SUPREME, campaign_body(date={"open": NOW.isoformat()}))
+    created = await app.create.execute(SUPREME, command(campaign_body(date={"open": NOW.isoformat()})))
 
-    report = await racing_refresh(app, lambda: app.update.execute(SUPREME, created.id, {"status": "PREVIEW"})).execute()
+    report = await racing_refresh(
+        app, lambda: app.update.execute(SUPREME, created.id, command({"status": "PREVIEW"}))
+    ).execute()
 
     assert report.campaigns == []
     stored = app.store.campaigns[created.id]
@@ -670,7 +667,7 @@ async def test_a_scheduler_that_loses_to_a_manual_change_applies_nothing(app: Ap
 async def test_two_schedulers_never_apply_a_transition_twice(app: App) -> None:
     created = await app.create.execute(
         SUPREME,
-        campaign_body(date={"open": (NOW - dt.timedelta(days=2)).isoformat(), "close": NOW.isoformat()}),
+        command(campaign_body(date={"open": (NOW - dt.timedelta(days=2)).isoformat(), "close": NOW.isoformat()})),
     )
     winner_reports: list[RefreshReport] = []
 
@@ -693,7 +690,7 @@ async def test_two_schedulers_never_apply_a_transition_twice(app: App) -> None:
 
 async def test_deactivation_releases_the_domain_for_lookups_and_new_claims(app: App) -> None:
     campaign = await app.open_campaign()
-    await app.update.execute(SUPREME, campaign.id, {"status": "CLOSED"})
+    await app.update.execute(SUPREME, campaign.id, command({"status": "CLOSED"}))
     assert (await app.by_domain.execute(NOBODY, DomainLookup(site="taylorswift"))).status is Status.CLOSED
 
     app.clock.advance(dt.timedelta(days=30))
@@ -702,7 +699,7 @@ async def test_deactivation_releases_the_domain_for_lookups_and_new_claims(app: 
     assert [(c.from_, c.to, c.domain) for c in report.campaigns] == [(Status.CLOSED, Status.INACTIVE, "taylorswift")]
     with pytest.raises(CampaignNotFound):
         await app.by_domain.execute(SUPREME, DomainLookup(site="taylorswift"))
-    successor = await app.create.execute(SUPREME, campaign_body())
+    successor = await app.create.execute(SUPREME, command(campaign_body()))
     assert successor.site == "taylorswift"
 
 
@@ -710,7 +707,7 @@ async def test_deactivation_releases_the_domain_for_lookups_and_new_claims(app: 
 
 
 async def test_create_market_needs_write_and_an_existing_campaign(app: App) -> None:
-    campaign = await app.create.execute(SUPREME, campaign_body())
+    campaign = await app.create.execute(SUPREME, command(campaign_body()))
     before = app.snapshot()
 
     with pytest.raises(AccessDenied):
@@ -735,8 +732,8 @@ async def test_create_market_needs_write_and_an_existing_campaign(app: App) -> N
 
 
 async def test_market_names_are_unique_within_a_campaign(app: App) -> None:
-    campaign = await app.create.execute(SUPREME, campaign_body())
-    other = await app.create.execute(SUPREME, campaign_body("other-site"))
+    campaign = await app.create.execute(SUPREME, command(campaign_body()))
+    other = await app.create.execute(SUPREME, command(campaign_body("other-site")))
     boston = await app.create_market.execute(SUPREME, campaign.id, market_body("Boston"))
     chicago = await app.create_market.execute(SUPREME, campaign.id, market_body("Chicago"))
     before = app.snapshot()
@@ -752,7 +749,7 @@ async def test_market_names_are_unique_within_a_campaign(app: App) -> None:
 
 
 async def test_changing_the_presale_emits_presale_changed(app: App) -> None:
-    campaign = await app.create.execute(SUPREME, campaign_body())
+    campaign = await app.create.execute(SUPREME, command(campaign_body()))
     old_presale = NOW + dt.timedelta(days=10)
     new_presale = NOW + dt.timedelta(days=12)
     market = await app.create_market.execute(SUPREME, campaign.id, market_body(presale=old_presale))
@@ -774,7 +771,7 @@ async def test_changing_the_presale_emits_presale_changed(app: App) -> None:
 
 
 async def test_a_market_update_without_presale_change_emits_only_market_updated(app: App) -> None:
-    campaign = await app.create.execute(SUPREME, campaign_body())
+    campaign = await app.create.execute(SUPREME, command(campaign_body()))
     market = await app.create_market.execute(SUPREME, campaign.id, market_body())
     seen = len(await app.entries())
 
@@ -786,8 +783,8 @@ async def test_a_market_update_without_presale_change_emits_only_market_updated(
 
 
 async def test_delete_market(app: App) -> None:
-    campaign = await app.create.execute(SUPREME, campaign_body())
-    other = await app.create.execute(SUPREME, campaign_body("other-site"))
+    campaign = await app.create.execute(SUPREME, command(campaign_body()))
+    other = await app.create.execute(SUPREME, command(campaign_body("other-site")))
     market = await app.create_market.execute(SUPREME, campaign.id, market_body())
 
     with pytest.raises(MarketNotFound):
@@ -808,8 +805,8 @@ async def test_delete_market(app: App) -> None:
 
 
 async def test_list_and_get_markets_need_read_and_stay_within_the_campaign(app: App) -> None:
-    campaign = await app.create.execute(SUPREME, campaign_body())
-    other = await app.create.execute(SUPREME, campaign_body("other-site"))
+    campaign = await app.create.execute(SUPREME, command(campaign_body()))
+    other = await app.create.execute(SUPREME, command(campaign_body("other-site")))
     market = await app.create_market.execute(SUPREME, campaign.id, market_body())
     reader = grant(campaign.id, Action.READ)
 
@@ -827,8 +824,8 @@ async def test_list_and_get_markets_need_read_and_stay_within_the_campaign(app: 
 
 
 async def test_clone_copies_every_market_in_one_commit(app: App) -> None:
-    source = await app.create.execute(SUPREME, campaign_body())
-    target = await app.create.execute(SUPREME, campaign_body("other-site"))
+    source = await app.create.execute(SUPREME, command(campaign_body()))
+    target = await app.create.execute(SUPREME, command(campaign_body("other-site")))
     boston = await app.create_market.execute(SUPREME, source.id, market_body("Boston"))
     chicago = await app.create_market.execute(SUPREME, source.id, market_body("Chicago"))
     seen = len(await app.entries())
@@ -850,8 +847,8 @@ async def test_clone_copies_every_market_in_one_commit(app: App) -> None:
 
 
 async def test_clone_is_all_or_nothing_and_checks_both_grants_first(app: App) -> None:
-    source = await app.create.execute(SUPREME, campaign_body())
-    target = await app.create.execute(SUPREME, campaign_body("other-site"))
+    source = await app.create.execute(SUPREME, command(campaign_body()))
+    target = await app.create.execute(SUPREME, command(campaign_body("other-site")))
     await app.create_market.execute(SUPREME, source.id, market_body("Boston"))
     await app.create_market.execute(SUPREME, source.id, market_body("Chicago"))
     await app.create_market.execute(SUPREME, target.id, market_body("Chicago"))
@@ -875,7 +872,7 @@ async def test_clone_is_all_or_nothing_and_checks_both_grants_first(app: App) ->
 
 async def make_events(app: App, campaigns: int = 3) -> list[OutboxEntry]:
     for n in range(campaigns):
-        campaign = await app.create.execute(SUPREME, campaign_body(f"site-{n}"))
+        campaign = await app.create.execute(SUPREME, command(campaign_body(f"site-{n}")))
         await app.create_market.execute(SUPREME, campaign.id, market_body())
     return await app.entries()
 
@@ -993,13 +990,13 @@ async def test_a_standing_by_relay_takes_over_when_the_holder_stands_down_or_its
     sink = RecordingEventSink("kinesis", event_types=frozenset({"campaign.created"}))
     first, second = app.relay(sink, holder="first"), app.relay(sink, holder="second")
     await first.execute(sink)
-    early = await app.create.execute(SUPREME, campaign_body("early"))
+    early = await app.create.execute(SUPREME, command(campaign_body("early")))
 
     assert (await second.execute(sink)).standing_by
     await first.stand_down()
     assert (await second.execute(sink)).delivered == 1
 
-    late = await app.create.execute(SUPREME, campaign_body("late"))
+    late = await app.create.execute(SUPREME, command(campaign_body("late")))
     assert (await first.execute(sink)).standing_by, "second holds the lease now"
     app.clock.advance(LEASE)
     assert (await first.execute(sink)).delivered == 1, "a dead holder blocks its sink for one lease at most"
@@ -1010,7 +1007,7 @@ async def test_replay_sends_a_sink_what_it_had_since_an_instant_again(app: App) 
     await make_events(app, campaigns=1)
     app.clock.advance(dt.timedelta(hours=1))
     since = app.clock.now()
-    await app.create.execute(SUPREME, campaign_body("later"))
+    await app.create.execute(SUPREME, command(campaign_body("later")))
     sink = RecordingEventSink("kinesis")
     relay = app.relay(sink)
     await relay.execute(sink)

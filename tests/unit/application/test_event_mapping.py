@@ -31,10 +31,12 @@ from campaigns.application.use_cases.update_campaign_faqs import UpdateCampaignF
 from campaigns.application.use_cases.update_campaign_terms import UpdateCampaignTerms
 from campaigns.application.use_cases.update_market import UpdateMarket
 from campaigns.domain.campaign import Campaign, CampaignContactRef
+from campaigns.domain.campaign_commands import FaqPlacementInput, LandingFaqsInput
 from campaigns.domain.events import AnyEvent, CampaignEventIdsMapped
 from campaigns.domain.market import Market
 from campaigns.domain.market_writes import MarketEventInput, MarketInput
 from campaigns.domain.permissions import Principal
+from tests.commands import command
 from tests.fakes.in_memory import (
     InMemoryCampaignCache,
     InMemoryStore,
@@ -81,7 +83,7 @@ class App:
 
     async def campaign(self, site: str = "taylorswift", **extra: Any) -> Campaign:
         return await CreateCampaign(uow=self.uow, clock=self.clock, ids=self.ids).execute(
-            SUPREME, campaign_body(site, **extra)
+            SUPREME, command(campaign_body(site, **extra))
         )
 
     async def market(self, campaign_id: str, name: str, event_ids: list[str]) -> Market:
@@ -166,7 +168,7 @@ async def test_a_campaign_update_maps_its_ids_and_its_markets() -> None:
     campaign = await app.campaign(eventIds=["c1"])
     await app.market(campaign.id, "Boston", ["m2", "c1"])
 
-    await app.update.execute(SUPREME, campaign.id, {"eventIds": ["c3", "c1"]})
+    await app.update.execute(SUPREME, campaign.id, command({"eventIds": ["c3", "c1"]}))
 
     assert kinds(app.commits[-1]) == ["campaign.updated", "campaign.event-mapping"]
     assert (
@@ -178,7 +180,7 @@ async def test_an_update_that_changes_no_event_id_still_maps_once() -> None:
     app = App()
     campaign = await app.campaign(eventIds=["c1"])
 
-    await app.update.execute(SUPREME, campaign.id, {"name": "Renamed"})
+    await app.update.execute(SUPREME, campaign.id, command({"name": "Renamed"}))
 
     assert kinds(app.commits[-1]) == ["campaign.updated", "campaign.event-mapping"]
     assert app.last_commit_mappings() == [(campaign.id, ["c1"])]
@@ -188,7 +190,7 @@ async def test_a_status_change_maps_once_after_the_transition() -> None:
     app = App()
     campaign = await app.campaign(eventIds=["c1"])
 
-    await app.update.execute(SUPREME, campaign.id, {"status": "OPEN"})
+    await app.update.execute(SUPREME, campaign.id, command({"status": "OPEN"}))
 
     assert kinds(app.commits[-1]) == ["campaign.status-changed", "campaign.event-mapping"]
     assert app.last_commit_mappings() == [(campaign.id, ["c1"])]
@@ -199,7 +201,7 @@ async def test_an_update_that_changes_nothing_commits_no_mapping() -> None:
     campaign = await app.campaign()
     commits = len(app.commits)
 
-    await app.update.execute(SUPREME, campaign.id, {"name": campaign.name})
+    await app.update.execute(SUPREME, campaign.id, command({"name": campaign.name}))
 
     assert len(app.commits) == commits
 
@@ -209,16 +211,21 @@ async def test_faqs_terms_and_contacts_updates_each_map_once_in_their_commit() -
     campaign = await app.campaign(eventIds=["c1"])
     await app.market(campaign.id, "Boston", ["m1"])
 
-    await UpdateCampaignFaqs(update=app.update).execute(SUPREME, campaign.id, {"landing": {"open": []}}, locale=None)
+    placement = FaqPlacementInput(landing=LandingFaqsInput(open=[]))
+    await UpdateCampaignFaqs(uow=app.uow, clock=app.clock, ids=app.ids, cache=InMemoryCampaignCache()).execute(
+        SUPREME, campaign.id, placement, locale=None
+    )
     assert kinds(app.commits[-1]) == ["campaign.updated", "campaign.event-mapping"]
     assert app.last_commit_mappings() == [(campaign.id, ["c1", "m1"])]
 
-    await UpdateCampaignTerms(update=app.update).execute(SUPREME, campaign.id, "Terms.", locale="en")
+    await UpdateCampaignTerms(uow=app.uow, clock=app.clock, ids=app.ids, cache=InMemoryCampaignCache()).execute(
+        SUPREME, campaign.id, "Terms.", locale="en"
+    )
     assert kinds(app.commits[-1]) == ["campaign.updated", "campaign.event-mapping"]
     assert app.last_commit_mappings() == [(campaign.id, ["c1", "m1"])]
 
     contact = CampaignContactRef(name="Ann", email="ann@example.com")
-    await UpdateCampaignContacts(update=app.update, clock=app.clock, ids=app.ids).execute(
+    await UpdateCampaignContacts(uow=app.uow, clock=app.clock, ids=app.ids, cache=InMemoryCampaignCache()).execute(
         SUPREME, campaign.id, [contact]
     )
     assert kinds(app.commits[-1]) == ["campaign.updated", "campaign.event-mapping", "contact.created"]
@@ -233,11 +240,11 @@ async def test_the_read_model_follows_status_window_and_category_changes() -> No
     assert await reads.campaign_ids_for_event("c1") == [], "a DRAFT is not listed"
     assert await reads.event_ids_in_window(NOW, NOW) == ["c1"]
 
-    await app.update.execute(SUPREME, campaign.id, {"status": "OPEN"})
+    await app.update.execute(SUPREME, campaign.id, command({"status": "OPEN"}))
     assert await reads.campaign_ids_for_event("c1") == [campaign.id]
 
     later = {"presaleWindowStart": "2027-01-01T00:00:00Z", "presaleWindowEnd": "2027-01-02T00:00:00Z"}
-    await app.update.execute(SUPREME, campaign.id, {"date": later, "categoryId": "cat-2"})
+    await app.update.execute(SUPREME, campaign.id, command({"date": later, "categoryId": "cat-2"}))
     assert await reads.event_ids_in_window(NOW, NOW) == []
     new_year = dt.datetime(2027, 1, 1, 12, tzinfo=dt.UTC)
     assert await reads.category_ids_in_window(new_year, new_year) == ["cat-2"]
@@ -381,7 +388,7 @@ async def _run_operations(operations: list[tuple[str, list[str]]], picks: Any) -
         elif operation == "delete" and live:
             await app.delete_market(campaign.id, picks.choice(live))
         elif operation == "campaign":
-            await app.update.execute(SUPREME, campaign.id, {"eventIds": event_ids})
+            await app.update.execute(SUPREME, campaign.id, command({"eventIds": event_ids}))
         for commit in app.commits[commits:]:
             assert len(mappings(commit)) == 1, kinds(commit)
         all_mappings = [mapping for commit in app.commits for mapping in mappings(commit)]

@@ -42,6 +42,7 @@ from campaigns.domain.events import (
     CampaignUpdated,
 )
 from campaigns.domain.permissions import Action, Principal
+from tests.commands import command
 from tests.fakes.in_memory import (
     InMemoryCampaignCache,
     InMemoryOutboxStore,
@@ -200,16 +201,16 @@ class LifecycleMachine(RuleBasedStateMachine):
         if opens is not None and closes is not None and closes <= opens:
             event("create: close before open refused")
             with pytest.raises(ValidationFailed):
-                self.run(self.create_uc.execute(SUPREME, body))
+                self.run(self.create_uc.execute(SUPREME, command(body)))
             assert self.snapshot() == before, "a refused create writes nothing"
             return multiple()
         if self.holder(site, None) is not None:
             event("create: domain held")
             with pytest.raises(DomainAlreadyClaimed):
-                self.run(self.create_uc.execute(SUPREME, body))
+                self.run(self.create_uc.execute(SUPREME, command(body)))
             assert self.snapshot() == before, "a refused create writes nothing"
             return multiple()
-        created = self.run(self.create_uc.execute(SUPREME, body))
+        created = self.run(self.create_uc.execute(SUPREME, command(body)))
         status = Status(initial) if initial else Status.DRAFT
         assert created.status is status
         assert created.version == 1
@@ -238,13 +239,13 @@ class LifecycleMachine(RuleBasedStateMachine):
         def refused(error: type[Exception]) -> None:
             event(f"status: refused with {error.__name__}")
             with pytest.raises(error):
-                self.run(self.update_uc.execute(principal, cid, body))
+                self.run(self.update_uc.execute(principal, cid, command(body)))
             assert self.snapshot() == before, "a refused update writes nothing"
 
         if target is model.status:
             if reactivating:
                 return refused(ValidationFailed)  # an inactive campaign cannot take a domain without reactivation
-            result = self.run(self.update_uc.execute(principal, cid, body))
+            result = self.run(self.update_uc.execute(principal, cid, command(body)))
             assert result == before[0][cid]
             assert self.snapshot() == before, "asking for the current status changes nothing"
             return None
@@ -258,7 +259,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             model.site = new_site
         from_status = model.status
         released = target is Status.INACTIVE and model.site is not None
-        result = self.run(self.update_uc.execute(principal, cid, body))
+        result = self.run(self.update_uc.execute(principal, cid, command(body)))
         event(f"status: {from_status} -> {target}")
         enter(model, target, now)
         assert result.status is target
@@ -285,22 +286,22 @@ class LifecycleMachine(RuleBasedStateMachine):
         outbox_before = len(self.entries())
         if model.status is Status.INACTIVE:
             with pytest.raises(ValidationFailed):
-                self.run(self.update_uc.execute(principal, cid, body))
+                self.run(self.update_uc.execute(principal, cid, command(body)))
             assert self.snapshot() == before
             return
         if site == model.site:
-            assert self.run(self.update_uc.execute(principal, cid, body)) == before[0][cid]
+            assert self.run(self.update_uc.execute(principal, cid, command(body))) == before[0][cid]
             assert self.snapshot() == before, "an update that changes nothing writes nothing"
             return
         if self.holder(site, cid) is not None:
             event("domain: held by another campaign")
             with pytest.raises(DomainAlreadyClaimed):
-                self.run(self.update_uc.execute(principal, cid, body))
+                self.run(self.update_uc.execute(principal, cid, command(body)))
             assert self.snapshot() == before
             return
         previous = model.site
         event("domain: changed")
-        result = self.run(self.update_uc.execute(principal, cid, body))
+        result = self.run(self.update_uc.execute(principal, cid, command(body)))
         model.site = site
         assert result.site == site
         assert result.status is model.status

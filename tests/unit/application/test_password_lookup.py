@@ -26,6 +26,7 @@ from campaigns.application.use_cases.update_campaign import UpdateCampaign
 from campaigns.domain.campaign import Campaign
 from campaigns.domain.errors import InvalidCampaignPassword
 from campaigns.domain.permissions import Action, Principal, password_matches
+from tests.commands import command
 from tests.fakes.in_memory import (
     CountingPasswordVerifier,
     InMemoryCampaignCache,
@@ -86,12 +87,12 @@ class Lookup:
             "locales": [{"id": "en", "is_default": True}],
             "password": password,
         }
-        created = await CreateCampaign(uow=self.uow, clock=self.clock, ids=self.ids).execute(SUPREME, body)
+        created = await CreateCampaign(uow=self.uow, clock=self.clock, ids=self.ids).execute(SUPREME, command(body))
         return await self.update(created.id, {"status": "OPEN"})
 
     async def update(self, campaign_id: str, patch: dict[str, Any]) -> Campaign:
         update = UpdateCampaign(uow=self.uow, clock=self.clock, ids=self.ids, cache=self.cache)
-        return await update.execute(SUPREME, campaign_id, patch)
+        return await update.execute(SUPREME, campaign_id, command(patch))
 
     async def get(self, password: str | None, principal: Principal = FAN) -> Campaign:
         return await self.use_case.execute(principal, DomainLookup(site=SITE, password=password))

@@ -15,6 +15,7 @@ from campaigns.application.errors import (
     DependencyFailed,
     DependencyUnavailable,
     TransactionAborted,
+    VersionMismatch,
 )
 from campaigns.application.use_case_errors import ERRORS_BY_USE_CASE
 from campaigns.application.use_cases.get_campaign import GetCampaign
@@ -88,9 +89,9 @@ def test_the_analysis_follows_calls_into_the_domain() -> None:
     assert raised_by_class(GetCampaign) == {AccessDenied, CampaignNotFound}
 
 
-def test_the_analysis_follows_a_use_case_into_the_one_it_composes() -> None:
-    """UpdateCampaignFaqs raises nothing itself: everything comes from the UpdateCampaign it calls."""
-    assert AccessDenied in raised_by_class(UpdateCampaignFaqs)
+def test_the_analysis_follows_a_use_case_into_the_helper_it_composes() -> None:
+    """UpdateCampaignFaqs never raises VersionMismatch itself: the CampaignWrites it builds does."""
+    assert VersionMismatch in raised_by_class(UpdateCampaignFaqs)
 
 
 class _NewRaise:

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-import msgspec
-
 from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.application.ports.system import Clock, IdFactory
 from campaigns.application.transactions import reruns_aborted_transactions
-from campaigns.application.use_cases._campaign_writes import (
-    build_campaign,
-    ensure_servable,
-    ensure_site_available,
-    password_hash_for,
-    split_client_document,
-)
-from campaigns.application.use_cases._event_mapping import event_mappings
-from campaigns.domain.campaign import Campaign, Status, StatusChange
-from campaigns.domain.documents import deep_merge
-from campaigns.domain.errors import InvalidStatusChange
-from campaigns.domain.events import CampaignCreated
+from campaigns.application.use_cases._campaign_writes import stage
+from campaigns.application.use_cases._time_zones import iana_timezones
+from campaigns.domain.campaign import Campaign
+from campaigns.domain.campaign_commands import CampaignInput
+from campaigns.domain.campaign_writes import campaign_patch, create_campaign
 from campaigns.domain.permissions import Principal
-
-INITIAL_STATUSES = frozenset({Status.DRAFT, Status.PREVIEW})
 
 
 class CreateCampaign:
@@ -46,28 +32,18 @@ class CreateCampaign:
         self._ids = ids
 
     @reruns_aborted_transactions
-    async def execute(self, principal: Principal, body: Mapping[str, Any]) -> Campaign:
+    async def execute(self, principal: Principal, command: CampaignInput) -> Campaign:
         principal.ensure_supreme()
-        client = split_client_document(body)
-        initial = Status(client.status) if client.status else Status.DRAFT
-        if initial not in INITIAL_STATUSES:
-            raise InvalidStatusChange(f"A new campaign starts DRAFT or PREVIEW, not {initial}.")
         now = self._clock.now()
-        stamped = deep_merge(client.fields, {"date": {"created": now, "updated": now}})
-        campaign = build_campaign({**stamped, "id": self._ids.new_id(), "status": initial})
-        campaign = msgspec.structs.replace(
-            campaign,
-            version=1,
-            statusHistory=[StatusChange(status=initial, at=now, by=principal.actor, reason="created")],
-            passwordHash=password_hash_for(client, None, self._ids),
+        write = create_campaign(
+            campaign_patch(command),
+            campaign_id=self._ids.new_id(),
+            now=now,
+            actor=principal.actor,
+            new_salt=self._ids.new_salt,
+            known_timezones=iana_timezones(),
         )
-        ensure_servable(campaign)
         async with self._uow() as uow:
-            await ensure_site_available(uow, campaign)
-            await uow.campaigns.add(campaign)
-            uow.outbox.append(
-                [CampaignCreated(occurred_at=now, campaign_id=campaign.id, domain_site=campaign.site, status=initial)]
-            )
-            uow.outbox.append(await event_mappings(uow, [campaign], now))
+            await stage(uow, write, now, previous=None)
             await uow.commit()
-        return campaign
+        return write.campaign

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import msgspec
 
-from campaigns.application.ports.store import UnitOfWork
+from campaigns.application.ports.caches import CampaignCache
+from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.application.ports.system import Clock, IdFactory
-from campaigns.application.use_cases.update_campaign import UpdateCampaign
-from campaigns.domain.campaign import Campaign, CampaignContactRef
+from campaigns.application.use_cases._campaign_writes import CampaignEdit, CampaignWrites
+from campaigns.domain.campaign import CampaignContactRef
+from campaigns.domain.campaign_writes import contacts_patch
 from campaigns.domain.contact import Contact
 from campaigns.domain.events import AnyEvent, ContactCreated, ContactUpdated
-from campaigns.domain.permissions import Principal
-from campaigns.domain.validation import ensure_valid_contacts
+from campaigns.domain.permissions import Operation, Principal
 
 
 class UpdateCampaignContacts:
@@ -32,8 +32,8 @@ class UpdateCampaignContacts:
     - Objects without an email are not filed: the directory knows contacts by email.
     """
 
-    def __init__(self, *, update: UpdateCampaign, clock: Clock, ids: IdFactory) -> None:
-        self._update = update
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, ids: IdFactory, cache: CampaignCache) -> None:
+        self._writes = CampaignWrites(uow=uow, clock=clock, ids=ids, cache=cache)
         self._clock = clock
         self._ids = ids
 
@@ -45,21 +45,18 @@ class UpdateCampaignContacts:
         *,
         if_match: int | None = None,
     ) -> list[str | CampaignContactRef]:
-        patch = {"contacts": msgspec.to_builtins(list(contacts))}
-
-        def checked_patch(_: Campaign) -> dict[str, Any]:
-            ensure_valid_contacts(contacts)
-            return patch
-
-        campaign = await self._update.apply(
-            principal, campaign_id, checked_patch, if_match=if_match, extra_writes=self._file_contacts
-        )
+        principal.ensure(Operation.WRITE, campaign_id)
+        async with self._writes.editing(principal, campaign_id) as edit:
+            campaign = await self._writes.apply(edit, contacts_patch(contacts), if_match=if_match)
+            await self._file_contacts(edit)
         return campaign.contacts
 
-    async def _file_contacts(self, uow: UnitOfWork, campaign: Campaign) -> None:
+    async def _file_contacts(self, edit: CampaignEdit) -> None:
+        """File the contacts of the campaign as the write leaves it, in the same unit of work."""
+        uow = edit.uow
         stored: dict[str, Contact | None] = {}
         filed: dict[str, Contact] = {}
-        for ref in campaign.contacts:
+        for ref in edit.campaign.contacts:
             if isinstance(ref, str) or ref.email is None or not ref.email.strip():
                 continue
             key = ref.email.lower()
@@ -80,3 +77,4 @@ class UpdateCampaignContacts:
             kind = ContactCreated if stored[key] is None else ContactUpdated
             events.append(kind(occurred_at=now, contact_id=contact.id))
         uow.outbox.append(events)
+        edit.pending = True

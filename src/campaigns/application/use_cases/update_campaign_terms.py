@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
+from campaigns.application.ports.caches import CampaignCache
+from campaigns.application.ports.store import UnitOfWorkFactory
+from campaigns.application.ports.system import Clock, IdFactory
 from campaigns.application.read_models import TermsView, terms_view
-from campaigns.application.use_cases.update_campaign import UpdateCampaign
-from campaigns.domain.campaign import Campaign
-from campaigns.domain.errors import FieldError, InvalidQuery
+from campaigns.application.use_cases._campaign_writes import CampaignWrites
+from campaigns.domain.campaign_writes import terms_patch
 from campaigns.domain.locale_views import view_locale
-from campaigns.domain.permissions import Principal
+from campaigns.domain.permissions import Operation, Principal
 
 
 class UpdateCampaignTerms:
@@ -22,8 +21,8 @@ class UpdateCampaignTerms:
     - Schema v1 campaigns keep terms under `content.<locale>.body`, v2 on the locale itself.
     """
 
-    def __init__(self, *, update: UpdateCampaign) -> None:
-        self._update = update
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, ids: IdFactory, cache: CampaignCache) -> None:
+        self._writes = CampaignWrites(uow=uow, clock=clock, ids=ids, cache=cache)
 
     async def execute(
         self,
@@ -34,17 +33,8 @@ class UpdateCampaignTerms:
         locale: str | None,
         if_match: int | None = None,
     ) -> TermsView:
-        def patch_for(current: Campaign) -> Mapping[str, Any]:
-            return _terms_patch(current, view_locale(current, locale), terms)
-
-        campaign = await self._update.apply(principal, campaign_id, patch_for, if_match=if_match)
+        principal.ensure(Operation.WRITE, campaign_id)
+        async with self._writes.editing(principal, campaign_id) as edit:
+            patch = terms_patch(edit.current, view_locale(edit.current, locale), terms)
+            campaign = await self._writes.apply(edit, patch, if_match=if_match)
         return terms_view(campaign, view_locale(campaign, locale))
-
-
-def _terms_patch(campaign: Campaign, locale: str | None, terms: str | None) -> dict[str, Any]:
-    if locale is None:
-        message = "The campaign has no locale to keep terms in: give it `locales` first."
-        raise InvalidQuery([FieldError(field="locale", message=message, code="INVALID_QUERY")])
-    if campaign.schema.version == "1":
-        return {"content": {locale: {"body": {"terms": terms}}}}
-    return {"content": {locale: {"terms": terms}}}

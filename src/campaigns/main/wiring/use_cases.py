@@ -71,9 +71,15 @@ class UseCases(containers.DeclarativeContainer):
 
     create_campaign = providers.Singleton(CreateCampaign, uow=unit_of_work, clock=clock, ids=ids)
     update_campaign = providers.Singleton(UpdateCampaign, uow=unit_of_work, clock=clock, ids=ids, cache=lookup_cache)
-    update_campaign_faqs = providers.Singleton(UpdateCampaignFaqs, update=update_campaign)
-    update_campaign_terms = providers.Singleton(UpdateCampaignTerms, update=update_campaign)
-    update_campaign_contacts = providers.Singleton(UpdateCampaignContacts, update=update_campaign, clock=clock, ids=ids)
+    update_campaign_faqs = providers.Singleton(
+        UpdateCampaignFaqs, uow=unit_of_work, clock=clock, ids=ids, cache=lookup_cache
+    )
+    update_campaign_terms = providers.Singleton(
+        UpdateCampaignTerms, uow=unit_of_work, clock=clock, ids=ids, cache=lookup_cache
+    )
+    update_campaign_contacts = providers.Singleton(
+        UpdateCampaignContacts, uow=unit_of_work, clock=clock, ids=ids, cache=lookup_cache
+    )
     list_promoters = providers.Singleton(ListPromoters, reads=reads)
     create_promoter = providers.Singleton(CreatePromoter, uow=unit_of_work, clock=clock, ids=ids)
     update_promoter = providers.Singleton(UpdatePromoter, uow=unit_of_work, clock=clock)

@@ -16,10 +16,10 @@ from campaigns.application.use_cases.update_campaign_contacts import UpdateCampa
 from campaigns.application.use_cases.update_campaign_faqs import UpdateCampaignFaqs
 from campaigns.application.use_cases.update_campaign_terms import UpdateCampaignTerms
 from campaigns.domain.campaign import CampaignContactRef
+from campaigns.domain.campaign_commands import FaqPlacementInput, TermsInput
 from campaigns.domain.locale_views import view_locale
 from campaigns.entrypoints.http import examples
-from campaigns.entrypoints.http.bodies import FaqPlacementInput, TermsInput
-from campaigns.entrypoints.http.controllers.common import AuthedRequest, IfMatch, document, if_match
+from campaigns.entrypoints.http.controllers.common import AuthedRequest, IfMatch, if_match
 from campaigns.entrypoints.http.examples import json_body
 
 
@@ -64,7 +64,7 @@ class CampaignContentController(Controller):
         expected_version: IfMatch = None,
     ) -> FaqsSaved:
         saved = await update_campaign_faqs.execute(
-            request.user, campaign_id, document(data), locale=locale, if_match=if_match(expected_version)
+            request.user, campaign_id, data, locale=locale, if_match=if_match(expected_version)
         )
         return FaqsSaved(**msgspec.structs.asdict(saved))
 

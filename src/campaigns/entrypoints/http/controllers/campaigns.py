@@ -26,15 +26,14 @@ from campaigns.application.use_cases.list_scheduled_transitions import Agenda, L
 from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle, RefreshReport
 from campaigns.application.use_cases.update_campaign import UpdateCampaign
 from campaigns.domain.campaign import Campaign, CampaignType, Status, StatusChange
+from campaigns.domain.campaign_commands import CampaignInput
 from campaigns.entrypoints.http import examples
-from campaigns.entrypoints.http.bodies import CampaignInput
 from campaigns.entrypoints.http.controllers.common import (
     CAMPAIGN_HEADERS,
     CAMPAIGN_OK,
     AuthedRequest,
     IfMatch,
     Pagination,
-    document,
     if_match,
     location_header,
     rendered,
@@ -220,7 +219,7 @@ class CampaignController(Controller):
         create_campaign: NamedDependency[CreateCampaign],
         data: Annotated[CampaignInput, json_body(examples.CAMPAIGN, "A registration campaign")],
     ) -> Response[CampaignView]:
-        return _created_response(await create_campaign.execute(request.user, document(data)))
+        return _created_response(await create_campaign.execute(request.user, data))
 
     @post(
         "/refresh",
@@ -395,9 +394,7 @@ class CampaignController(Controller):
         data: Annotated[CampaignInput, json_body(examples.CAMPAIGN_UPDATE, "Rename and close later")],
         expected_version: IfMatch = None,
     ) -> ASGIApp:
-        campaign = await update_campaign.execute(
-            request.user, campaign_id, document(data), if_match=if_match(expected_version)
-        )
+        campaign = await update_campaign.execute(request.user, campaign_id, data, if_match=if_match(expected_version))
         return rendered(request).response(campaign, locale=None, all_locales=True)
 
     @get(

@@ -15,9 +15,9 @@ from msgspec import UNSET, UnsetType
 from campaigns.application.use_cases.list_event_statuses import ListEventStatuses
 from campaigns.application.use_cases.upsert_event_status import UpsertEventStatus
 from campaigns.domain.campaign import Instant
+from campaigns.domain.commands import Input
 from campaigns.domain.event_status import EventStatus
 from campaigns.entrypoints.http import examples
-from campaigns.entrypoints.http.bodies import Input
 from campaigns.entrypoints.http.controllers.common import AuthedRequest
 from campaigns.entrypoints.http.examples import json_body
 

@@ -14,9 +14,9 @@ from campaigns.application.use_cases.list_upcoming_markets import ListUpcomingMa
 from campaigns.application.use_cases.mark_markets_notified import MarkMarketsNotified
 from campaigns.application.use_cases.schedule_market_notifications import ScheduleMarketNotifications
 from campaigns.domain.campaign import Instant
+from campaigns.domain.commands import Input
 from campaigns.domain.market import Market
 from campaigns.entrypoints.http import examples
-from campaigns.entrypoints.http.bodies import Input
 from campaigns.entrypoints.http.controllers.common import AuthedRequest
 from campaigns.entrypoints.http.controllers.markets import MarketListView
 from campaigns.entrypoints.http.examples import json_body

@@ -1,7 +1,8 @@
-"""Request bodies, kept apart from the domain structs they resemble.
+"""The commands a client sends to write a campaign, decoded once, strictly, at the HTTP edge.
 
-Request bodies are partial: every field defaults to UNSET so a client's omission is told apart
-from an explicit null, which the deep merge of an update needs. Field names are the legacy ones.
+Every field defaults to UNSET so that an omission is told apart from an explicit null, which a
+partial update needs; unknown fields are refused by the decode itself (`forbid_unknown_fields`).
+Field names are the legacy ones. What a command does to a campaign is `campaign_writes`' business.
 """
 
 from __future__ import annotations
@@ -21,10 +22,7 @@ from campaigns.domain.campaign import (
     Status,
     Tracker,
 )
-
-
-class Input(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
-    """Base of request bodies: unknown fields are rejected and absent ones stay absent."""
+from campaigns.domain.commands import Input
 
 
 class ArtistInput(Input):
@@ -56,8 +54,8 @@ class DatesInput(Input):
     opened: Instant | UnsetType | None = UNSET
     closed: Instant | UnsetType | None = UNSET
     inactivated: Instant | UnsetType | None = UNSET
-    """`created` to `inactivated` are accepted (a client may send back what it read) and ignored:
-    the service stamps them itself."""
+    """`created` to `inactivated` (`SERVICE_DATES`) are accepted (a client may send back what it
+    read) and ignored: the service stamps them itself."""
 
 
 class OptionsInput(Input):
@@ -165,10 +163,20 @@ class CampaignInput(Input):
     statusHistory: list[Any] | UnsetType = UNSET  # noqa: N815 - legacy field name
     hasPassword: bool | UnsetType = UNSET  # noqa: N815 - as the read model names it
     currentLocale: str | UnsetType = UNSET  # noqa: N815 - as the read model names it
-    """`id`, `version`, `statusHistory`, `hasPassword` and `currentLocale` may be echoed back from a
-    read; they are ignored, except that `currentLocale` marks a one-locale view, whose
+    """`id` to `currentLocale` (`READ_ONLY_FIELDS`) may be echoed back from a read; they are
+    ignored, except that `currentLocale` marks a one-locale view (`VIEW_MARKER`), whose
     `preferences[].label` maps merge into the stored labels."""
 
 
 class TermsInput(Input):
     terms: str | None
+
+
+READ_ONLY_FIELDS = frozenset({"id", "version", "statusHistory", "hasPassword", "currentLocale"})
+"""Fields of `CampaignInput` a client may echo back from a read; they are ignored, never written."""
+
+VIEW_MARKER = "currentLocale"
+"""A body carrying it was read from a one-locale view (spec §3 "Round trip")."""
+
+SERVICE_DATES = frozenset({"created", "updated", "opened", "closed", "inactivated"})
+"""Fields of `DatesInput` only the service writes (creation and lifecycle stamps); client values are ignored."""
