@@ -24,6 +24,8 @@ from campaigns.domain.campaign_commands import (
     LegacyBodyInput,
     LocaleContentInput,
 )
+from campaigns.domain.campaign_validation import ensure_valid_campaign
+from campaigns.domain.contact_validation import ensure_valid_contacts
 from campaigns.domain.documents import campaign_document, campaign_from_document, deep_merge
 from campaigns.domain.errors import FieldError, InvalidQuery, InvalidStatusChange, ValidationFailed
 from campaigns.domain.events import AnyEvent, CampaignCreated, CampaignUpdated
@@ -31,7 +33,6 @@ from campaigns.domain.lifecycle import change_status
 from campaigns.domain.locale_views import merge_view_labels
 from campaigns.domain.locales import canonical_campaign_locales
 from campaigns.domain.permissions import Operation, Principal, hash_password, operation_for_schedule
-from campaigns.domain.validation import ensure_valid_campaign, ensure_valid_contacts
 
 INITIAL_STATUSES = frozenset({Status.DRAFT, Status.PREVIEW})
 

@@ -5,7 +5,7 @@
   the campaign, and only the supreme `/markets/notifyDate` and `/markets/notified` routes change
   `notification` (so a campaign writer cannot arm reminders, and a new market or a copy has none).
 - An update merges objects (`point`, `event`, `event.venue`) key by key; arrays and scalars replace.
-- The result is held to the market rules (`validation.ensure_valid_market`), every failing field named.
+- The result is held to the market rules (`market_validation.ensure_valid_market`), every failing field named.
 - `notification` is written by its own commands: a reminder date may be set again and again, its
   `notified` instant only once.
 - A change stamps `date.updated` and raises its events; a write that changes nothing raises none.
@@ -25,7 +25,7 @@ from campaigns.domain.commands import Input
 from campaigns.domain.errors import InvalidMarket
 from campaigns.domain.events import MarketCreated, MarketPresaleChanged, MarketUpdated
 from campaigns.domain.market import GeoPoint, Market, MarketEventInfo, Notification, Venue
-from campaigns.domain.validation import ensure_valid_market
+from campaigns.domain.market_validation import ensure_valid_market
 from campaigns.domain.writes import Change, required, sent_or
 
 

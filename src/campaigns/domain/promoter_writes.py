@@ -4,7 +4,7 @@
   (the service mints the id and stamps the dates).
 - An update replaces what it sends (`name`, the whole `privacyUrls` list).
 - Privacy URLs' locale ids are kept in one form (`xx` or `xx-XX`), and the result is held to the
-  promoter rules (`validation.ensure_valid_promoter`), every failing field named.
+  promoter rules (`promoter_validation.ensure_valid_promoter`), every failing field named.
 - A change stamps `date.updated` and raises its event; an update that changes nothing raises none.
 """
 
@@ -22,7 +22,7 @@ from campaigns.domain.errors import InvalidPromoter
 from campaigns.domain.events import PromoterCreated, PromoterUpdated
 from campaigns.domain.locales import canonical_locale
 from campaigns.domain.promoter import PrivacyUrl, Promoter
-from campaigns.domain.validation import ensure_valid_promoter
+from campaigns.domain.promoter_validation import ensure_valid_promoter
 from campaigns.domain.writes import Change, required, sent_or
 
 

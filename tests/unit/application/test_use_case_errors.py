@@ -28,8 +28,8 @@ from campaigns.domain.errors import (
     PromoterNameTaken,
     SupremeUserRequired,
 )
+from campaigns.domain.event_status_validation import ensure_valid_event_status
 from campaigns.domain.permissions import Principal
-from campaigns.domain.validation import ensure_valid_event_status
 from tests.raised_errors import raised_by_class
 
 RAISED_BEHIND_PORTS = frozenset(

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from campaigns.domain.campaign import CampaignContactRef
 from campaigns.domain.contact import Contact
+from campaigns.domain.contact_validation import contact_errors, ensure_valid_contacts, looks_like_email
 from campaigns.domain.errors import FieldError, ValidationFailed
-from campaigns.domain.validation import contact_errors, ensure_valid_contacts, looks_like_email
 
 keyword_lists = st.lists(st.text(max_size=8), max_size=4)
 texts = st.text(max_size=12)

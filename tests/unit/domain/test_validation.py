@@ -10,18 +10,12 @@ import msgspec
 import pytest
 
 from campaigns.domain.campaign import Campaign
+from campaigns.domain.campaign_validation import campaign_errors, ensure_valid_campaign, is_valid_host
 from campaigns.domain.errors import FieldError, InvalidMarket, InvalidPromoter, ValidationFailed
 from campaigns.domain.market import Market
+from campaigns.domain.market_validation import ensure_valid_market, market_errors
 from campaigns.domain.promoter import Promoter
-from campaigns.domain.validation import (
-    campaign_errors,
-    ensure_valid_campaign,
-    ensure_valid_market,
-    ensure_valid_promoter,
-    is_valid_host,
-    market_errors,
-    promoter_errors,
-)
+from campaigns.domain.promoter_validation import ensure_valid_promoter, promoter_errors
 
 FAQ_ID = "3f1c2b9e-8d7a-4c6b-9e5f-1a2b3c4d5e6f"
 

@@ -17,11 +17,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from campaigns.domain.campaign import Campaign
+from campaigns.domain.campaign_validation import campaign_errors
 from campaigns.domain.errors import FieldError
 from campaigns.domain.locales import canonical_locale
 from campaigns.domain.market import Market
+from campaigns.domain.market_validation import market_errors
 from campaigns.domain.promoter import Promoter
-from campaigns.domain.validation import campaign_errors, market_errors, promoter_errors
+from campaigns.domain.promoter_validation import promoter_errors
 
 Document = dict[str, Any]
 Draw = Callable[[st.SearchStrategy[Any]], Any]

@@ -8,10 +8,10 @@ import msgspec
 
 from campaigns.application.ports.store import StoreReader
 from campaigns.application.ports.system import Clock
+from campaigns.domain.agenda_validation import ensure_valid_agenda_window
 from campaigns.domain.campaign import Status
 from campaigns.domain.lifecycle import next_transition_at, upcoming_transitions
 from campaigns.domain.permissions import Principal
-from campaigns.domain.validation import ensure_valid_agenda_window
 
 PAGE_SIZE = 500
 DEFAULT_WINDOW = dt.timedelta(hours=24)

@@ -10,9 +10,9 @@ from campaigns.application.ports.system import Clock
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._market_notifications import load_markets, save_changes
 from campaigns.domain.market import Market
+from campaigns.domain.market_validation import ensure_valid_market_ids
 from campaigns.domain.market_writes import mark_notified
 from campaigns.domain.permissions import Principal
-from campaigns.domain.validation import ensure_valid_market_ids
 
 
 class MarkMarketsNotified:

@@ -11,9 +11,9 @@ from campaigns.application.ports.system import Clock
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.application.use_cases._market_notifications import load_markets, save_changes
 from campaigns.domain.market import Market
+from campaigns.domain.market_validation import ensure_notification_before_presales, ensure_valid_notification_schedule
 from campaigns.domain.market_writes import schedule_notification
 from campaigns.domain.permissions import Principal
-from campaigns.domain.validation import ensure_notification_before_presales, ensure_valid_notification_schedule
 
 
 class ScheduleMarketNotifications:

@@ -7,8 +7,8 @@ import datetime as dt
 from campaigns.application.ports.store import UnitOfWorkFactory
 from campaigns.application.transactions import reruns_aborted_transactions
 from campaigns.domain.event_status import EventStatus, EventStatusDates
+from campaigns.domain.event_status_validation import ensure_valid_event_status
 from campaigns.domain.permissions import Principal
-from campaigns.domain.validation import ensure_valid_event_status
 
 
 class UpsertEventStatus:
