@@ -48,7 +48,7 @@ def console_script(name: str) -> list[str]:
     if found:
         return [found]
     if name == "campaigns":
-        return [sys.executable, "-c", "from campaigns.main.cli import main; main()"]
+        return [sys.executable, "-c", "from campaigns.main.cli.root import main; main()"]
     pytest.fail(f"`{name}` is not installed (uv sync installs the dev dependencies)")
 
 

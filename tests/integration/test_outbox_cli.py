@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from campaigns.domain.permissions import principal_from_claims
-from campaigns.main.cli import cli
+from campaigns.main.cli.root import cli
 from campaigns.main.container import Container, resolve
 from tests.bootstrap import composed, settings_for
 from tests.commands import command

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from campaigns.adapters.sqlite.database import sqlite_database
 from campaigns.adapters.sqlite.unit_of_work import SqliteUnitOfWork
 from campaigns.domain.campaign import Campaign, CampaignDates, CampaignDomain, Status
-from campaigns.main.cli import cli
+from campaigns.main.cli.root import cli
 from tests.fakes.in_memory import SequentialIdFactory
 
 pytestmark = pytest.mark.integration

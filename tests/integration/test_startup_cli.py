@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from typer.testing import CliRunner
 
-from campaigns.main.cli import cli
+from campaigns.main.cli.root import cli
 from tests.integration.processes import campaigns_environment, free_port, run_campaigns
 
 pytestmark = pytest.mark.integration

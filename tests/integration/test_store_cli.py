@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from campaigns.adapters.sqlite.schema import SCHEMA_NAMES
-from campaigns.main.cli import cli
+from campaigns.main.cli.root import cli
 
 pytestmark = pytest.mark.integration
 

@@ -27,7 +27,7 @@ def create_app_from_container(container: Container, *, run_scheduler: bool = Fal
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
-        # A no-op under `campaigns serve`, which opened them already (cli._running); the tests' apps open them here.
+        # A no-op under `campaigns serve`, which opened them already (cli/running.py); the tests' apps open them here.
         await _awaited(container.init_resources)
         for name, provider in use_cases.items():
             services[name] = await resolve(provider)

@@ -140,7 +140,7 @@ def test_a_sqlite_url_with_too_few_slashes_says_how_many() -> None:
 
 def test_the_command_line_exits_non_zero_with_that_line(tmp_path: Path) -> None:
     environ = {"CAMPAIGNS_PORT": "eighty", "CAMPAIGNS_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    command = [sys.executable, "-c", "from campaigns.main.cli import main; main()", "refresh", "--dry-run"]
+    command = [sys.executable, "-c", "from campaigns.main.cli.root import main; main()", "refresh", "--dry-run"]
 
     result = subprocess.run(command, env=environ, capture_output=True, text=True, check=False)  # noqa: S603
 
