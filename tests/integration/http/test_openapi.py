@@ -17,7 +17,7 @@ from campaigns.application.use_case_errors import ERRORS_BY_USE_CASE
 from campaigns.entrypoints.http.documentation import DocumentedProblem, route_problems
 from campaigns.entrypoints.http.errors import status_of
 from campaigns.entrypoints.http.examples import PROMOTER
-from tests.integration.http.support import Client, Json, Tokens, bearer
+from tests.integration.http.support import Api, Client, Json, Tokens, bearer
 from tests.integration.http.support import valid_campaign_body as campaign_body
 from tests.raised_errors import raised_by_function
 
@@ -492,3 +492,18 @@ def _code_class_names() -> set[str]:
         }
     assert "UpdateCampaign" in names
     return names
+
+
+async def test_the_markets_list_documents_both_of_its_shapes(client: Client, api: Api) -> None:
+    created = await api.create(campaign_body("geo-shapes"))
+    document = await _document(client)
+    ok = _operations(document)[("GET", "/campaigns/{id}/markets")]["responses"]["200"]
+    shapes = {ref["$ref"].rsplit("/", 1)[1] for ref in ok["content"]["application/json"]["schema"]["oneOf"]}
+
+    as_geojson = await client.get(
+        f"/campaigns/{created['id']}/markets", params={"useGeoJson": "true"}, headers=api.supreme
+    )
+
+    assert shapes == {"MarketListView", "MarketFeatureCollection"}
+    assert as_geojson.json() == {"type": "FeatureCollection", "features": []}
+    assert set(document["components"]["schemas"]["MarketFeatureCollection"]["required"]) == set(as_geojson.json())

@@ -85,7 +85,7 @@ def markets_response(markets: MarketList, *, geo_json: bool) -> PreparedResponse
 
 MARKETS_OK = {
     200: ResponseSpec(
-        data_container=MarketListView,
+        data_container=MarketListView | MarketFeatureCollection,
         generate_examples=False,
         description="The markets (with `useGeoJson=true`, a GeoJSON FeatureCollection of them instead).",
     )
