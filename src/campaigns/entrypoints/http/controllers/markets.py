@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from inspect import getdoc
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, cast
 
 import msgspec
 from litestar import Controller, Response, delete, get, post
@@ -85,7 +85,8 @@ def markets_response(markets: MarketList, *, geo_json: bool) -> PreparedResponse
 
 MARKETS_OK = {
     200: ResponseSpec(
-        data_container=MarketListView | MarketFeatureCollection,
+        # Litestar documents a union as `oneOf`; its annotation asks for one type
+        data_container=cast("type[Any]", MarketListView | MarketFeatureCollection),
         generate_examples=False,
         description="The markets (with `useGeoJson=true`, a GeoJSON FeatureCollection of them instead).",
     )
