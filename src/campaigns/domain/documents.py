@@ -38,6 +38,18 @@ def deep_merge(base: Mapping[str, Any], patch: Mapping[str, Any], *, replacing: 
     return merged
 
 
+def field_named_by_msgspec(path: str, message: str) -> tuple[str, str] | None:
+    """The field an unknown- or missing-field error of msgspec names in its message, and the message clients get.
+
+    Bodies decoded by the edge and documents converted by the domain report these the same way.
+    """
+    if unknown := _UNKNOWN.search(message):
+        return field_path(path, unknown["name"]), "Unknown field."
+    if missing := _MISSING.search(message):
+        return field_path(path, missing["name"]), "Required."
+    return None
+
+
 def field_error_from(error: msgspec.ValidationError, code: str) -> FieldError:
     """Name the failing field (dotted path) of a msgspec conversion error."""
     text = str(error)
@@ -45,12 +57,8 @@ def field_error_from(error: msgspec.ValidationError, code: str) -> FieldError:
     if match := _PATH.search(text):
         path = re.sub(r"\[(\d+)\]", r".\1", match["path"]).lstrip(".")  # a top-level array's `$[0]` is `0`
         text = text[: match.start()]
-    if unknown := _UNKNOWN.search(text):
-        path = field_path(path, unknown["name"])
-        text = "Unknown field."
-    elif missing := _MISSING.search(text):
-        path = field_path(path, missing["name"])
-        text = "Required."
+    if named_by_msgspec := field_named_by_msgspec(path, text):
+        path, text = named_by_msgspec
     elif named := _NAMED.match(text):  # a struct's own check (`__post_init__`) names its field
         path = field_path(path, named["name"])
         text = text[named.end() :]

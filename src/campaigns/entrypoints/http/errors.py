@@ -20,7 +20,7 @@ from campaigns.application.errors import (
     TooManyAttempts,
     VersionMismatch,
 )
-from campaigns.domain.documents import MAX_DOCUMENT_BYTES
+from campaigns.domain.documents import MAX_DOCUMENT_BYTES, field_named_by_msgspec
 from campaigns.domain.errors import (
     AccessDenied,
     CampaignError,
@@ -31,7 +31,6 @@ from campaigns.domain.errors import (
     MarketNameTaken,
     PromoterNameTaken,
     ValidationFailed,
-    field_path,
 )
 from campaigns.entrypoints.http.body_deadline import ClientClosedRequest, RequestTimedOut
 from campaigns.entrypoints.http.problems import PROBLEM_CONTENT_TYPE, FieldProblem, Problem, problem
@@ -71,8 +70,6 @@ DETAIL_BY_HTTP_STATUS: Mapping[int, str] = {
 }
 """Litestar's own wording where it says less than a client needs."""
 
-_UNKNOWN_FIELD = re.compile(r"unknown field `(?P<name>.+)`$", re.DOTALL)  # a client's key may hold backticks
-_MISSING_FIELD = re.compile(r"missing required field `(?P<name>[^`]+)`")
 _MISSING_PARAMETER = re.compile(r"Missing required \w+ parameter '(?P<name>[^']+)'")
 
 
@@ -138,12 +135,7 @@ def _framework_validation(error: ValidationException, route: RouteContext) -> Pr
         key = str(item.get("key", ""))
         from_body = from_body or item.get("source") == "body"
         field = "" if key == "data" else route.public_names.get(key, key)
-        if unknown := _UNKNOWN_FIELD.search(message):
-            field = field_path(field, unknown["name"])
-            message = "Unknown field."
-        elif missing_field := _MISSING_FIELD.search(message):
-            field = field_path(field, missing_field["name"])
-            message = "Required."
+        field, message = field_named_by_msgspec(field, message) or (field, message)
         fields.append(FieldProblem(field=field or "body", message=message))
     if not fields:
         fields.append(FieldProblem(field="body", message=str(error.detail)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dependency_injector import containers, providers
 from redis.asyncio import Redis
 
@@ -39,6 +41,13 @@ def sqs_wanted(settings: Settings) -> bool:
     return bool(settings.data_pipeline_queue_url or settings.refresh_selections_queue_url)
 
 
+def aws_sink(
+    kind: type[EventSink], client: providers.Provider[Any], destination: providers.Provider[Any], sink: str
+) -> providers.Selector[Any]:
+    """The `kind` sink named `sink`, sending with `client` to `destination` while that setting is set, else None."""
+    return when_set(destination, providers.Singleton(kind, client, destination, route=ROUTES[sink]))
+
+
 def configured_sinks(*sinks: EventSink | None) -> list[EventSink]:
     return [sink for sink in sinks if sink is not None]
 
@@ -66,23 +75,10 @@ class Sinks(containers.DeclarativeContainer):
         aws_clients.sqs_client, aws_session, aws_connection, enabled=providers.Callable(sqs_wanted, settings)
     )
     """One client for both queues, opened only while one is configured (else None)."""
-    kinesis_sink = when_set(
-        settings.provided.kinesis_stream,
-        providers.Singleton(
-            KinesisEventSink, kinesis_client, settings.provided.kinesis_stream, route=ROUTES["kinesis"]
-        ),
-    )
-    data_pipeline_sink = when_set(
-        settings.provided.data_pipeline_queue_url,
-        providers.Singleton(
-            SqsEventSink, sqs_client, settings.provided.data_pipeline_queue_url, route=ROUTES["data-pipeline"]
-        ),
-    )
-    refresh_selections_sink = when_set(
-        settings.provided.refresh_selections_queue_url,
-        providers.Singleton(
-            SqsEventSink, sqs_client, settings.provided.refresh_selections_queue_url, route=ROUTES["refresh-selections"]
-        ),
+    kinesis_sink = aws_sink(KinesisEventSink, kinesis_client, settings.provided.kinesis_stream, "kinesis")
+    data_pipeline_sink = aws_sink(SqsEventSink, sqs_client, settings.provided.data_pipeline_queue_url, "data-pipeline")
+    refresh_selections_sink = aws_sink(
+        SqsEventSink, sqs_client, settings.provided.refresh_selections_queue_url, "refresh-selections"
     )
     redis_documents_sink = when_set(
         settings.provided.redis_url,

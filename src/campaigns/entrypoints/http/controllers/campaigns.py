@@ -6,15 +6,14 @@ import datetime as dt
 from inspect import getdoc
 from typing import Annotated
 
-import msgspec
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.types import ASGIApp
 
-from campaigns.application.queries import CampaignPage, CampaignQuery, CampaignSort, SortDirection
-from campaigns.application.read_models import CampaignView, campaign_view, localized_view
+from campaigns.application.queries import CampaignQuery, CampaignSort, SortDirection
+from campaigns.application.read_models import CampaignView, campaign_view
 from campaigns.application.use_cases.create_campaign import CreateCampaign
 from campaigns.application.use_cases.find_campaign_ids_by_category import FindCampaignIdsByCategory
 from campaigns.application.use_cases.find_campaigns_for_event import FindCampaignsForEvent
@@ -23,17 +22,24 @@ from campaigns.application.use_cases.get_campaign import GetCampaign
 from campaigns.application.use_cases.get_campaign_by_domain import DomainLookup, GetCampaignByDomain
 from campaigns.application.use_cases.list_campaigns import ListCampaigns
 from campaigns.application.use_cases.list_scheduled_transitions import Agenda, ListScheduledTransitions
-from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle, RefreshReport
+from campaigns.application.use_cases.refresh_lifecycle import RefreshLifecycle
 from campaigns.application.use_cases.update_campaign import UpdateCampaign
-from campaigns.domain.campaign import Campaign, CampaignType, Status, StatusChange
+from campaigns.domain.campaign import Campaign, CampaignType, Status
 from campaigns.domain.campaign_commands import CampaignInput
 from campaigns.entrypoints.http import examples
+from campaigns.entrypoints.http.controllers.campaign_views import (
+    CampaignListView,
+    CampaignStatusHistoryView,
+    CampaignStatusView,
+    RefreshView,
+    campaign_list_view,
+    refresh_view,
+)
 from campaigns.entrypoints.http.controllers.common import (
     CAMPAIGN_HEADERS,
     CAMPAIGN_OK,
     AuthedRequest,
     IfMatch,
-    Pagination,
     if_match,
     location_header,
     rendered,
@@ -42,38 +48,6 @@ from campaigns.entrypoints.http.controllers.common import (
 from campaigns.entrypoints.http.examples import json_body
 from campaigns.entrypoints.http.rendering import cache_headers, events_response
 from campaigns.entrypoints.metrics import Metrics
-
-
-class CampaignListView(msgspec.Struct, kw_only=True):
-    campaigns: list[CampaignView]
-    pagination: Pagination
-
-
-class CampaignStatusView(msgspec.Struct, kw_only=True):
-    id: str
-    status: Status
-
-
-class CampaignStatusHistoryView(msgspec.Struct, kw_only=True):
-    id: str
-    status: Status
-    statusHistory: list[StatusChange]  # noqa: N815 - legacy field name
-
-
-class RefreshedCampaign(msgspec.Struct, kw_only=True):
-    id: str
-    from_: Status = msgspec.field(name="from")
-    to: Status
-    domain: str | None
-
-
-class RefreshView(msgspec.Struct, kw_only=True):
-    opened: int
-    closed: int
-    deactivated: int
-    dryRun: bool  # noqa: N815 - matches the query parameter
-    campaigns: list[RefreshedCampaign]
-
 
 _INSTANT = "An ISO-8601 instant (any offset) or a date (midnight UTC)."
 PresaleQueryStart = Annotated[dt.datetime | None, QueryParameter(name="presaleQueryStartDate", description=_INSTANT)]
@@ -139,23 +113,6 @@ SCHEDULE = """The scheduled status transitions that take effect between `from` a
 def _created_response(campaign: Campaign) -> Response[CampaignView]:
     headers = {**cache_headers(campaign), "Location": f"/campaigns/{campaign.id}"}
     return Response(campaign_view(campaign), status_code=201, headers=headers)
-
-
-def campaign_list_view(page: CampaignPage, page_number: int, page_size: int) -> CampaignListView:
-    return CampaignListView(
-        campaigns=[localized_view(c, None) for c in page.campaigns],
-        pagination=Pagination(page=page_number, pageSize=page_size, total=page.total),
-    )
-
-
-def refresh_view(report: RefreshReport) -> RefreshView:
-    return RefreshView(
-        opened=report.opened,
-        closed=report.closed,
-        deactivated=report.deactivated,
-        dryRun=report.dry_run,
-        campaigns=[RefreshedCampaign(id=c.id, from_=c.from_, to=c.to, domain=c.domain) for c in report.campaigns],
-    )
 
 
 class CampaignController(Controller):
