@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import pkgutil
 import re
+import subprocess
+import sys
 from importlib.metadata import version
 from typing import Any
 
@@ -507,3 +510,30 @@ async def test_the_markets_list_documents_both_of_its_shapes(client: Client, api
     assert shapes == {"MarketListView", "MarketFeatureCollection"}
     assert as_geojson.json() == {"type": "FeatureCollection", "features": []}
     assert set(document["components"]["schemas"]["MarketFeatureCollection"]["required"]) == set(as_geojson.json())
+
+
+_DUMP_DOCUMENT = """
+import sys, tempfile
+from litestar.testing import TestClient
+from campaigns.config import load_settings
+from campaigns.main.app import create_app_from_container
+from campaigns.main.container import build_container
+settings = load_settings({"CAMPAIGNS_DATA_DIR": tempfile.mkdtemp(), "CAMPAIGNS_LOG_LEVEL": "ERROR"})
+with TestClient(create_app_from_container(build_container(settings))) as client:
+    sys.stdout.buffer.write(client.get("/schema/openapi.json").content)
+"""
+
+
+def test_the_document_is_the_same_bytes_in_every_process() -> None:
+    """Sets iterate in an order that differs between processes; the document must not show it."""
+    documents = {
+        subprocess.run(  # noqa: S603 - this interpreter, the script above
+            [sys.executable, "-c", _DUMP_DOCUMENT],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            check=True,
+        ).stdout
+        for seed in (1, 2, 3)
+    }
+
+    assert len(documents) == 1

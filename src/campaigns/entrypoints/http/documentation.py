@@ -146,7 +146,8 @@ def _operation_class(handler: HTTPRouteHandler) -> type[Operation]:
         header.name: OpenAPIHeader(
             schema=Schema(type=OpenAPIType.STRING), description=header.description, required=header.required
         )
-        for header in handler.resolve_response_headers()
+        # Litestar keeps them in a set: sorted, the document is the same bytes in every process
+        for header in sorted(handler.resolve_response_headers(), key=lambda header: header.name)
     }
 
     class DocumentedOperation(Operation):
